@@ -1,0 +1,210 @@
+package bot
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/calendar"
+)
+
+// Bot is the conversation core. Handle applies one update in one store
+// transaction: its effect, its replies and the update offset commit
+// together or not at all.
+type Bot struct {
+	Store    nhacviec.Store
+	Calendar *calendar.Calendar
+	Log      zerolog.Logger
+	// Username is the bot's own username, used in hints ("nhắn /start cho
+	// @nhacviec_bot").
+	Username string
+	// Wake is called after a commit that wrote to the outbox, so the sender
+	// does not wait for its next poll. May be nil.
+	Wake func()
+}
+
+// Handle applies one update. A mistake of the person (bad input, no
+// permission) is answered in chat and the update is consumed; an internal
+// error is answered with an apology and consumed too, unless even that
+// cannot be stored, in which case Handle returns the error and the caller
+// retries the same update later.
+func (b *Bot) Handle(ctx context.Context, u Update) error {
+	start := time.Now()
+	var cmd string
+	err := b.Store.Update(ctx, func(tx nhacviec.Tx) error {
+		c, err := b.begin(tx, u)
+		if err != nil || c == nil {
+			return err
+		}
+		cmd, err = c.run()
+		return err
+	})
+	outcome := "ok"
+	if err != nil {
+		// Nothing of the failed attempt was stored; say why in a
+		// transaction of its own.
+		msg := nhacviec.ErrorMessage(err)
+		outcome = nhacviec.ErrorCode(err)
+		if msg == "" {
+			b.Log.Error().Err(err).Str("transport", u.Transport).Int64("update_id", u.ID).Str("command", cmd).Msg("update failed")
+			msg = textInternalError
+		}
+		err = b.Store.Update(ctx, func(tx nhacviec.Tx) error {
+			c, err := b.begin(tx, u)
+			if err != nil || c == nil {
+				return err
+			}
+			return c.say(msg)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if b.Wake != nil {
+		b.Wake()
+	}
+	ev := b.Log.Info()
+	if outcome == nhacviec.EInternal {
+		ev = b.Log.Warn()
+	}
+	if cmd != "" || outcome != "ok" {
+		ev.Str("transport", u.Transport).Int64("update_id", u.ID).Str("command", cmd).
+			Str("outcome", outcome).Dur("took", time.Since(start)).Msg("update")
+	}
+	return nil
+}
+
+// conv is one update being handled inside a transaction.
+type conv struct {
+	*Bot
+	tx   nhacviec.Tx
+	u    Update
+	now  time.Time
+	chat *nhacviec.Chat
+	me   *nhacviec.Person // nil when the update has no person behind it
+}
+
+// begin records the offset, the chat and the person; it returns nil when
+// there is nothing more to do.
+func (b *Bot) begin(tx nhacviec.Tx, u Update) (*conv, error) {
+	if u.ID != 0 {
+		if err := tx.SetOffset(u.Transport, u.ID+1); err != nil {
+			return nil, err
+		}
+	}
+	if u.ChatID == "" {
+		return nil, nil
+	}
+	c := &conv{Bot: b, tx: tx, u: u, now: tx.Now().In(b.Calendar.Location())}
+	c.chat = &nhacviec.Chat{Transport: u.Transport, ExternalID: u.ChatID, Kind: u.ChatKind, Title: u.ChatTitle}
+	if err := tx.EnsureChat(c.chat); err != nil {
+		return nil, err
+	}
+	if u.From == nil {
+		return nil, nil
+	}
+	c.me = &nhacviec.Person{Transport: u.Transport, ExternalID: u.From.ID, Username: u.From.Username, DisplayName: u.From.Name}
+	if c.chat.Kind == nhacviec.ChatPrivate {
+		c.me.PrivateChatID = c.chat.ID
+	}
+	if err := tx.EnsurePerson(c.me); err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// run dispatches the update and returns the command's canonical name.
+func (c *conv) run() (string, error) {
+	if cb := c.u.Callback; cb != nil {
+		return "button", c.button(cb)
+	}
+	text := strings.TrimSpace(c.u.Text)
+	if name, args, ok := parseCommand(text); ok {
+		cmd, known := commandByName[name]
+		if !known {
+			if c.chat.Kind == nhacviec.ChatGroup {
+				return "", nil // another bot's command, or a typo not meant for us
+			}
+			return name, nhacviec.Errorf(nhacviec.EInvalid, textUnknownCommand, esc(name))
+		}
+		return cmd.Name, cmd.run(c, args)
+	}
+	if c.u.ReplyTo != "" && isDoneReply(text) {
+		id, err := c.tx.TaskOfMessage(c.chat.ID, c.u.ReplyTo)
+		if err != nil || id == 0 {
+			return "", err // a reply to something else: not ours to answer
+		}
+		return "xong", c.markDone(id)
+	}
+	if c.chat.Kind == nhacviec.ChatPrivate && text != "" {
+		return "", c.say(textNotUnderstood)
+	}
+	return "", nil
+}
+
+// say replies to the update: an answer to a button press, or a message in
+// the chat replying to the person's message.
+func (c *conv) say(text string) error {
+	if cb := c.u.Callback; cb != nil {
+		_, err := c.tx.Enqueue(&nhacviec.Message{ChatID: c.chat.ID, Kind: nhacviec.KindAnswer, Callback: cb.ID, Text: stripTags(text)})
+		return err
+	}
+	return c.reply(&nhacviec.Message{Text: text})
+}
+
+// reply sends m in the update's chat, as a reply to the person's message.
+func (c *conv) reply(m *nhacviec.Message) error {
+	m.ChatID, m.Kind, m.HTML = c.chat.ID, nhacviec.KindReply, true
+	if c.u.Callback == nil {
+		m.ReplyTo = c.u.MessageID
+	}
+	_, err := c.tx.Enqueue(m)
+	return err
+}
+
+// notify sends m to a person other than the actor: privately if they have
+// opened a chat with the bot. Personal messages wait out quiet hours. It
+// reports whether the person could be reached.
+func (c *conv) notify(p *nhacviec.Person, m *nhacviec.Message) (bool, error) {
+	if p.PrivateChatID == 0 {
+		return false, nil
+	}
+	if p.PrivateChatID == c.chat.ID {
+		return true, nil // they are reading this chat already
+	}
+	m.ChatID, m.Kind, m.HTML = p.PrivateChatID, nhacviec.KindNotice, true
+	m.NotBefore = c.Calendar.NotQuiet(c.now)
+	_, err := c.tx.Enqueue(m)
+	return err == nil, err
+}
+
+func stripTags(s string) string {
+	var b strings.Builder
+	in := false
+	for _, r := range s {
+		switch {
+		case r == '<':
+			in = true
+		case r == '>' && in:
+			in = false
+		case !in:
+			b.WriteRune(r)
+		}
+	}
+	return htmlUnescape(b.String())
+}
+
+
+// Offset returns the next update offset stored for a transport.
+func (b *Bot) Offset(ctx context.Context, transport string) (int64, error) {
+	var off int64
+	err := b.Store.View(ctx, func(tx nhacviec.Tx) error {
+		var err error
+		off, err = tx.Offset(transport)
+		return err
+	})
+	return off, err
+}

@@ -1,0 +1,372 @@
+package bot
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/calendar"
+)
+
+// Command is one bot command with its Latin alias.
+type Command struct {
+	Name        string // Vietnamese name, canonical
+	Alias       string // Latin alias
+	Description string // for the command menu
+	run         func(c *conv, args string) error
+}
+
+// Commands lists the commands in menu order.
+var Commands = []*Command{
+	{Name: "giao", Alias: "assign", Description: "Giao việc: /giao @người nội dung hạn 20/12", run: (*conv).assign},
+	{Name: "viec", Alias: "tasks", Description: "Việc của tôi đang mở", run: (*conv).myTasks},
+	{Name: "xong", Alias: "done", Description: "Báo xong việc: /xong 12", run: (*conv).done},
+	{Name: "quahan", Alias: "overdue", Description: "Việc quá hạn", run: (*conv).overdue},
+	{Name: "sapden", Alias: "upcoming", Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
+	{Name: "chitiet", Alias: "task", Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
+	{Name: "huy", Alias: "cancel", Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
+	{Name: "huongdan", Alias: "help", Description: "Hướng dẫn sử dụng", run: (*conv).help},
+	{Name: "start", Description: "Bắt đầu nhận nhắc việc", run: (*conv).start},
+}
+
+var commandByName = func() map[string]*Command {
+	m := make(map[string]*Command)
+	for _, c := range Commands {
+		m[c.Name] = c
+		if c.Alias != "" {
+			m[c.Alias] = c
+		}
+	}
+	return m
+}()
+
+// parseCommand splits "/giao@bot args" into ("giao", "args"). The
+// transport has already removed a "@botname" meant for this bot.
+func parseCommand(text string) (name, args string, ok bool) {
+	if !strings.HasPrefix(text, "/") {
+		return "", "", false
+	}
+	name, args, _ = strings.Cut(text[1:], " ")
+	if i := strings.IndexFunc(name, unicode.IsSpace); i >= 0 { // "/giao\n..."
+		args = name[i:] + " " + args
+		name = name[:i]
+	}
+	return strings.ToLower(name), strings.TrimSpace(args), name != ""
+}
+
+// maxTitle bounds a task's title; Telegram's own limit on a message is
+// 4,096 characters, and a title must fit in a reminder with room to spare.
+const maxTitle = 1000
+
+func (c *conv) start(string) error {
+	if c.chat.Kind == nhacviec.ChatPrivate {
+		return c.say(fmt.Sprintf(textWelcomePrivate, esc(c.me.DisplayName)) + "\n\n" + textHelp)
+	}
+	return c.say(textWelcomeGroup)
+}
+
+func (c *conv) help(string) error { return c.say(textHelp) }
+
+// assign: /giao @người nội dung hạn THỜI_HẠN
+func (c *conv) assign(args string) error {
+	if args == "" {
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage)
+	}
+	who, rest, _ := strings.Cut(args, " ")
+	if !strings.HasPrefix(who, "@") || len(who) < 2 {
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
+	}
+	title, phrase, ok := splitDeadline(rest)
+	if !ok {
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoDeadline)
+	}
+	if title == "" {
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoTitle)
+	}
+	if n := utf8.RuneCountInString(title); n > maxTitle {
+		return nhacviec.Errorf(nhacviec.EInvalid, textTitleTooLong, maxTitle, n)
+	}
+	assignee, err := c.tx.PersonByUsername(c.u.Transport, who[1:])
+	if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
+		return nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(who), esc(c.Username))
+	} else if err != nil {
+		return err
+	}
+	dl, err := c.Calendar.Parse(phrase, c.now)
+	if err != nil {
+		return deadlineError(err)
+	}
+	if len(dl.Candidates) > 0 {
+		var opts []string
+		for _, t := range dl.Candidates {
+			opts = append(opts, calendar.FormatDeadline(t.In(c.Calendar.Location())))
+		}
+		return nhacviec.Errorf(nhacviec.EInvalid, textAmbiguousDeadline, esc(phrase), strings.Join(opts, " hoặc "))
+	}
+	task := &nhacviec.Task{
+		Title: title, AssignerID: c.me.ID, AssigneeID: assignee.ID, ChatID: c.chat.ID,
+		Deadline: dl.At, Status: nhacviec.StatusOpen, CreatedAt: c.now, NextPlanAt: c.now,
+	}
+	if err := c.tx.CreateTask(task); err != nil {
+		return err
+	}
+	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: task.ID, ActorID: c.me.ID, Kind: nhacviec.EventCreated,
+		Note: "giao cho " + assignee.Mention() + ", hạn " + c.deadline(task)}); err != nil {
+		return err
+	}
+	text := fmt.Sprintf(textAssigned, task.ID, esc(assignee.Mention()), esc(task.Title), c.deadline(task))
+	if err := c.reply(&nhacviec.Message{TaskID: task.ID, Text: text, Buttons: doneButton(task)}); err != nil {
+		return err
+	}
+	if assignee.ID == c.me.ID {
+		return nil
+	}
+	reached, err := c.notify(assignee, &nhacviec.Message{TaskID: task.ID, Buttons: doneButton(task),
+		Text: fmt.Sprintf(textAssignedToYou, esc(c.me.Mention()), task.ID, esc(task.Title), c.deadline(task))})
+	if err != nil || reached {
+		return err
+	}
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textMustStart, esc(assignee.Mention()), esc(c.Username))})
+}
+
+// splitDeadline cuts "Báo cáo quý IV hạn 20/12" at its last "hạn" word
+// (with or without diacritics, any case) into the title and the phrase.
+func splitDeadline(s string) (title, phrase string, ok bool) {
+	start := -1
+	end := 0
+	for i := 0; i < len(s); {
+		r, n := utf8.DecodeRuneInString(s[i:])
+		if unicode.IsSpace(r) {
+			i += n
+			continue
+		}
+		j := i
+		for j < len(s) {
+			r, n := utf8.DecodeRuneInString(s[j:])
+			if unicode.IsSpace(r) {
+				break
+			}
+			j += n
+		}
+		if w := strings.TrimSuffix(fold(s[i:j]), ":"); w == "han" || w == "thoi han" {
+			start, end = i, j
+		}
+		i = j
+	}
+	if start < 0 {
+		return "", "", false
+	}
+	return strings.TrimSpace(s[:start]), strings.TrimSpace(s[end:]), strings.TrimSpace(s[end:]) != ""
+}
+
+func deadlineError(err error) error {
+	if pe, ok := err.(*calendar.ParseError); ok {
+		return nhacviec.Errorf(nhacviec.EInvalid, "%s", esc(pe.Message))
+	}
+	return err
+}
+
+func doneButton(t *nhacviec.Task) [][]nhacviec.Button {
+	return [][]nhacviec.Button{{{Text: "✅ Xong", Data: fmt.Sprintf("done:%d", t.ID)}}}
+}
+
+// parseID reads "42" or "#42".
+func parseID(s string) (int64, bool) {
+	s = strings.TrimPrefix(strings.TrimSpace(s), "#")
+	id, err := strconv.ParseInt(s, 10, 64)
+	return id, err == nil && id > 0
+}
+
+// visibleTask loads a task the caller is involved in. Any other case,
+// including a task that does not exist, gets the same answer, so that
+// nobody learns what is not theirs.
+func (c *conv) visibleTask(id int64) (*nhacviec.Task, error) {
+	t, err := c.tx.Task(id)
+	if nhacviec.ErrorCode(err) == nhacviec.ENotFound || (err == nil && !c.involved(t)) {
+		return nil, nhacviec.Errorf(nhacviec.ENotFound, textNoSuchTask, id)
+	}
+	return t, err
+}
+
+func (c *conv) involved(t *nhacviec.Task) bool {
+	return c.me != nil && (t.AssignerID == c.me.ID || t.AssigneeID == c.me.ID)
+}
+
+// showable reports whether t's title may be shown in this chat: in the
+// caller's private chat, or in the group where it was assigned (which saw
+// it then). A privately assigned task never appears in a group.
+func (c *conv) showable(t *nhacviec.Task) bool {
+	return c.chat.Kind == nhacviec.ChatPrivate || t.ChatID == c.chat.ID
+}
+
+func (c *conv) done(args string) error {
+	if args == "" {
+		open, err := c.tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, AssigneeID: c.me.ID, Limit: 2})
+		if err != nil {
+			return err
+		}
+		if len(open) != 1 {
+			return nhacviec.Errorf(nhacviec.EInvalid, textDoneUsage)
+		}
+		return c.markDone(open[0].ID)
+	}
+	id, ok := parseID(args)
+	if !ok {
+		return nhacviec.Errorf(nhacviec.EInvalid, textBadID, esc(args), "/xong 12")
+	}
+	return c.markDone(id)
+}
+
+func (c *conv) markDone(id int64) error {
+	t, err := c.visibleTask(id)
+	if err != nil {
+		return err
+	}
+	if !t.Open() {
+		return nhacviec.Errorf(nhacviec.EConflict, textAlreadyClosed, t.ID, statusText(t.Status))
+	}
+	t.Status, t.ClosedAt, t.NextPlanAt = nhacviec.StatusDone, c.now, nhacviec.Task{}.NextPlanAt
+	if err := c.close(t, nhacviec.EventDone, ""); err != nil {
+		return err
+	}
+	late := ""
+	if c.now.After(t.Deadline) {
+		late = textLateSuffix
+	}
+	if c.showable(t) {
+		err = c.say(fmt.Sprintf(textDone, t.ID, esc(t.Title), late))
+	} else {
+		err = c.say(fmt.Sprintf(textDoneNoTitle, t.ID))
+	}
+	if err != nil {
+		return err
+	}
+	if cb := c.u.Callback; cb != nil && cb.MessageID != "" {
+		// Take the ✅ off the message that carried it.
+		if _, err := c.tx.Enqueue(&nhacviec.Message{ChatID: c.chat.ID, Kind: nhacviec.KindEdit, EditOf: cb.MessageID}); err != nil {
+			return err
+		}
+	}
+	if t.AssignerID == c.me.ID {
+		return nil
+	}
+	assigner, err := c.tx.Person(t.AssignerID)
+	if err != nil {
+		return err
+	}
+	_, err = c.notify(assigner, &nhacviec.Message{TaskID: t.ID,
+		Text: fmt.Sprintf(textDoneNotice, esc(c.me.Mention()), t.ID, esc(t.Title), late)})
+	return err
+}
+
+// close saves a finished or cancelled task, records it in the history and
+// drops the reminders that were still waiting.
+func (c *conv) close(t *nhacviec.Task, kind nhacviec.EventKind, note string) error {
+	if err := c.tx.SaveTask(t); err != nil {
+		return err
+	}
+	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: t.ID, ActorID: c.me.ID, Kind: kind, Note: note}); err != nil {
+		return err
+	}
+	return c.tx.DropChasing(t.ID)
+}
+
+func (c *conv) cancel(args string) error {
+	id, ok := parseID(args)
+	if !ok {
+		return nhacviec.Errorf(nhacviec.EInvalid, textBadID, esc(args), "/huy 12")
+	}
+	t, err := c.visibleTask(id)
+	if err != nil {
+		return err
+	}
+	if t.AssignerID != c.me.ID {
+		return nhacviec.Errorf(nhacviec.EForbidden, textOnlyAssignerCancels, t.ID)
+	}
+	if !t.Open() {
+		return nhacviec.Errorf(nhacviec.EConflict, textAlreadyClosed, t.ID, statusText(t.Status))
+	}
+	t.Status, t.ClosedAt, t.NextPlanAt = nhacviec.StatusCancelled, c.now, nhacviec.Task{}.NextPlanAt
+	if err := c.close(t, nhacviec.EventCancelled, ""); err != nil {
+		return err
+	}
+	if c.showable(t) {
+		err = c.say(fmt.Sprintf(textCancelled, t.ID, esc(t.Title)))
+	} else {
+		err = c.say(fmt.Sprintf(textCancelledNoTitle, t.ID))
+	}
+	if err != nil || t.AssigneeID == c.me.ID {
+		return err
+	}
+	assignee, err := c.tx.Person(t.AssigneeID)
+	if err != nil {
+		return err
+	}
+	_, err = c.notify(assignee, &nhacviec.Message{Text: fmt.Sprintf(textCancelledNotice, esc(c.me.Mention()), t.ID, esc(t.Title))})
+	return err
+}
+
+func (c *conv) button(cb *Callback) error {
+	action, arg, _ := strings.Cut(cb.Data, ":")
+	id, ok := parseID(arg)
+	if action != "done" || !ok || c.me == nil {
+		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+	}
+	return c.markDone(id)
+}
+
+func (c *conv) detail(args string) error {
+	id, ok := parseID(args)
+	if !ok {
+		return nhacviec.Errorf(nhacviec.EInvalid, textBadID, esc(args), "/chitiet 12")
+	}
+	t, err := c.visibleTask(id)
+	if err != nil {
+		return err
+	}
+	if !c.showable(t) {
+		return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.Username))
+	}
+	events, err := c.tx.Events(t.ID)
+	if err != nil {
+		return err
+	}
+	assigner, err := c.tx.Person(t.AssignerID)
+	if err != nil {
+		return err
+	}
+	assignee, err := c.tx.Person(t.AssigneeID)
+	if err != nil {
+		return err
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, textDetail, t.ID, esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
+		c.deadline(t), c.state(t))
+	b.WriteString("\n\n" + textHistory)
+	for _, e := range events {
+		who := "nhacviec"
+		if e.ActorID != 0 {
+			if p, err := c.tx.Person(e.ActorID); err == nil {
+				who = p.Mention()
+			}
+		}
+		line := fmt.Sprintf("\n• %s %s %s", e.At.In(c.Calendar.Location()).Format("15:04 02/01/2006"), esc(who), eventText(e.Kind))
+		if e.Note != "" {
+			line += ": " + esc(e.Note)
+		}
+		b.WriteString(line)
+	}
+	var buttons [][]nhacviec.Button
+	if t.Open() {
+		buttons = doneButton(t)
+	}
+	return c.reply(&nhacviec.Message{TaskID: t.ID, Text: b.String(), Buttons: buttons})
+}
+
+// deadline formats a task's deadline: "17:00 Thứ Sáu 20/12/2026".
+func (c *conv) deadline(t *nhacviec.Task) string {
+	return calendar.FormatDeadline(t.Deadline.In(c.Calendar.Location()))
+}

@@ -1,0 +1,146 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/calendar"
+)
+
+var _ nhacviec.Composer = (*Bot)(nil)
+
+// Compose writes the messages that say a notice the scheduler found due:
+// reminders and nudges to the assignee, the overdue notice to assignee and
+// assigner, the morning digest to a group. A person who has not opened a
+// private chat with the bot is mentioned in the group where the task was
+// assigned instead.
+func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
+	if n.Kind == nhacviec.KindDigest {
+		return b.digest(tx, n)
+	}
+	t := n.Task
+	assignee, err := tx.Person(t.AssigneeID)
+	if err != nil {
+		return nil, err
+	}
+	due := calendar.FormatDeadline(t.Deadline.In(b.Calendar.Location()))
+	title := esc(t.Title)
+	var text string
+	to := []*nhacviec.Person{assignee}
+	switch {
+	case n.Kind == nhacviec.KindReminder && strings.HasPrefix(n.Slot, "due"):
+		text = fmt.Sprintf(textRemindToday, t.ID, title, due)
+	case n.Kind == nhacviec.KindReminder:
+		text = fmt.Sprintf(textRemindBefore, t.ID, title, due)
+	case n.Kind == nhacviec.KindOverdue:
+		text = fmt.Sprintf(textOverdueNotice, t.ID, title, due, esc(assignee.Mention()))
+		if t.AssignerID != t.AssigneeID {
+			assigner, err := tx.Person(t.AssignerID)
+			if err != nil {
+				return nil, err
+			}
+			to = append(to, assigner)
+		}
+	case n.Kind == nhacviec.KindNudge:
+		text = fmt.Sprintf(textNudge, t.ID, title, due, taskState(t, n.At, b.Calendar.Location()))
+	default:
+		return nil, fmt.Errorf("bot: compose: unknown notice %s/%s", n.Kind, n.Slot)
+	}
+	var out []*nhacviec.Message
+	var inGroup []string // mentions for the group fallback
+	for _, p := range to {
+		if p.PrivateChatID != 0 {
+			m := &nhacviec.Message{ChatID: p.PrivateChatID, Kind: n.Kind, TaskID: t.ID, Text: text, HTML: true}
+			if p.ID == t.AssigneeID {
+				m.Buttons = doneButton(t)
+			}
+			out = append(out, m)
+		} else {
+			inGroup = append(inGroup, esc(p.Mention()))
+		}
+	}
+	if len(inGroup) > 0 {
+		chat, err := tx.Chat(t.ChatID)
+		if err != nil {
+			return nil, err
+		}
+		if chat.Kind == nhacviec.ChatGroup && chat.Active {
+			out = append(out, &nhacviec.Message{ChatID: chat.ID, Kind: n.Kind, TaskID: t.ID, HTML: true,
+				Text: strings.Join(inGroup, " ") + " " + text, Buttons: doneButton(t)})
+		}
+	}
+	return out, nil
+}
+
+// digest is a group's morning summary: overdue, due today, due within
+// three days, each with the people concerned.
+func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
+	loc := b.Calendar.Location()
+	soon := n.At.AddDate(0, 0, 4)
+	tasks, err := tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, ChatID: n.Chat.ID, DeadlineBefore: soon})
+	if err != nil {
+		return nil, err
+	}
+	var overdue, today, later []*nhacviec.Task
+	for _, t := range tasks {
+		switch days := daysBetween(n.At, t.Deadline, loc); {
+		case t.Overdue(n.At):
+			overdue = append(overdue, t)
+		case days == 0:
+			today = append(today, t)
+		case days <= 3:
+			later = append(later, t)
+		}
+	}
+	if len(overdue)+len(today)+len(later) == 0 {
+		return nil, nil
+	}
+	var sb strings.Builder
+	fmt.Fprintf(&sb, textDigestHeader, calendar.WeekdayName(n.At.In(loc).Weekday()), n.At.In(loc).Format("02/01/2006"))
+	people := map[int64]*nhacviec.Person{}
+	section := func(head string, list []*nhacviec.Task) error {
+		if len(list) == 0 {
+			return nil
+		}
+		fmt.Fprintf(&sb, "\n\n"+head, len(list))
+		for i, t := range list {
+			if i == maxListed {
+				fmt.Fprintf(&sb, "\n"+textMoreTasks, len(list)-i)
+				break
+			}
+			p, ok := people[t.AssigneeID]
+			if !ok {
+				if p, err = tx.Person(t.AssigneeID); err != nil {
+					return err
+				}
+				people[t.AssigneeID] = p
+			}
+			fmt.Fprintf(&sb, "\n• #%d %s — %s, %s (%s)", t.ID, esc(t.Title), esc(p.Mention()),
+				calendar.FormatDeadline(t.Deadline.In(loc)), taskState(t, n.At, loc))
+		}
+		return nil
+	}
+	for _, s := range []struct {
+		head string
+		list []*nhacviec.Task
+	}{{textDigestOverdue, overdue}, {textDigestToday, today}, {textDigestSoon, later}} {
+		if err := section(s.head, s.list); err != nil {
+			return nil, err
+		}
+	}
+	sb.WriteString("\n\n" + textDigestFooter)
+	return []*nhacviec.Message{{ChatID: n.Chat.ID, Kind: nhacviec.KindDigest, Text: sb.String(), HTML: true}}, nil
+}
+
+const (
+	textRemindBefore  = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (ngày làm việc tới).\nXong thì bấm ✅ hoặc trả lời \"xong\"."
+	textRemindToday   = "⏰ Hôm nay đến hạn việc #%d: <b>%s</b>\nHạn: %s.\nXong thì bấm ✅ hoặc trả lời \"xong\"."
+	textOverdueNotice = "⚠️ Việc #%d đã quá hạn: <b>%s</b>\nHạn: %s\nNgười thực hiện: %s"
+	textNudge         = "⚠️ Việc #%d vẫn chưa xong: <b>%s</b>\nHạn: %s (%s).\nXong thì bấm ✅ hoặc trả lời \"xong\"."
+	textDigestHeader  = "☀️ <b>Điểm việc sáng %s %s</b>"
+	textDigestOverdue = "⚠️ <b>Quá hạn</b> (%d)"
+	textDigestToday   = "📍 <b>Đến hạn hôm nay</b> (%d)"
+	textDigestSoon    = "⏳ <b>Đến hạn trong 3 ngày</b> (%d)"
+	textDigestFooter  = "Xong việc nào, trả lời \"xong\" vào tin nhắn về việc đó hoặc gõ /xong mã_việc."
+)

@@ -1,0 +1,167 @@
+package bot
+
+import (
+	"fmt"
+	"math"
+	"strings"
+	"time"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+)
+
+// maxListed bounds a listing so that it fits in one message.
+const maxListed = 40
+
+func (c *conv) myTasks(string) error {
+	tasks, err := c.tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, AssigneeID: c.me.ID})
+	if err != nil {
+		return err
+	}
+	shown, hidden := c.split(tasks)
+	if len(shown) == 0 && hidden == 0 {
+		return c.say(textNoOpenTasks)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, textMyTasksHeader, len(shown))
+	c.writeTasks(&b, shown, nil)
+	if hidden > 0 {
+		fmt.Fprintf(&b, "\n\n"+textHiddenTasks, hidden, esc(c.Username))
+	}
+	return c.reply(&nhacviec.Message{Text: b.String()})
+}
+
+func (c *conv) overdue(string) error {
+	return c.scopeList(nhacviec.TaskFilter{DeadlineBefore: c.now}, textOverdueHeader, textNoOverdue)
+}
+
+func (c *conv) upcoming(string) error {
+	return c.scopeList(nhacviec.TaskFilter{DeadlineFrom: c.now, DeadlineBefore: c.now.AddDate(0, 0, 7)}, textUpcomingHeader, textNoUpcoming)
+}
+
+// scopeList lists open tasks in the caller's scope, grouped by assignee:
+// in a group, the tasks assigned in that group; in private, the tasks the
+// caller assigned or holds.
+func (c *conv) scopeList(f nhacviec.TaskFilter, header, empty string) error {
+	f.Status = nhacviec.StatusOpen
+	if c.chat.Kind == nhacviec.ChatGroup {
+		f.ChatID = c.chat.ID
+	} else {
+		f.InvolvedID = c.me.ID
+	}
+	tasks, err := c.tx.FindTasks(f)
+	if err != nil {
+		return err
+	}
+	if len(tasks) == 0 {
+		return c.say(empty)
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, header, len(tasks))
+	if err := c.writeByPerson(&b, tasks); err != nil {
+		return err
+	}
+	return c.reply(&nhacviec.Message{Text: b.String()})
+}
+
+// writeByPerson writes tasks grouped by assignee, people in order of their
+// most pressing task.
+func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task) error {
+	var order []int64
+	by := map[int64][]*nhacviec.Task{}
+	for _, t := range tasks {
+		if _, seen := by[t.AssigneeID]; !seen {
+			order = append(order, t.AssigneeID)
+		}
+		by[t.AssigneeID] = append(by[t.AssigneeID], t)
+	}
+	listed := 0
+	for i, id := range order {
+		if listed >= maxListed {
+			rest := 0
+			for _, id := range order[i:] {
+				rest += len(by[id])
+			}
+			fmt.Fprintf(b, "\n\n"+textMoreTasks, rest)
+			break
+		}
+		p, err := c.tx.Person(id)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(b, "\n\n<b>%s</b> (%d)", esc(p.Mention()), len(by[id]))
+		listed = c.writeTasks(b, by[id], &listed)
+	}
+	return nil
+}
+
+// writeTasks writes one line per task, up to maxListed in all (counted in
+// *listed when several groups share the budget); it returns the new count.
+func (c *conv) writeTasks(b *strings.Builder, tasks []*nhacviec.Task, listed *int) int {
+	n := 0
+	if listed != nil {
+		n = *listed
+	}
+	for i, t := range tasks {
+		if n >= maxListed {
+			fmt.Fprintf(b, "\n"+textMoreTasks, len(tasks)-i)
+			break
+		}
+		fmt.Fprintf(b, "\n• #%d %s — %s (%s)", t.ID, esc(t.Title), c.deadline(t), c.state(t))
+		n++
+	}
+	return n
+}
+
+// split separates the tasks that may be shown in this chat from those
+// that may not (privately assigned tasks asked about in a group).
+func (c *conv) split(tasks []*nhacviec.Task) (shown []*nhacviec.Task, hidden int) {
+	for _, t := range tasks {
+		if c.showable(t) {
+			shown = append(shown, t)
+		} else {
+			hidden++
+		}
+	}
+	return shown, hidden
+}
+
+// state says where a task stands: "còn 2 ngày", "hôm nay", "quá hạn 3
+// ngày", "đã xong".
+func (c *conv) state(t *nhacviec.Task) string {
+	return taskState(t, c.now, c.Calendar.Location())
+}
+
+func taskState(t *nhacviec.Task, now time.Time, loc *time.Location) string {
+	switch t.Status {
+	case nhacviec.StatusDone, nhacviec.StatusCancelled:
+		return statusText(t.Status)
+	}
+	days := daysBetween(now, t.Deadline, loc)
+	switch {
+	case !now.Before(t.Deadline) && days == 0:
+		return "quá hạn " + hoursText(now.Sub(t.Deadline))
+	case !now.Before(t.Deadline):
+		return fmt.Sprintf("quá hạn %d ngày", -days)
+	case days == 0:
+		return "hạn hôm nay, còn " + hoursText(t.Deadline.Sub(now))
+	case days == 1:
+		return "hạn ngày mai"
+	}
+	return fmt.Sprintf("còn %d ngày", days)
+}
+
+func hoursText(d time.Duration) string {
+	if d < time.Hour {
+		return fmt.Sprintf("%d phút", max(1, int(d/time.Minute)))
+	}
+	return fmt.Sprintf("%d giờ", int(d/time.Hour))
+}
+
+// daysBetween counts calendar days from a's date to b's date in loc.
+func daysBetween(a, b time.Time, loc *time.Location) int {
+	ay, am, ad := a.In(loc).Date()
+	by, bm, bd := b.In(loc).Date()
+	da := time.Date(ay, am, ad, 12, 0, 0, 0, time.UTC)
+	db := time.Date(by, bm, bd, 12, 0, 0, 0, time.UTC)
+	return int(math.Round(db.Sub(da).Hours() / 24))
+}

@@ -1,0 +1,354 @@
+// Package telegram is nhacviec's Telegram adapter: it long-polls
+// getUpdates (never GetUpdatesChan, which confirms updates before they are
+// handled), turns updates into bot.Update, and sends outbox messages.
+package telegram
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+	"github.com/rs/zerolog"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/bot"
+)
+
+// Transport is the name under which Telegram chats and people are stored.
+const Transport = "telegram"
+
+// Telegram user ids that are never a person: the anonymous group admin
+// (messages sent "as the group") and Telegram's service account.
+const (
+	anonymousAdminID = 1087968824
+	serviceUserID    = 777000
+)
+
+// Config configures the adapter.
+type Config struct {
+	Token string
+	// APIURL is the Bot API base, e.g. https://api.telegram.org; requests
+	// go to <APIURL>/bot<token>/<method>.
+	APIURL string
+	Log    zerolog.Logger
+	// PollTimeout is getUpdates' long-poll timeout (default 30 s).
+	PollTimeout time.Duration
+}
+
+// Telegram talks to the Bot API.
+type Telegram struct {
+	api         *tgbotapi.BotAPI
+	http        *http.Client
+	token       string
+	log         zerolog.Logger
+	pollTimeout time.Duration
+}
+
+var _ bot.Transport = (*Telegram)(nil)
+
+// New connects to the Bot API (getMe) and returns the adapter.
+func New(cfg Config) (*Telegram, error) {
+	if cfg.Token == "" {
+		return nil, errors.New("telegram: no bot token")
+	}
+	if cfg.PollTimeout <= 0 {
+		cfg.PollTimeout = 30 * time.Second
+	}
+	t := &Telegram{token: cfg.Token, log: cfg.Log, pollTimeout: cfg.PollTimeout,
+		// Longer than the long poll, so a healthy poll is never cut off.
+		http: &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}}
+	// The library logs with the standard logger, URLs and all.
+	tgbotapi.SetLogger(libLogger{t})
+	base := strings.TrimRight(cfg.APIURL, "/")
+	if base == "" {
+		base = "https://api.telegram.org"
+	}
+	api, err := tgbotapi.NewBotAPIWithClient(cfg.Token, base+"/bot%s/%s", t.http)
+	if err != nil {
+		return nil, fmt.Errorf("telegram: connect: %w", t.redact(err))
+	}
+	t.api = api
+	return t, nil
+}
+
+// Username is the bot's username, without "@".
+func (t *Telegram) Username() string { return t.api.Self.UserName }
+
+// with returns a copy of the client whose requests end with ctx.
+func (t *Telegram) with(ctx context.Context) *tgbotapi.BotAPI {
+	api := *t.api
+	api.Client = ctxClient{ctx: ctx, c: t.http}
+	return &api
+}
+
+type ctxClient struct {
+	ctx context.Context
+	c   *http.Client
+}
+
+func (c ctxClient) Do(req *http.Request) (*http.Response, error) { return c.c.Do(req.WithContext(c.ctx)) }
+
+// SetCommands publishes the command menu with Vietnamese descriptions.
+func (t *Telegram) SetCommands(ctx context.Context) error {
+	var cmds []tgbotapi.BotCommand
+	for _, c := range bot.Commands {
+		if c.Name == "start" {
+			continue
+		}
+		cmds = append(cmds, tgbotapi.BotCommand{Command: c.Name, Description: c.Description})
+	}
+	_, err := t.with(ctx).Request(tgbotapi.NewSetMyCommands(cmds...))
+	return t.redact(err)
+}
+
+// Handler is what the poll loop feeds: the bot core.
+type Handler interface {
+	Handle(ctx context.Context, u bot.Update) error
+	Offset(ctx context.Context, transport string) (int64, error)
+}
+
+// Run long-polls updates until ctx ends. Each update is handed to h, which
+// stores the next offset with the update's effect; only then does the next
+// getUpdates confirm it to Telegram. An update being handled when ctx ends
+// is finished; a poll in flight is abandoned (its updates stay unconfirmed
+// and come again at the next start).
+func (t *Telegram) Run(ctx context.Context, h Handler) error {
+	if _, err := t.with(ctx).Request(tgbotapi.DeleteWebhookConfig{}); err != nil && ctx.Err() == nil {
+		t.log.Warn().Err(t.redact(err)).Msg("deleteWebhook failed")
+	}
+	failures := 0
+	for ctx.Err() == nil {
+		err := t.poll(ctx, h)
+		if err == nil {
+			failures = 0
+			continue
+		}
+		if ctx.Err() != nil {
+			break
+		}
+		failures++
+		wait := min(30*time.Second, time.Second<<min(failures, 5))
+		var apiErr *tgbotapi.Error
+		if errors.As(err, &apiErr) && apiErr.Code == http.StatusConflict {
+			t.log.Error().Msg("getUpdates: 409 Conflict: another instance is polling this bot token; stop it")
+		} else {
+			t.log.Warn().Err(err).Dur("retry_in", wait).Msg("polling failed")
+		}
+		select {
+		case <-ctx.Done():
+		case <-time.After(wait):
+		}
+	}
+	return nil
+}
+
+func (t *Telegram) poll(ctx context.Context, h Handler) error {
+	offset, err := h.Offset(ctx, Transport)
+	if err != nil {
+		return err
+	}
+	cfg := tgbotapi.UpdateConfig{Offset: int(offset), Limit: 100, Timeout: int(t.pollTimeout / time.Second),
+		AllowedUpdates: []string{"message", "callback_query", "my_chat_member"}}
+	updates, err := t.getUpdates(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	for _, u := range updates {
+		if ctx.Err() != nil {
+			return nil
+		}
+		// Finish the update even if shutdown starts meanwhile.
+		if err := h.Handle(context.WithoutCancel(ctx), t.convert(u)); err != nil {
+			return fmt.Errorf("update %d: %w", u.UpdateID, err)
+		}
+	}
+	return nil
+}
+
+func (t *Telegram) getUpdates(ctx context.Context, cfg tgbotapi.UpdateConfig) ([]tgbotapi.Update, error) {
+	updates, err := t.with(ctx).GetUpdates(cfg)
+	return updates, t.redact(err)
+}
+
+// convert maps a Telegram update to the core's form. Updates the core
+// does not act on keep their id, so their offset is still recorded.
+func (t *Telegram) convert(u tgbotapi.Update) bot.Update {
+	out := bot.Update{Transport: Transport, ID: int64(u.UpdateID)}
+	switch {
+	case u.Message != nil:
+		m := u.Message
+		if !t.chat(&out, m.Chat) {
+			return out
+		}
+		out.From = person(m.From, m.SenderChat)
+		out.MessageID = strconv.Itoa(m.MessageID)
+		out.Text = t.ownCommand(m.Text)
+		if m.ReplyToMessage != nil {
+			out.ReplyTo = strconv.Itoa(m.ReplyToMessage.MessageID)
+		}
+	case u.CallbackQuery != nil && u.CallbackQuery.Message != nil:
+		q := u.CallbackQuery
+		if !t.chat(&out, q.Message.Chat) {
+			return out
+		}
+		out.From = person(q.From, nil)
+		out.Callback = &bot.Callback{ID: q.ID, Data: q.Data, MessageID: strconv.Itoa(q.Message.MessageID)}
+	}
+	return out
+}
+
+func (t *Telegram) chat(out *bot.Update, c *tgbotapi.Chat) bool {
+	if c == nil {
+		return false
+	}
+	switch c.Type {
+	case "private":
+		out.ChatKind = nhacviec.ChatPrivate
+	case "group", "supergroup":
+		out.ChatKind, out.ChatTitle = nhacviec.ChatGroup, c.Title
+	default:
+		return false // channels: not a place to assign work
+	}
+	out.ChatID = strconv.FormatInt(c.ID, 10)
+	return true
+}
+
+func person(u *tgbotapi.User, senderChat *tgbotapi.Chat) *bot.User {
+	if u == nil || u.IsBot || senderChat != nil || u.ID == anonymousAdminID || u.ID == serviceUserID {
+		return nil
+	}
+	name := strings.TrimSpace(u.FirstName + " " + u.LastName)
+	if name == "" {
+		name = u.UserName
+	}
+	return &bot.User{ID: strconv.FormatInt(u.ID, 10), Username: u.UserName, Name: name}
+}
+
+// ownCommand removes "@thisbot" from "/cmd@thisbot args"; a command meant
+// for another bot becomes empty.
+func (t *Telegram) ownCommand(text string) string {
+	if !strings.HasPrefix(text, "/") {
+		return text
+	}
+	head, rest, _ := strings.Cut(text, " ")
+	cmd, target, addressed := strings.Cut(head, "@")
+	if !addressed {
+		return text
+	}
+	if !strings.EqualFold(target, t.Username()) {
+		return ""
+	}
+	if rest != "" {
+		return cmd + " " + rest
+	}
+	return cmd
+}
+
+// Send delivers one outbox message.
+func (t *Telegram) Send(ctx context.Context, m *nhacviec.Outgoing) (string, error) {
+	api := t.with(ctx)
+	if m.Kind == nhacviec.KindAnswer {
+		_, err := api.Request(tgbotapi.NewCallback(m.Callback, m.Text))
+		return "", classify(t.redact(err))
+	}
+	chatID, err := strconv.ParseInt(m.ChatExternalID, 10, 64)
+	if err != nil {
+		return "", fmt.Errorf("telegram: bad chat id %q", m.ChatExternalID)
+	}
+	if m.Kind == nhacviec.KindEdit {
+		msgID, err := strconv.Atoi(m.EditOf)
+		if err != nil {
+			return "", fmt.Errorf("telegram: bad message id %q", m.EditOf)
+		}
+		// Text-less edits only take the buttons off.
+		_, err = api.Request(tgbotapi.NewEditMessageReplyMarkup(chatID, msgID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}))
+		return "", classify(t.redact(err))
+	}
+	msg := tgbotapi.NewMessage(chatID, m.Text)
+	if m.HTML {
+		msg.ParseMode = tgbotapi.ModeHTML
+	}
+	if m.ReplyTo != "" {
+		msg.ReplyToMessageID, _ = strconv.Atoi(m.ReplyTo)
+		msg.AllowSendingWithoutReply = true
+	}
+	if len(m.Buttons) > 0 {
+		var rows [][]tgbotapi.InlineKeyboardButton
+		for _, row := range m.Buttons {
+			var r []tgbotapi.InlineKeyboardButton
+			for _, b := range row {
+				r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+			}
+			rows = append(rows, r)
+		}
+		msg.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(rows...)
+	}
+	sent, err := api.Send(msg)
+	if err != nil {
+		return "", classify(t.redact(err))
+	}
+	return strconv.Itoa(sent.MessageID), nil
+}
+
+// classify tells the sender what to do about a failed call: wait, retry,
+// or give up (bad request, forbidden).
+func classify(err error) error {
+	if err == nil {
+		return nil
+	}
+	var apiErr *tgbotapi.Error
+	if errors.As(err, &apiErr) {
+		switch {
+		case apiErr.RetryAfter > 0 || apiErr.Code == http.StatusTooManyRequests:
+			return &bot.SendError{Err: err, RetryAfter: time.Duration(max(1, apiErr.RetryAfter)) * time.Second}
+		case apiErr.Code >= 500:
+			return &bot.SendError{Err: err, Temporary: true}
+		}
+		return fmt.Errorf("telegram: %d %w", apiErr.Code, err)
+	}
+	// Network errors and answers that were not the API's JSON.
+	return &bot.SendError{Err: err, Temporary: true}
+}
+
+// redact removes the bot token from err: *url.Error texts carry the full
+// request URL, token included.
+func (t *Telegram) redact(err error) error {
+	if err == nil {
+		return nil
+	}
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return &url.Error{Op: ue.Op, URL: strings.ReplaceAll(ue.URL, t.token, "<token>"), Err: redactedErr{ue.Err, t.token}}
+	}
+	if strings.Contains(err.Error(), t.token) {
+		return redactedErr{err, t.token}
+	}
+	return err
+}
+
+// redactedErr hides the token in an error's text but keeps it unwrappable
+// (timeouts stay recognisable).
+type redactedErr struct {
+	err   error
+	token string
+}
+
+func (e redactedErr) Error() string { return strings.ReplaceAll(e.err.Error(), e.token, "<token>") }
+func (e redactedErr) Unwrap() error { return e.err }
+
+// libLogger routes the library's own log lines to zerolog, redacted.
+type libLogger struct{ t *Telegram }
+
+func (l libLogger) Println(v ...any) {
+	l.t.log.Debug().Msg(strings.ReplaceAll(fmt.Sprint(v...), l.t.token, "<token>"))
+}
+
+func (l libLogger) Printf(format string, v ...any) {
+	l.t.log.Debug().Msg(strings.ReplaceAll(fmt.Sprintf(format, v...), l.t.token, "<token>"))
+}

@@ -1,0 +1,90 @@
+package bot
+
+import (
+	"html"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+)
+
+// The bot's words. HTML parse mode: user text is passed through esc.
+const (
+	textInternalError  = "Xin lỗi, hệ thống đang gặp sự cố nên chưa làm được việc này. Vui lòng thử lại sau ít phút."
+	textUnknownCommand = "Không có lệnh /%s. Gõ /huongdan để xem các lệnh."
+	textNotUnderstood  = "Tôi chưa hiểu ý bạn. Gõ /huongdan để xem các lệnh, ví dụ: /viec để xem việc của bạn."
+
+	textWelcomePrivate = "Chào %s! Tôi là trợ lý nhắc việc. Từ giờ tôi sẽ nhắn riêng cho bạn khi được giao việc, trước hạn và khi quá hạn."
+	textWelcomeGroup   = "Chào cả nhóm! Tôi là trợ lý nhắc việc. Giao việc bằng: /giao @người nội dung hạn 20/12. Mỗi người hãy nhắn /start cho tôi trong chat riêng để nhận nhắc việc."
+	textHelp           = `<b>Hướng dẫn</b>
+/giao @người nội dung hạn THỜI_HẠN — giao việc
+   Ví dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12
+   Thời hạn: 20/12, 20/12/2026, 17h 20/12, 16:30 20/12/2026, hôm nay, mai
+/viec — việc của tôi đang mở
+/xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
+/quahan — việc quá hạn
+/sapden — việc đến hạn trong 7 ngày
+/chitiet 12 — chi tiết và lịch sử việc #12
+/huy 12 — hủy việc mình đã giao
+
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upcoming, /task, /cancel, /help.`
+
+	textAssignUsage       = "Cách giao việc: /giao @người nội dung hạn THỜI_HẠN\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
+	textAssignNoPerson    = "Thiếu người nhận việc: sau /giao hãy ghi @tên_người_dùng.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
+	textAssignNoDeadline  = "Thiếu thời hạn: hãy thêm chữ \"hạn\" và thời hạn ở cuối.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12 (hoặc hạn mai, hạn 17h 20/12)"
+	textAssignNoTitle     = "Thiếu nội dung công việc.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
+	textTitleTooLong      = "Nội dung công việc dài quá: tối đa %d ký tự (bạn gõ %d). Hãy tóm tắt lại, chi tiết gửi kèm sau."
+	textUnknownPerson     = "Tôi chưa biết %s. Người đó cần nhắn /start cho @%s hoặc nhắn một lệnh trong nhóm này trước.\nVí dụ sau đó: /giao @an Báo cáo CCHC quý IV hạn 20/12"
+	textAmbiguousDeadline = "Thời hạn \"%s\" có thể hiểu là %s. Hãy ghi rõ ngày, ví dụ: hạn 20/12"
+	textAssigned          = "📌 Đã giao việc #%d cho %s\n<b>%s</b>\nHạn: %s"
+	textAssignedToYou     = "📌 %s giao cho bạn việc #%d\n<b>%s</b>\nHạn: %s\n\nXong thì bấm ✅ hoặc trả lời \"xong\" vào tin nhắn này."
+	textMustStart         = "Lưu ý: %s chưa mở chat riêng với bot nên chưa nhận được nhắc riêng. Nhờ người đó nhắn /start cho @%s."
+
+	textBadID               = "Mã việc \"%s\" không hợp lệ. Ví dụ: %s"
+	textNoSuchTask          = "Không tìm thấy việc #%d trong số việc của bạn."
+	textDoneUsage           = "Bạn muốn báo xong việc nào? Ghi mã việc, ví dụ: /xong 12 (gõ /viec để xem mã), hoặc trả lời \"xong\" vào tin nhắn về việc đó."
+	textAlreadyClosed       = "Việc #%d đã %s rồi."
+	textDone                = "✅ Đã xong việc #%d: %s%s"
+	textDoneNoTitle         = "✅ Đã xong việc #%d."
+	textLateSuffix          = " (trễ hạn)"
+	textDoneNotice          = "✅ %s đã báo xong việc #%d: %s%s"
+	textOnlyAssignerCancels = "Chỉ người giao việc #%d mới hủy được việc này."
+	textCancelled           = "🗑 Đã hủy việc #%d: %s"
+	textCancelledNoTitle    = "🗑 Đã hủy việc #%d."
+	textCancelledNotice     = "🗑 %s đã hủy việc #%d: %s"
+	textStaleButton         = "Nút này không còn dùng được."
+	textAskPrivately        = "Việc này không giao trong nhóm này. Hãy xem trong chat riêng với @%s."
+	textDetail              = "<b>#%d %s</b>\nNgười giao: %s\nNgười thực hiện: %s\nHạn: %s\nTình trạng: %s"
+	textHistory             = "<b>Lịch sử</b>"
+
+	textNoOpenTasks    = "Bạn không có việc nào đang mở. 🎉"
+	textMyTasksHeader  = "<b>Việc của bạn</b> (%d)"
+	textHiddenTasks    = "Còn %d việc khác được giao riêng: xem trong chat riêng với @%s."
+	textMoreTasks      = "… và %d việc khác."
+	textOverdueHeader  = "⚠️ <b>Việc quá hạn</b> (%d)"
+	textNoOverdue      = "Không có việc nào quá hạn. 👍"
+	textUpcomingHeader = "⏳ <b>Việc đến hạn trong 7 ngày</b> (%d)"
+	textNoUpcoming     = "Không có việc nào đến hạn trong 7 ngày tới."
+)
+
+func statusText(s nhacviec.Status) string {
+	switch s {
+	case nhacviec.StatusDone:
+		return "xong"
+	case nhacviec.StatusCancelled:
+		return "bị hủy"
+	}
+	return "đang làm"
+}
+
+func eventText(k nhacviec.EventKind) string {
+	switch k {
+	case nhacviec.EventCreated:
+		return "giao việc"
+	case nhacviec.EventDone:
+		return "báo xong"
+	case nhacviec.EventCancelled:
+		return "hủy việc"
+	}
+	return string(k)
+}
+
+func htmlUnescape(s string) string { return html.UnescapeString(s) }

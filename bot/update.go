@@ -1,0 +1,53 @@
+// Package bot is the transport-agnostic conversation core of nhacviec: it
+// parses what people say, checks who may do what, changes the store and
+// writes the replies to the outbox; its Sender delivers them.
+package bot
+
+import (
+	"context"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+)
+
+// User is a person as a transport names them.
+type User struct {
+	ID       string // the transport's user id
+	Username string // without "@", may be empty
+	Name     string // display name
+}
+
+// Update is one thing that happened in a chat, as an adapter hands it to
+// the core.
+type Update struct {
+	Transport string
+	// ID is the transport's update id. When non-zero the core stores ID+1
+	// as the next offset in the same transaction as the update's effect.
+	ID        int64
+	ChatID    string // the transport's chat id
+	ChatKind  nhacviec.ChatKind
+	ChatTitle string
+	// From is nil when the sender is not a person (a channel, an anonymous
+	// group admin, the service account): such updates are not acted on.
+	From      *User
+	MessageID string
+	Text      string
+	// ReplyTo is the id of the message this one replies to, if any.
+	ReplyTo  string
+	Callback *Callback
+	// BotRemoved is set when the bot was removed from the chat.
+	BotRemoved bool
+}
+
+// Callback is a press of an inline button.
+type Callback struct {
+	ID        string
+	Data      string // from the client: never trusted
+	MessageID string // the message that carried the button
+}
+
+// Transport delivers outbox messages: it sends, answers button presses and
+// edits, according to the message's kind, and returns the transport's id
+// of the message it sent (or "" when there is none).
+type Transport interface {
+	Send(ctx context.Context, m *nhacviec.Outgoing) (string, error)
+}

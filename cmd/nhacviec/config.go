@@ -1,0 +1,145 @@
+package main
+
+import (
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"runtime/debug"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/rs/zerolog"
+)
+
+// Config is the program's configuration: every setting is an environment
+// variable (DESIGN.md §2) and a flag; a flag wins.
+type Config struct {
+	TelegramToken  string
+	TelegramAPIURL string
+	ZaloToken      string
+	ZaloAPIURL     string
+	DB             string
+	Timezone       string
+	Admins         []string
+	HTTPAddr       string
+	SendRate       float64
+	LogLevel       string
+	LogFormat      string
+}
+
+func (m *Main) config(sub string, args []string) (*Config, error) {
+	env := func(name, def string) string {
+		if v := m.Getenv(name); v != "" {
+			return v
+		}
+		return def
+	}
+	cfg := &Config{}
+	fs := flag.NewFlagSet("nhacviec "+sub, flag.ContinueOnError)
+	fs.SetOutput(m.Stderr)
+	fs.StringVar(&cfg.TelegramToken, "telegram-token", "", "Telegram bot token (env NHACVIEC_TELEGRAM_TOKEN, or a file in NHACVIEC_TELEGRAM_TOKEN_FILE)")
+	fs.StringVar(&cfg.TelegramAPIURL, "telegram-api-url", env("NHACVIEC_TELEGRAM_API_URL", "https://api.telegram.org"), "Bot API base URL (env NHACVIEC_TELEGRAM_API_URL)")
+	fs.StringVar(&cfg.ZaloToken, "zalo-token", "", "Zalo Bot token (env NHACVIEC_ZALO_TOKEN or NHACVIEC_ZALO_TOKEN_FILE)")
+	fs.StringVar(&cfg.ZaloAPIURL, "zalo-api-url", env("NHACVIEC_ZALO_API_URL", "https://bot-api.zaloplatforms.com"), "Zalo Bot API base URL (env NHACVIEC_ZALO_API_URL)")
+	fs.StringVar(&cfg.DB, "db", env("NHACVIEC_DB", "./data/nhacviec.db"), "SQLite database file (env NHACVIEC_DB)")
+	fs.StringVar(&cfg.Timezone, "timezone", env("NHACVIEC_TIMEZONE", "Asia/Ho_Chi_Minh"), "the organisation's time zone (env NHACVIEC_TIMEZONE)")
+	admins := fs.String("admins", env("NHACVIEC_ADMINS", ""), "bootstrap admins, e.g. tg:123456,zalo:abc (env NHACVIEC_ADMINS)")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("NHACVIEC_HTTP_ADDR", "127.0.0.1:8080"), "address for /healthz and /metrics (env NHACVIEC_HTTP_ADDR)")
+	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
+	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
+	fs.StringVar(&cfg.LogFormat, "log-format", env("NHACVIEC_LOG_FORMAT", "json"), "json or console (env NHACVIEC_LOG_FORMAT)")
+	if err := fs.Parse(args); err != nil {
+		return nil, usageError{err.Error()}
+	}
+	if fs.NArg() > 0 {
+		return nil, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	set := map[string]bool{}
+	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+	var err error
+	if !set["telegram-token"] {
+		if cfg.TelegramToken, err = m.secret("NHACVIEC_TELEGRAM_TOKEN"); err != nil {
+			return nil, err
+		}
+	}
+	if !set["zalo-token"] {
+		if cfg.ZaloToken, err = m.secret("NHACVIEC_ZALO_TOKEN"); err != nil {
+			return nil, err
+		}
+	}
+	if !set["send-rate"] {
+		if v := m.Getenv("NHACVIEC_SEND_RATE"); v != "" {
+			if *rate, err = strconv.ParseFloat(v, 64); err != nil {
+				return nil, usageError{fmt.Sprintf("NHACVIEC_SEND_RATE=%q is not a number", v)}
+			}
+		}
+	}
+	if *rate <= 0 {
+		return nil, usageError{"the send rate must be above 0"}
+	}
+	cfg.SendRate = *rate
+	for _, a := range strings.Split(*admins, ",") {
+		if a = strings.TrimSpace(a); a != "" {
+			cfg.Admins = append(cfg.Admins, a)
+		}
+	}
+	if _, err := time.LoadLocation(cfg.Timezone); err != nil {
+		return nil, usageError{fmt.Sprintf("unknown time zone %q", cfg.Timezone)}
+	}
+	return cfg, nil
+}
+
+// secret reads NAME, or the file named by NAME_FILE (Docker and systemd
+// secrets), trimmed.
+func (m *Main) secret(name string) (string, error) {
+	if v := m.Getenv(name); v != "" {
+		return strings.TrimSpace(v), nil
+	}
+	path := m.Getenv(name + "_FILE")
+	if path == "" {
+		return "", nil
+	}
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return "", usageError{fmt.Sprintf("%s_FILE: %v", name, err)}
+	}
+	return strings.TrimSpace(string(b)), nil
+}
+
+func (c *Config) logger(w io.Writer) (zerolog.Logger, error) {
+	level, err := zerolog.ParseLevel(strings.ToLower(c.LogLevel))
+	if err != nil || c.LogLevel == "" {
+		return zerolog.Nop(), usageError{fmt.Sprintf("unknown log level %q; use debug, info, warn or error", c.LogLevel)}
+	}
+	switch c.LogFormat {
+	case "json":
+	case "console", "text":
+		w = zerolog.ConsoleWriter{Out: w, TimeFormat: time.DateTime}
+	default:
+		return zerolog.Nop(), usageError{fmt.Sprintf("unknown log format %q; use json or console", c.LogFormat)}
+	}
+	return zerolog.New(w).Level(level).With().Timestamp().Logger(), nil
+}
+
+// version is set at build time with -ldflags "-X main.buildVersion=…";
+// otherwise the module version or VCS revision is used.
+var buildVersion string
+
+func version() string {
+	if buildVersion != "" {
+		return buildVersion
+	}
+	if info, ok := debug.ReadBuildInfo(); ok {
+		if v := info.Main.Version; v != "" && v != "(devel)" {
+			return v
+		}
+		for _, s := range info.Settings {
+			if s.Key == "vcs.revision" && len(s.Value) >= 12 {
+				return s.Value[:12]
+			}
+		}
+	}
+	return "dev"
+}

@@ -1,0 +1,87 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	"github.com/nhacviec/nhacviec/bot"
+	"github.com/nhacviec/nhacviec/bot/telegram"
+	"github.com/nhacviec/nhacviec/calendar"
+	"github.com/nhacviec/nhacviec/scheduler"
+	"github.com/nhacviec/nhacviec/store"
+)
+
+// shutdownGrace bounds how long in-flight work may take after a signal.
+const shutdownGrace = 10 * time.Second
+
+// app is the wired core: the bot, its sender and its scheduler over one
+// store.
+type app struct {
+	db        *store.DB
+	cal       *calendar.Calendar
+	bot       *bot.Bot
+	sender    *bot.Sender
+	scheduler *scheduler.Scheduler
+}
+
+func newApp(cfg *Config, db *store.DB, log zerolog.Logger, now func() time.Time, username string, transports map[string]bot.Transport) *app {
+	loc, _ := time.LoadLocation(cfg.Timezone) // checked in config
+	cal := calendar.New(calendar.Config{Location: loc})
+	db.Now = now
+	a := &app{db: db, cal: cal}
+	a.sender = &bot.Sender{Outbox: db, Transports: transports, Log: log.With().Str("component", "sender").Logger(), Now: now, Rate: cfg.SendRate}
+	a.bot = &bot.Bot{Store: db, Calendar: cal, Log: log.With().Str("component", "bot").Logger(), Username: username, Wake: a.sender.Wake}
+	a.scheduler = &scheduler.Scheduler{Store: db, Composer: a.bot, Calendar: cal,
+		Log: log.With().Str("component", "scheduler").Logger(), Planned: a.sender.Wake}
+	return a
+}
+
+func (m *Main) run(ctx context.Context, cfg *Config) error {
+	log, err := cfg.logger(m.Stderr)
+	if err != nil {
+		return err
+	}
+	if cfg.TelegramToken == "" {
+		if cfg.ZaloToken != "" {
+			return usageError{"the Zalo transport is not available yet; set NHACVIEC_TELEGRAM_TOKEN"}
+		}
+		return usageError{"no bot token: set NHACVIEC_TELEGRAM_TOKEN (or NHACVIEC_TELEGRAM_TOKEN_FILE); to try nhacviec without one, run: nhacviec demo"}
+	}
+	db, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	tg, err := telegram.New(telegram.Config{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, Log: log.With().Str("component", "telegram").Logger()})
+	if err != nil {
+		return err
+	}
+	a := newApp(cfg, db, log, time.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
+	if err := tg.SetCommands(ctx); err != nil {
+		log.Warn().Err(err).Msg("setMyCommands failed; the command menu may be out of date")
+	}
+	log.Info().Str("bot", tg.Username()).Str("db", cfg.DB).Str("version", version()).Msg("nhacviec started")
+
+	// The sender outlives the signal: it stops taking new messages when
+	// ctx ends but finishes what is in flight.
+	var wg sync.WaitGroup
+	wg.Add(2)
+	go func() { defer wg.Done(); a.sender.Run(ctx) }()
+	go func() { defer wg.Done(); tg.Run(ctx, a.bot) }()
+	waitScheduler := a.scheduler.Start(ctx, time.Now)
+	<-ctx.Done()
+	log.Info().Msg("shutting down")
+	done := make(chan struct{})
+	go func() { wg.Wait(); waitScheduler(); close(done) }()
+	select {
+	case <-done:
+		log.Info().Msg("stopped")
+		return nil
+	case <-time.After(shutdownGrace):
+		return errors.New("shutdown took longer than 10 s; stopped anyway")
+	}
+}

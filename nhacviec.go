@@ -1,0 +1,162 @@
+// Package nhacviec holds the domain of the nhacviec bot: tasks, the people
+// and chats they belong to, the outbox of messages, and the interfaces
+// through which the bot core, the scheduler and the store meet.
+//
+// It knows no SQL, no Telegram and no cron; see DESIGN.md §3.
+package nhacviec
+
+import (
+	"time"
+)
+
+// Status is the state of a task.
+type Status string
+
+// Task states.
+const (
+	StatusOpen      Status = "open"
+	StatusDone      Status = "done"
+	StatusCancelled Status = "cancelled"
+)
+
+// ChatKind tells a private chat from a group.
+type ChatKind string
+
+// Chat kinds.
+const (
+	ChatPrivate ChatKind = "private"
+	ChatGroup   ChatKind = "group"
+)
+
+// Chat is a conversation the bot takes part in, on one transport.
+type Chat struct {
+	ID         int64 // internal id
+	Transport  string
+	ExternalID string // the transport's chat id, e.g. "-100123" on Telegram
+	Kind       ChatKind
+	Title      string
+	Active     bool // false once the bot was removed from it
+}
+
+// Person is someone who has talked to the bot.
+type Person struct {
+	ID          int64 // internal id
+	Transport   string
+	ExternalID  string // the transport's user id
+	Username    string // without "@", may be empty
+	DisplayName string
+	// PrivateChatID is the internal id of this person's private chat with
+	// the bot, or 0 if they never opened one: then the bot cannot message
+	// them first.
+	PrivateChatID int64
+}
+
+// Mention is how a person is named in a message: @username when they have
+// one, their display name otherwise.
+func (p *Person) Mention() string {
+	if p.Username != "" {
+		return "@" + p.Username
+	}
+	return p.DisplayName
+}
+
+// Task is one piece of assigned work.
+type Task struct {
+	ID         int64
+	Title      string
+	AssignerID int64
+	AssigneeID int64
+	ChatID     int64 // the chat where it was assigned
+	Deadline   time.Time
+	Status     Status
+	CreatedAt  time.Time
+	ClosedAt   time.Time // zero while open
+	// NextPlanAt is when the scheduler should next look at this task; the
+	// scheduler owns it. Zero means "never again".
+	NextPlanAt time.Time
+}
+
+// Open reports whether the task still awaits work.
+func (t *Task) Open() bool { return t.Status == StatusOpen }
+
+// Overdue reports whether the task is open past its deadline at now.
+func (t *Task) Overdue(now time.Time) bool { return t.Open() && !now.Before(t.Deadline) }
+
+// EventKind names an entry of a task's history.
+type EventKind string
+
+// Task history entries.
+const (
+	EventCreated   EventKind = "created"
+	EventDone      EventKind = "done"
+	EventCancelled EventKind = "cancelled"
+	EventReminded  EventKind = "reminded"
+	EventOverdue   EventKind = "overdue"
+)
+
+// TaskEvent is one line of a task's history: who did what, when.
+type TaskEvent struct {
+	ID      int64
+	TaskID  int64
+	ActorID int64 // 0 for the bot itself
+	Kind    EventKind
+	Note    string
+	At      time.Time
+}
+
+// MessageKind says why a message is in the outbox. The sender treats some
+// kinds specially: answers go to a button press, edits change a message,
+// and reminder kinds are dropped when their task is no longer open.
+type MessageKind string
+
+// Outbox message kinds.
+const (
+	KindReply    MessageKind = "reply"    // answer to a command
+	KindNotice   MessageKind = "notice"   // a word to someone other than the actor
+	KindReminder MessageKind = "reminder" // before / on the deadline
+	KindOverdue  MessageKind = "overdue"  // the deadline passed
+	KindNudge    MessageKind = "nudge"    // daily while overdue
+	KindDigest   MessageKind = "digest"   // the morning digest in a group
+	KindAnswer   MessageKind = "answer"   // answerCallbackQuery
+	KindEdit     MessageKind = "edit"     // edit an earlier bot message
+)
+
+// Chasing reports whether messages of this kind only make sense while
+// their task is open.
+func (k MessageKind) Chasing() bool {
+	return k == KindReminder || k == KindOverdue || k == KindNudge
+}
+
+// Button is an inline button under a message.
+type Button struct {
+	Text string
+	Data string // ≤ 64 bytes; forgeable by the client, never trusted
+}
+
+// Message is an outbox row: something the bot will say. It is written in
+// the same transaction as the change that caused it and sent later.
+type Message struct {
+	ID     int64
+	Key    string // unique planning key, "" for one-off replies
+	ChatID int64  // internal chat id
+	Kind   MessageKind
+	TaskID int64 // the task it is about, 0 if none
+	Text   string
+	// HTML is true when Text is HTML (user text inside is escaped).
+	HTML      bool
+	Buttons   [][]Button
+	ReplyTo   string // transport message id to reply to
+	Callback  string // callback query id, for KindAnswer
+	EditOf    string // transport message id to edit, for KindEdit
+	NotBefore time.Time
+	CreatedAt time.Time
+}
+
+// Outgoing is a due outbox message with what the transport needs to send
+// it.
+type Outgoing struct {
+	Message
+	Transport      string
+	ChatExternalID string
+	Attempts       int
+}

@@ -1,0 +1,270 @@
+// Package scheduler plans what the bot says on its own: reminders before
+// a deadline, the overdue notice, daily nudges while overdue and each
+// group's morning digest. A pass is RunOnce(ctx, now); cron calls it every
+// minute, tests call it with the time they need.
+package scheduler
+
+import (
+	"context"
+	"fmt"
+	"time"
+
+	"github.com/robfig/cron/v3"
+	"github.com/rs/zerolog"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/calendar"
+)
+
+// Scheduler plans notices into the outbox through the store. Every notice
+// has a unique key per (task, kind, slot), so overlapping passes, restarts
+// and catch-up never plan one twice.
+type Scheduler struct {
+	Store    nhacviec.Store
+	Composer nhacviec.Composer
+	Calendar *calendar.Calendar
+	Log      zerolog.Logger
+	// RemindAt is when personal reminders and nudges go out on a working
+	// morning (default 08:00).
+	RemindAt calendar.Clock
+	// DigestAt is the morning digest's time (default 07:30); a digest
+	// missed while the bot was down is still sent until DigestUntil
+	// (default 12:00).
+	DigestAt, DigestUntil calendar.Clock
+	// Planned is called after a pass wrote messages, to wake the sender.
+	Planned func()
+}
+
+// batch bounds the tasks planned in one transaction, so that a large pass
+// does not hold the writer for long.
+const batch = 500
+
+func (s *Scheduler) defaults() {
+	if s.RemindAt == (calendar.Clock{}) {
+		s.RemindAt = calendar.Clock{Hour: 8}
+	}
+	if s.DigestAt == (calendar.Clock{}) {
+		s.DigestAt = calendar.Clock{Hour: 7, Minute: 30}
+	}
+	if s.DigestUntil == (calendar.Clock{}) {
+		s.DigestUntil = calendar.Clock{Hour: 12}
+	}
+}
+
+// RunOnce does one planning pass at now and returns how many messages it
+// wrote to the outbox.
+func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
+	s.defaults()
+	now = now.In(s.Calendar.Location())
+	written := 0
+	for {
+		n, more, err := s.planTasks(ctx, now)
+		written += n
+		if err != nil {
+			return written, err
+		}
+		if !more {
+			break
+		}
+	}
+	n, err := s.planDigests(ctx, now)
+	written += n
+	if written > 0 && s.Planned != nil {
+		s.Planned()
+	}
+	return written, err
+}
+
+func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, more bool, err error) {
+	err = s.Store.Update(ctx, func(tx nhacviec.Tx) error {
+		tasks, err := tx.TasksToPlan(now, batch)
+		if err != nil {
+			return err
+		}
+		more = len(tasks) == batch
+		for _, t := range tasks {
+			notices, next := s.plan(t, now)
+			for _, n := range notices {
+				w, err := s.enqueue(tx, n, now)
+				if err != nil {
+					return fmt.Errorf("scheduler: task %d: %w", t.ID, err)
+				}
+				written += w
+			}
+			t.NextPlanAt = next
+			if err := tx.SaveTask(t); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return written, more, err
+}
+
+// enqueue composes a notice and writes its messages under their keys.
+func (s *Scheduler) enqueue(tx nhacviec.Tx, n nhacviec.Notice, now time.Time) (int, error) {
+	key := noticeKey(n)
+	if planned, err := tx.Planned(key); err != nil || planned {
+		return 0, err
+	}
+	msgs, err := s.Composer.Compose(tx, n)
+	if err != nil {
+		return 0, err
+	}
+	written := 0
+	for _, m := range msgs {
+		m.Key = fmt.Sprintf("%s:%d", key, m.ChatID)
+		m.NotBefore = s.Calendar.NotQuiet(later(n.At, now))
+		ok, err := tx.Enqueue(m)
+		if err != nil {
+			return written, err
+		}
+		if ok {
+			written++
+		}
+	}
+	return written, nil
+}
+
+// noticeKey names a notice's slot; its messages' keys add the chat. The
+// key prefix is what Tx.Planned looks for.
+func noticeKey(n nhacviec.Notice) string {
+	if n.Kind == nhacviec.KindDigest {
+		return fmt.Sprintf("digest:%d:%s", n.Chat.ID, n.Slot)
+	}
+	return fmt.Sprintf("%s:%d:%s", n.Kind, n.Task.ID, n.Slot)
+}
+
+// plan returns t's notices that are due at now and still worth sending,
+// and when t next needs a look.
+//
+//   - "before": the working day before the deadline's day, at RemindAt;
+//   - "due": the deadline's own morning, if the deadline is after RemindAt;
+//   - overdue: at the deadline, to assignee and assigner;
+//   - nudge: every working morning after the deadline's day while open.
+//
+// A reminder missed while the bot was down is sent late only while the
+// deadline is still ahead, and only the most recent one; a missed nudge
+// is replaced by today's.
+func (s *Scheduler) plan(t *nhacviec.Task, now time.Time) ([]nhacviec.Notice, time.Time) {
+	cal := s.Calendar
+	deadline := t.Deadline.In(cal.Location())
+	var slots []nhacviec.Notice
+	if before := cal.At(cal.PrevWorkingDay(deadline), s.RemindAt); before.After(t.CreatedAt) {
+		slots = append(slots, nhacviec.Notice{Kind: nhacviec.KindReminder, Slot: "before:" + day(before), Task: t, At: before})
+	}
+	if morning := cal.At(deadline, s.RemindAt); morning.Before(deadline) && morning.After(t.CreatedAt) && cal.IsWorkingDay(deadline) {
+		slots = append(slots, nhacviec.Notice{Kind: nhacviec.KindReminder, Slot: "due:" + day(morning), Task: t, At: morning})
+	}
+	var due []nhacviec.Notice
+	if now.Before(deadline) {
+		var next time.Time
+		for _, n := range slots {
+			if !n.At.After(now) {
+				due = []nhacviec.Notice{n} // only the latest one that passed
+			} else if next.IsZero() {
+				next = n.At
+			}
+		}
+		if next.IsZero() {
+			next = deadline
+		}
+		return due, next
+	}
+	due = append(due, nhacviec.Notice{Kind: nhacviec.KindOverdue, Slot: deadline.Format("200601021504"), Task: t, At: deadline})
+	// Today's nudge, if today is a working day after the deadline's and its
+	// time has come.
+	if cal.IsWorkingDay(now) && day(now) > day(deadline) {
+		if at := cal.At(now, s.RemindAt); !now.Before(at) {
+			due = append(due, nhacviec.Notice{Kind: nhacviec.KindNudge, Slot: day(at), Task: t, At: at})
+		}
+	}
+	return due, s.nextNudge(deadline, now)
+}
+
+// nextNudge is the first working morning after now that comes after the
+// deadline's day.
+func (s *Scheduler) nextNudge(deadline, now time.Time) time.Time {
+	cal := s.Calendar
+	d := now
+	if !cal.IsWorkingDay(d) || day(d) <= day(deadline) || !now.Before(cal.At(d, s.RemindAt)) {
+		d = cal.NextWorkingDay(later(now, deadline))
+	}
+	return cal.At(d, s.RemindAt)
+}
+
+// planDigests plans today's morning digest in every group with open tasks,
+// from DigestAt until DigestUntil on working days.
+func (s *Scheduler) planDigests(ctx context.Context, now time.Time) (int, error) {
+	cal := s.Calendar
+	at := cal.At(now, s.DigestAt)
+	if !cal.IsWorkingDay(now) || now.Before(at) || !now.Before(cal.At(now, s.DigestUntil)) {
+		return 0, nil
+	}
+	written := 0
+	err := s.Store.Update(ctx, func(tx nhacviec.Tx) error {
+		groups, err := tx.GroupsWithOpenTasks()
+		if err != nil {
+			return err
+		}
+		for _, g := range groups {
+			n, err := s.enqueue(tx, nhacviec.Notice{Kind: nhacviec.KindDigest, Slot: day(at), Chat: g, At: later(at, now)}, now)
+			if err != nil {
+				return fmt.Errorf("scheduler: digest for chat %d: %w", g.ID, err)
+			}
+			written += n
+		}
+		return nil
+	})
+	return written, err
+}
+
+func day(t time.Time) string { return t.Format("2006-01-02") }
+
+func later(a, b time.Time) time.Time {
+	if a.After(b) {
+		return a
+	}
+	return b
+}
+
+// Start runs a pass now (to catch up after downtime) and then every
+// minute in the calendar's zone, until ctx ends. The returned function
+// waits for a running pass to finish.
+func (s *Scheduler) Start(ctx context.Context, now func() time.Time) (wait func()) {
+	logger := cronLogger{s.Log}
+	c := cron.New(cron.WithLocation(s.Calendar.Location()), cron.WithLogger(logger),
+		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
+	pass := func() {
+		start := time.Now()
+		n, err := s.RunOnce(ctx, now())
+		if err != nil && ctx.Err() == nil {
+			s.Log.Error().Err(err).Msg("scheduler pass failed")
+			return
+		}
+		if n > 0 {
+			s.Log.Info().Int("planned", n).Dur("took", time.Since(start)).Msg("scheduler pass")
+		}
+	}
+	c.AddFunc("* * * * *", pass)
+	pass()
+	c.Start()
+	done := make(chan struct{})
+	go func() {
+		<-ctx.Done()
+		<-c.Stop().Done()
+		close(done)
+	}()
+	return func() { <-done }
+}
+
+// cronLogger routes robfig/cron's logging to zerolog.
+type cronLogger struct{ log zerolog.Logger }
+
+func (l cronLogger) Info(msg string, kv ...any) {
+	l.log.Debug().Fields(kv).Msg("cron: " + msg)
+}
+
+func (l cronLogger) Error(err error, msg string, kv ...any) {
+	l.log.Error().Err(err).Fields(kv).Msg("cron: " + msg)
+}

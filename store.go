@@ -1,0 +1,112 @@
+package nhacviec
+
+import (
+	"context"
+	"time"
+)
+
+// Store is the persistent state of the bot. Every change and the messages
+// it causes are written in one transaction (DESIGN.md §4.1–4.2).
+type Store interface {
+	// Update runs fn in one write transaction; fn's error rolls it back.
+	Update(ctx context.Context, fn func(Tx) error) error
+	// View runs fn in a read-only transaction; writes through it fail.
+	View(ctx context.Context, fn func(Tx) error) error
+	Outbox
+}
+
+// Tx is what one transaction can read and change.
+type Tx interface {
+	// Now is the store's clock, the same for the whole transaction.
+	Now() time.Time
+
+	// Offset returns the next update offset stored for source (e.g.
+	// "telegram"), 0 if none. SetOffset stores it with the transaction's
+	// other effects, so an update is confirmed only once it is applied.
+	Offset(source string) (int64, error)
+	SetOffset(source string, offset int64) error
+
+	// EnsureChat inserts or refreshes c by (Transport, ExternalID) and sets
+	// c.ID.
+	EnsureChat(c *Chat) error
+	Chat(id int64) (*Chat, error)
+	// EnsurePerson inserts or refreshes p by (Transport, ExternalID): the
+	// username and display name are updated, a non-zero PrivateChatID is
+	// kept. It sets p.ID and p.PrivateChatID to the stored values.
+	EnsurePerson(p *Person) error
+	Person(id int64) (*Person, error)
+	// PersonByUsername finds a person by username, case-insensitively.
+	PersonByUsername(transport, username string) (*Person, error)
+
+	CreateTask(t *Task) error
+	Task(id int64) (*Task, error)
+	// SaveTask writes the mutable fields: status, deadline, closed time and
+	// the next planning time.
+	SaveTask(t *Task) error
+	FindTasks(f TaskFilter) ([]*Task, error)
+	AddEvent(e *TaskEvent) error
+	Events(taskID int64) ([]*TaskEvent, error)
+	// TaskOfMessage returns the task a sent bot message was about, or 0.
+	TaskOfMessage(chatID int64, messageID string) (int64, error)
+
+	// Enqueue adds m to the outbox. A message whose Key is already present
+	// is not added again and Enqueue returns false.
+	Enqueue(m *Message) (bool, error)
+	// Planned reports whether messages were already planned under key: a
+	// message's key is its notice's key, a colon and the chat.
+	Planned(key string) (bool, error)
+	// DropChasing drops the unsent reminders of a task that was closed.
+	DropChasing(taskID int64) error
+
+	// TasksToPlan returns open tasks whose NextPlanAt is due at now.
+	TasksToPlan(now time.Time, limit int) ([]*Task, error)
+	// GroupsWithOpenTasks returns the active group chats in which open
+	// tasks were assigned.
+	GroupsWithOpenTasks() ([]*Chat, error)
+}
+
+// TaskFilter selects tasks. Zero fields do not filter. Results are
+// ordered by deadline, soonest first.
+type TaskFilter struct {
+	Status         Status
+	AssigneeID     int64
+	InvolvedID     int64 // assigner or assignee
+	ChatID         int64
+	DeadlineBefore time.Time // deadline < DeadlineBefore
+	DeadlineFrom   time.Time // deadline >= DeadlineFrom
+	Limit          int
+}
+
+// Outbox is the sender's view of the store.
+type Outbox interface {
+	// Due returns up to limit messages that may be sent at now, oldest
+	// first per chat. Chasing messages of tasks no longer open are dropped
+	// instead of returned.
+	Due(ctx context.Context, now time.Time, limit int) ([]*Outgoing, error)
+	// NextDue returns when the earliest pending message becomes due.
+	NextDue(ctx context.Context) (time.Time, bool, error)
+	// MarkSent records that the transport accepted message id as
+	// externalID, and remembers which task that message is about.
+	MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error
+	// Retry puts the message back to be tried again at at.
+	Retry(ctx context.Context, id int64, at time.Time, reason string) error
+	// GiveUp marks the message as failed for good.
+	GiveUp(ctx context.Context, id int64, reason string) error
+}
+
+// Notice is a moment the scheduler found due: a reminder, an overdue
+// notice, a daily nudge or a group's morning digest.
+type Notice struct {
+	Kind MessageKind
+	Slot string // distinguishes notices of one kind, e.g. "before", "due"
+	Task *Task  // nil for a digest
+	Chat *Chat  // the group, for a digest
+	At   time.Time
+}
+
+// Composer turns a notice into the messages that say it. The bot core
+// implements it (it owns the texts); the scheduler calls it inside its
+// transaction and sets the messages' keys and send times.
+type Composer interface {
+	Compose(tx Tx, n Notice) ([]*Message, error)
+}

@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+)
+
+// Due returns up to limit pending messages due at now, in the order they
+// were written. A chat whose earlier message waits for a retry is skipped
+// so that a chat's messages arrive in order. Chasing messages whose task
+// was closed meanwhile are dropped here.
+func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Outgoing, error) {
+	rows, err := db.write.QueryContext(ctx, `SELECT o.id, o.key, o.chat_id, o.kind, o.task_id, o.text, o.html, o.buttons,
+			o.reply_to, o.callback, o.edit_of, o.not_before, o.created_at, o.attempts,
+			c.transport, c.external_id, COALESCE(t.status, '')
+		FROM outbox o
+		JOIN chats c ON c.id = o.chat_id
+		LEFT JOIN tasks t ON t.id = o.task_id
+		WHERE o.state = 'pending' AND o.not_before <= ?
+		AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.state = 'pending'
+			AND e.attempts > 0 AND e.id < o.id AND e.not_before > ?)
+		ORDER BY o.id LIMIT ?`, ms(now), ms(now), limit)
+	if err != nil {
+		return nil, fmt.Errorf("store: due: %w", err)
+	}
+	var out []*nhacviec.Outgoing
+	var stale []int64
+	for rows.Next() {
+		var o nhacviec.Outgoing
+		var key, buttons sql.NullString
+		var task sql.NullInt64
+		var kind, status string
+		var notBefore, created int64
+		if err := rows.Scan(&o.ID, &key, &o.ChatID, &kind, &task, &o.Text, &o.HTML, &buttons,
+			&o.ReplyTo, &o.Callback, &o.EditOf, &notBefore, &created, &o.Attempts,
+			&o.Transport, &o.ChatExternalID, &status); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("store: due: %w", err)
+		}
+		o.Key, o.Kind, o.TaskID = key.String, nhacviec.MessageKind(kind), task.Int64
+		o.NotBefore, o.CreatedAt = fromMS(notBefore), fromMS(created)
+		if buttons.Valid {
+			if err := json.Unmarshal([]byte(buttons.String), &o.Buttons); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: due: message %d buttons: %w", o.ID, err)
+			}
+		}
+		if o.Kind.Chasing() && status != "" && status != string(nhacviec.StatusOpen) {
+			stale = append(stale, o.ID)
+			continue
+		}
+		out = append(out, &o)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: due: %w", err)
+	}
+	for _, id := range stale {
+		if _, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'dropped', last_error = 'task closed'
+			WHERE id = ? AND state = 'pending'`, id); err != nil {
+			return nil, fmt.Errorf("store: drop: %w", err)
+		}
+	}
+	return out, nil
+}
+
+// NextDue returns when the earliest pending message becomes due.
+func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
+	var next sql.NullInt64
+	err := db.write.QueryRowContext(ctx, `SELECT MIN(not_before) FROM outbox WHERE state = 'pending'`).Scan(&next)
+	if err != nil {
+		return time.Time{}, false, fmt.Errorf("store: next due: %w", err)
+	}
+	return fromNullMS(next), next.Valid, nil
+}
+
+// MarkSent records that the transport accepted the message, and which
+// task the sent message is about so that replies to it resolve.
+func (db *DB) MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error {
+	return db.Update(ctx, func(ntx nhacviec.Tx) error {
+		t := ntx.(*tx)
+		var chat int64
+		var task sql.NullInt64
+		err := t.QueryRowContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, external_id = ?, attempts = attempts + 1
+			WHERE id = ? AND state = 'pending' RETURNING chat_id, task_id`, ms(at), externalID, id).Scan(&chat, &task)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // dropped meanwhile; it went out all the same
+		}
+		if err != nil {
+			return fmt.Errorf("store: mark sent: %w", err)
+		}
+		if task.Valid && externalID != "" {
+			_, err = t.exec(`INSERT OR REPLACE INTO bot_messages (chat_id, message_id, task_id) VALUES (?, ?, ?)`, chat, externalID, task.Int64)
+		}
+		return err
+	})
+}
+
+// Retry puts the message back to be tried again at at.
+func (db *DB) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?
+		WHERE id = ? AND state = 'pending'`, ms(at), reason, id)
+	return err
+}
+
+// GiveUp marks the message failed for good.
+func (db *DB) GiveUp(ctx context.Context, id int64, reason string) error {
+	_, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?
+		WHERE id = ? AND state = 'pending'`, reason, id)
+	return err
+}

@@ -1,0 +1,346 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+)
+
+// tx implements nhacviec.Tx over one SQL transaction.
+type tx struct {
+	*sql.Tx
+	ctx      context.Context
+	now      time.Time
+	readonly bool
+}
+
+var errReadOnly = errors.New("store: write in a read-only transaction")
+
+func (t *tx) Now() time.Time { return t.now }
+
+func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	if t.readonly {
+		return nil, errReadOnly
+	}
+	return t.ExecContext(t.ctx, query, args...)
+}
+
+func (t *tx) Offset(source string) (int64, error) {
+	var next int64
+	err := t.QueryRowContext(t.ctx, `SELECT next FROM offsets WHERE source = ?`, source).Scan(&next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return next, err
+}
+
+func (t *tx) SetOffset(source string, offset int64) error {
+	_, err := t.exec(`INSERT INTO offsets (source, next) VALUES (?, ?)
+		ON CONFLICT (source) DO UPDATE SET next = excluded.next`, source, offset)
+	return err
+}
+
+func (t *tx) EnsureChat(c *nhacviec.Chat) error {
+	err := t.QueryRowContext(t.ctx, `INSERT INTO chats (transport, external_id, kind, title, active, created_at)
+		VALUES (?, ?, ?, ?, 1, ?)
+		ON CONFLICT (transport, external_id) DO UPDATE SET
+			title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE chats.title END,
+			active = 1
+		RETURNING id`,
+		c.Transport, c.ExternalID, string(c.Kind), c.Title, ms(t.now)).Scan(&c.ID)
+	if err != nil {
+		return fmt.Errorf("store: ensure chat: %w", err)
+	}
+	c.Active = true
+	return nil
+}
+
+func (t *tx) Chat(id int64) (*nhacviec.Chat, error) {
+	var c nhacviec.Chat
+	var kind string
+	err := t.QueryRowContext(t.ctx, `SELECT id, transport, external_id, kind, title, active FROM chats WHERE id = ?`, id).
+		Scan(&c.ID, &c.Transport, &c.ExternalID, &kind, &c.Title, &c.Active)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nhacviec.Errorf(nhacviec.ENotFound, "chat %d not found", id)
+	}
+	c.Kind = nhacviec.ChatKind(kind)
+	return &c, err
+}
+
+func (t *tx) EnsurePerson(p *nhacviec.Person) error {
+	if p.Username != "" {
+		// A username belongs to one account at a time: whoever had it
+		// before has since changed theirs.
+		if _, err := t.exec(`UPDATE people SET username = '' WHERE transport = ? AND username = ? COLLATE NOCASE AND external_id <> ?`,
+			p.Transport, p.Username, p.ExternalID); err != nil {
+			return fmt.Errorf("store: ensure person: %w", err)
+		}
+	}
+	var private sql.NullInt64
+	err := t.QueryRowContext(t.ctx, `INSERT INTO people (transport, external_id, username, display_name, private_chat_id, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (transport, external_id) DO UPDATE SET
+			username = excluded.username,
+			display_name = excluded.display_name,
+			private_chat_id = COALESCE(excluded.private_chat_id, people.private_chat_id),
+			updated_at = excluded.updated_at
+		RETURNING id, private_chat_id`,
+		p.Transport, p.ExternalID, p.Username, p.DisplayName, nullID(p.PrivateChatID), ms(t.now), ms(t.now)).
+		Scan(&p.ID, &private)
+	if err != nil {
+		return fmt.Errorf("store: ensure person: %w", err)
+	}
+	p.PrivateChatID = private.Int64
+	return nil
+}
+
+const personColumns = `id, transport, external_id, username, display_name, private_chat_id`
+
+func scanPerson(row interface{ Scan(...any) error }) (*nhacviec.Person, error) {
+	var p nhacviec.Person
+	var private sql.NullInt64
+	if err := row.Scan(&p.ID, &p.Transport, &p.ExternalID, &p.Username, &p.DisplayName, &private); err != nil {
+		return nil, err
+	}
+	p.PrivateChatID = private.Int64
+	return &p, nil
+}
+
+func (t *tx) Person(id int64) (*nhacviec.Person, error) {
+	p, err := scanPerson(t.QueryRowContext(t.ctx, `SELECT `+personColumns+` FROM people WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nhacviec.Errorf(nhacviec.ENotFound, "person %d not found", id)
+	}
+	return p, err
+}
+
+func (t *tx) PersonByUsername(transport, username string) (*nhacviec.Person, error) {
+	username = strings.TrimPrefix(username, "@")
+	p, err := scanPerson(t.QueryRowContext(t.ctx, `SELECT `+personColumns+` FROM people
+		WHERE transport = ? AND username = ? COLLATE NOCASE AND username <> ''`, transport, username))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nhacviec.Errorf(nhacviec.ENotFound, "@%s not found", username)
+	}
+	return p, err
+}
+
+func (t *tx) CreateTask(task *nhacviec.Task) error {
+	if task.CreatedAt.IsZero() {
+		task.CreatedAt = t.now
+	}
+	err := t.QueryRowContext(t.ctx, `INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		task.Title, task.AssignerID, task.AssigneeID, task.ChatID, ms(task.Deadline), string(task.Status),
+		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt)).Scan(&task.ID)
+	if err != nil {
+		return fmt.Errorf("store: create task: %w", err)
+	}
+	return nil
+}
+
+const taskColumns = `id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at`
+
+func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
+	var task nhacviec.Task
+	var deadline, created int64
+	var closed, plan sql.NullInt64
+	var status string
+	if err := row.Scan(&task.ID, &task.Title, &task.AssignerID, &task.AssigneeID, &task.ChatID,
+		&deadline, &status, &created, &closed, &plan); err != nil {
+		return nil, err
+	}
+	task.Deadline, task.CreatedAt = fromMS(deadline), fromMS(created)
+	task.ClosedAt, task.NextPlanAt = fromNullMS(closed), fromNullMS(plan)
+	task.Status = nhacviec.Status(status)
+	return &task, nil
+}
+
+func (t *tx) Task(id int64) (*nhacviec.Task, error) {
+	task, err := scanTask(t.QueryRowContext(t.ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", id)
+	}
+	return task, err
+}
+
+func (t *tx) SaveTask(task *nhacviec.Task) error {
+	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, next_plan_at = ? WHERE id = ?`,
+		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.ID)
+	if err != nil {
+		return fmt.Errorf("store: save task: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", task.ID)
+	}
+	return nil
+}
+
+func (t *tx) FindTasks(f nhacviec.TaskFilter) ([]*nhacviec.Task, error) {
+	var where []string
+	var args []any
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, string(f.Status))
+	}
+	if f.AssigneeID != 0 {
+		where, args = append(where, "assignee_id = ?"), append(args, f.AssigneeID)
+	}
+	if f.InvolvedID != 0 {
+		where, args = append(where, "(assignee_id = ? OR assigner_id = ?)"), append(args, f.InvolvedID, f.InvolvedID)
+	}
+	if f.ChatID != 0 {
+		where, args = append(where, "chat_id = ?"), append(args, f.ChatID)
+	}
+	if !f.DeadlineBefore.IsZero() {
+		where, args = append(where, "deadline < ?"), append(args, ms(f.DeadlineBefore))
+	}
+	if !f.DeadlineFrom.IsZero() {
+		where, args = append(where, "deadline >= ?"), append(args, ms(f.DeadlineFrom))
+	}
+	query := `SELECT ` + taskColumns + ` FROM tasks`
+	if len(where) > 0 {
+		query += " WHERE " + strings.Join(where, " AND ")
+	}
+	query += " ORDER BY deadline, id"
+	if f.Limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	return t.queryTasks(query, args...)
+}
+
+func (t *tx) queryTasks(query string, args ...any) ([]*nhacviec.Task, error) {
+	rows, err := t.QueryContext(t.ctx, query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: find tasks: %w", err)
+	}
+	defer rows.Close()
+	var out []*nhacviec.Task
+	for rows.Next() {
+		task, err := scanTask(rows)
+		if err != nil {
+			return nil, fmt.Errorf("store: find tasks: %w", err)
+		}
+		out = append(out, task)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) AddEvent(e *nhacviec.TaskEvent) error {
+	if e.At.IsZero() {
+		e.At = t.now
+	}
+	err := t.QueryRowContext(t.ctx, `INSERT INTO task_events (task_id, actor_id, kind, note, at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		e.TaskID, nullID(e.ActorID), string(e.Kind), e.Note, ms(e.At)).Scan(&e.ID)
+	if err != nil {
+		return fmt.Errorf("store: add event: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) Events(taskID int64) ([]*nhacviec.TaskEvent, error) {
+	rows, err := t.QueryContext(t.ctx, `SELECT id, task_id, actor_id, kind, note, at FROM task_events WHERE task_id = ? ORDER BY id`, taskID)
+	if err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	defer rows.Close()
+	var out []*nhacviec.TaskEvent
+	for rows.Next() {
+		var e nhacviec.TaskEvent
+		var actor sql.NullInt64
+		var kind string
+		var at int64
+		if err := rows.Scan(&e.ID, &e.TaskID, &actor, &kind, &e.Note, &at); err != nil {
+			return nil, fmt.Errorf("store: events: %w", err)
+		}
+		e.ActorID, e.Kind, e.At = actor.Int64, nhacviec.EventKind(kind), fromMS(at)
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) TaskOfMessage(chatID int64, messageID string) (int64, error) {
+	var id int64
+	err := t.QueryRowContext(t.ctx, `SELECT task_id FROM bot_messages WHERE chat_id = ? AND message_id = ?`, chatID, messageID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	return id, err
+}
+
+func (t *tx) Enqueue(m *nhacviec.Message) (bool, error) {
+	if m.CreatedAt.IsZero() {
+		m.CreatedAt = t.now
+	}
+	if m.NotBefore.IsZero() {
+		m.NotBefore = t.now
+	}
+	var buttons sql.NullString
+	if len(m.Buttons) > 0 {
+		b, err := json.Marshal(m.Buttons)
+		if err != nil {
+			return false, err
+		}
+		buttons = sql.NullString{String: string(b), Valid: true}
+	}
+	key := sql.NullString{String: m.Key, Valid: m.Key != ""}
+	err := t.QueryRowContext(t.ctx, `INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, reply_to, callback, edit_of, not_before, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (key) DO NOTHING RETURNING id`,
+		key, m.ChatID, string(m.Kind), nullID(m.TaskID), m.Text, m.HTML, buttons, m.ReplyTo, m.Callback, m.EditOf,
+		ms(m.NotBefore), ms(m.CreatedAt)).Scan(&m.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil // already planned
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: enqueue: %w", err)
+	}
+	return true, nil
+}
+
+func (t *tx) Planned(key string) (bool, error) {
+	var one int
+	// A range on the unique index: every key that starts with "key:".
+	err := t.QueryRowContext(t.ctx, `SELECT 1 FROM outbox WHERE key >= ? AND key < ? LIMIT 1`, key+":", key+";").Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
+func (t *tx) DropChasing(taskID int64) error {
+	_, err := t.exec(`UPDATE outbox SET state = 'dropped', last_error = 'task closed'
+		WHERE task_id = ? AND state = 'pending' AND kind IN ('reminder', 'overdue', 'nudge')`, taskID)
+	return err
+}
+
+func (t *tx) TasksToPlan(now time.Time, limit int) ([]*nhacviec.Task, error) {
+	return t.queryTasks(`SELECT `+taskColumns+` FROM tasks
+		WHERE status = 'open' AND next_plan_at IS NOT NULL AND next_plan_at <= ?
+		ORDER BY next_plan_at LIMIT ?`, ms(now), limit)
+}
+
+func (t *tx) GroupsWithOpenTasks() ([]*nhacviec.Chat, error) {
+	rows, err := t.QueryContext(t.ctx, `SELECT id, transport, external_id, kind, title, active FROM chats c
+		WHERE kind = 'group' AND active = 1 AND EXISTS (SELECT 1 FROM tasks WHERE chat_id = c.id AND status = 'open')
+		ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: groups: %w", err)
+	}
+	defer rows.Close()
+	var out []*nhacviec.Chat
+	for rows.Next() {
+		var c nhacviec.Chat
+		var kind string
+		if err := rows.Scan(&c.ID, &c.Transport, &c.ExternalID, &kind, &c.Title, &c.Active); err != nil {
+			return nil, err
+		}
+		c.Kind = nhacviec.ChatKind(kind)
+		out = append(out, &c)
+	}
+	return out, rows.Err()
+}
