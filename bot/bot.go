@@ -197,7 +197,6 @@ func stripTags(s string) string {
 	return htmlUnescape(b.String())
 }
 
-
 // Offset returns the next update offset stored for a transport.
 func (b *Bot) Offset(ctx context.Context, transport string) (int64, error) {
 	var off int64

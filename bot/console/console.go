@@ -56,7 +56,9 @@ type Person struct {
 
 // Session is a console chat between demo people and the bot.
 type Session struct {
-	Bot   interface{ Handle(context.Context, bot.Update) error }
+	Bot interface {
+		Handle(context.Context, bot.Update) error
+	}
 	Drain func(ctx context.Context) (int, error) // sends what is due
 	// Tick runs the scheduler at a moment of the demo clock.
 	Tick     func(ctx context.Context, now time.Time) error

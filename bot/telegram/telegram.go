@@ -92,7 +92,9 @@ type ctxClient struct {
 	c   *http.Client
 }
 
-func (c ctxClient) Do(req *http.Request) (*http.Response, error) { return c.c.Do(req.WithContext(c.ctx)) }
+func (c ctxClient) Do(req *http.Request) (*http.Response, error) {
+	return c.c.Do(req.WithContext(c.ctx))
+}
 
 // SetCommands publishes the command menu with Vietnamese descriptions.
 func (t *Telegram) SetCommands(ctx context.Context) error {

@@ -51,6 +51,7 @@ type Server struct {
 
 	// updates
 	updates       []tgbotapi.Update // not yet confirmed, in update_id order
+	messageOf     map[int]int       // update id → message id
 	nextUpdateID  int
 	updWake       chan struct{} // closed and replaced when an update is added
 	confirmed     int

@@ -265,9 +265,23 @@ func (s *Server) addUpdateLocked(u tgbotapi.Update) int {
 		s.nextUpdateID = u.UpdateID + 1
 	}
 	s.updates = append(s.updates, u)
+	if u.Message != nil {
+		if s.messageOf == nil {
+			s.messageOf = map[int]int{}
+		}
+		s.messageOf[u.UpdateID] = u.Message.MessageID
+	}
 	close(s.updWake)
 	s.updWake = make(chan struct{})
 	return u.UpdateID
+}
+
+// MessageOf returns the message id of the message carried by update
+// updateID (0 if it carried none), so a test can find the bot's reply.
+func (s *Server) MessageOf(updateID int) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.messageOf[updateID]
 }
 
 func chatWord(typ string) string {

@@ -1,0 +1,484 @@
+package calendar
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"time"
+)
+
+// Fixed "now" values used across the parser tests.
+var (
+	nowWed      = "2026-12-16 10:00" // a plain Wednesday in December
+	nowFri      = "2026-12-18 16:00" // a Friday, an hour before the end of the day
+	nowMonthEnd = "2026-07-31 16:00" // Friday, last day of the month
+	nowLate     = "2026-07-31 17:30" // the same day after work
+	nowYearEnd  = "2026-12-31 18:00" // Thursday evening, New Year's Eve
+	nowPreTet   = "2027-02-03 09:00" // Wednesday; Tết 2027 is 6/2, the holiday runs 5–11/2
+)
+
+type parseCase struct {
+	now    string
+	phrase string
+	want   string // "2006-01-02 15:04", or "err:<code>"
+}
+
+// both returns the case with and without diacritics (the second only if it differs).
+func both(now, phrase, want string) []parseCase {
+	out := []parseCase{{now, phrase, want}}
+	if f := fold(phrase); f != strings.ToLower(phrase) {
+		out = append(out, parseCase{now, f, want})
+	}
+	return out
+}
+
+func parseCases() []parseCase {
+	var cs []parseCase
+	add := func(now, phrase, want string) { cs = append(cs, both(now, phrase, want)...) }
+
+	// Numeric dates. 20/12/2026 is a Sunday: it moves to Monday 21/12 at 17:00.
+	add(nowWed, "22/12", "2026-12-22 17:00")
+	add(nowWed, "20/12", "2026-12-21 17:00")
+	add(nowWed, "22/12/2026", "2026-12-22 17:00")
+	add(nowWed, "22-12-2026", "2026-12-22 17:00")
+	add(nowWed, "22.12.2026", "2026-12-22 17:00")
+	add(nowWed, "22/12/26", "2026-12-22 17:00")
+	add(nowWed, "2026-12-22", "2026-12-22 17:00")
+	add(nowWed, "ngày 22/12", "2026-12-22 17:00")
+	add(nowWed, "ngày 22 tháng 12", "2026-12-22 17:00")
+	add(nowWed, "ngày 22 tháng 12 năm 2026", "2026-12-22 17:00")
+	add(nowWed, "thứ 3, 22/12", "2026-12-22 17:00")
+	add(nowWed, "ngày 22", "2026-12-22 17:00")
+	add(nowWed, "ngày 10", "2027-01-11 17:00") // 10/1/2027 is a Sunday
+	add(nowWed, "ngày 20 tháng sau", "2027-01-20 17:00")
+	add(nowWed, "ngày 5 tháng tới", "2027-01-05 17:00")
+	add(nowWed, "ngày 18 tháng này", "2026-12-18 17:00")
+	add(nowWed, "ngày 15 tháng này", "err:past")
+	add(nowWed, "1/1", "2027-01-04 17:00")   // Tết Dương lịch, then the weekend
+	add(nowWed, "12/1", "2027-01-12 17:00")  // always day/month in Vietnam
+	add(nowWed, "15/12", "2027-12-15 17:00") // past this year: next year
+	add(nowWed, "16/12", "2026-12-16 17:00") // today, still ahead
+	add(nowWed, "29/02/2028", "2028-02-29 17:00")
+
+	// Date and time, either order.
+	add(nowWed, "17h 22/12", "2026-12-22 17:00")
+	add(nowWed, "17h30 22/12", "2026-12-22 17:30")
+	add(nowWed, "17:30 22/12", "2026-12-22 17:30")
+	add(nowWed, "08:15 22/12/2026", "2026-12-22 08:15")
+	add(nowWed, "22/12 17h", "2026-12-22 17:00")
+	add(nowWed, "22/12 17h30", "2026-12-22 17:30")
+	add(nowWed, "22/12/2026 lúc 9h", "2026-12-22 09:00")
+	add(nowWed, "17h ngày 22/12", "2026-12-22 17:00")
+	add(nowWed, "9 giờ 30 ngày 22/12", "2026-12-22 09:30")
+	add(nowWed, "16h 20/12", "2026-12-21 17:00") // Sunday: end of the next working day
+
+	// Relative days.
+	add(nowWed, "hôm nay", "2026-12-16 17:00")
+	add(nowWed, "trong hôm nay", "2026-12-16 17:00")
+	add(nowWed, "mai", "2026-12-17 17:00")
+	add(nowWed, "ngày mai", "2026-12-17 17:00")
+	add(nowWed, "ngày kia", "2026-12-18 17:00")
+	add(nowWed, "mốt", "2026-12-18 17:00")
+	add(nowWed, "ngày mốt", "2026-12-18 17:00")
+	cs = append(cs, parseCase{nowWed, "ngày kìa", "2026-12-21 17:00"}) // 19/12 is Saturday
+
+	// Weekdays.
+	for _, p := range []string{"thứ 2", "thứ hai", "t2", "T2", "thứ Hai"} {
+		add(nowWed, p, "2026-12-21 17:00")
+	}
+	add(nowWed, "thứ 3", "2026-12-22 17:00")
+	add(nowWed, "thứ ba", "2026-12-22 17:00")
+	add(nowWed, "thứ 4", "2026-12-16 17:00") // today, 17:00 still ahead
+	add(nowWed, "thứ tư", "2026-12-16 17:00")
+	add(nowWed, "thứ 5", "2026-12-17 17:00")
+	add(nowWed, "thứ năm", "2026-12-17 17:00")
+	add(nowWed, "thứ 6", "2026-12-18 17:00")
+	add(nowWed, "thứ sáu", "2026-12-18 17:00")
+	add(nowWed, "t6", "2026-12-18 17:00")
+	add(nowWed, "thứ 6 tới", "2026-12-18 17:00")
+	add(nowWed, "thứ 6 này", "2026-12-18 17:00")
+	add(nowWed, "thứ 7", "2026-12-21 17:00") // Saturday moves to Monday
+	add(nowWed, "thứ bảy", "2026-12-21 17:00")
+	add(nowWed, "chủ nhật", "2026-12-21 17:00")
+	add(nowWed, "cn", "2026-12-21 17:00")
+	add(nowWed, "thứ 6 tuần sau", "2026-12-25 17:00")
+	add(nowWed, "thứ sáu tuần tới", "2026-12-25 17:00")
+	add(nowWed, "tuần sau thứ 2", "2026-12-21 17:00")
+	add(nowWed, "thứ 2 tuần sau", "2026-12-21 17:00")
+	add(nowWed, "thứ 4 tuần sau", "2026-12-23 17:00")
+	add(nowFri, "thứ 6", "2026-12-18 17:00")        // today, time still ahead
+	add(nowFri, "16h thứ 6", "2026-12-25 16:00")    // today but 16:00 is now: next week
+	add(nowFri, "thứ 2 tuần này", "err:past")       // already gone
+	add(nowFri, "17h30 thứ 6", "2026-12-18 17:30")  // later today
+	add(nowLate, "thứ 6", "2026-08-07 17:00")       // Friday after work: next Friday
+	add(nowLate, "hôm nay", "err:past")             // 17:00 is over
+	add(nowLate, "chiều nay", "err:past")           // likewise
+	add(nowLate, "tối nay", "2026-07-31 20:00")     // 20:00 is still ahead
+	add(nowLate, "mai", "2026-08-03 17:00")         // Saturday: Monday
+	add(nowMonthEnd, "thứ sáu", "2026-07-31 17:00") // today at 16:00
+
+	// Weeks and months.
+	add(nowWed, "tuần sau", "2026-12-25 17:00")
+	add(nowWed, "tuần tới", "2026-12-25 17:00")
+	add(nowWed, "cuối tuần", "2026-12-18 17:00")
+	add(nowWed, "trong tuần", "2026-12-18 17:00")
+	add(nowWed, "cuối tuần sau", "2026-12-25 17:00")
+	add(nowWed, "đầu tuần sau", "2026-12-21 17:00")
+	add(nowWed, "cuối tháng", "2026-12-31 17:00")
+	add(nowWed, "đầu tháng sau", "2027-01-04 17:00") // 1/1 holiday, 2–3/1 weekend
+	add(nowWed, "cuối năm", "2026-12-31 17:00")
+	add(nowWed, "cuối quý", "2026-12-31 17:00")
+	add(nowLate, "cuối tuần", "2026-08-07 17:00") // this week's is over
+	add(nowMonthEnd, "cuối tháng", "2026-07-31 17:00")
+	add(nowLate, "cuối tháng", "2026-08-31 17:00")
+	add(nowLate, "cuối tháng sau", "2026-08-31 17:00")
+	add(nowMonthEnd, "đầu tháng sau", "2026-08-03 17:00")
+	add(nowMonthEnd, "31/7", "2026-07-31 17:00")
+	add(nowLate, "31/7", "2027-08-02 17:00") // next year; 31/7/2027 is a Saturday
+	add(nowLate, "ngày 31", "2026-08-31 17:00")
+
+	// Day parts.
+	add(nowWed, "sáng mai", "2026-12-17 11:30")
+	add(nowWed, "trưa mai", "2026-12-17 12:00")
+	add(nowWed, "chiều mai", "2026-12-17 17:00")
+	add(nowWed, "chiều nay", "2026-12-16 17:00")
+	add(nowWed, "tối nay", "2026-12-16 20:00")
+	add(nowWed, "sáng thứ 6", "2026-12-18 11:30")
+	add(nowWed, "chiều thứ 6 tuần sau", "2026-12-25 17:00")
+	add(nowWed, "2h chiều thứ 6", "2026-12-18 14:00")
+	add(nowWed, "sáng mai 9 giờ", "2026-12-17 09:00")
+
+	// Times alone: today if ahead, else tomorrow.
+	add(nowWed, "17h", "2026-12-16 17:00")
+	add(nowWed, "17h30", "2026-12-16 17:30")
+	add(nowWed, "17:30", "2026-12-16 17:30")
+	add(nowWed, "17 giờ", "2026-12-16 17:00")
+	add(nowWed, "9h", "2026-12-17 09:00")
+	add(nowWed, "5 giờ chiều", "2026-12-16 17:00")
+	add(nowWed, "5 giờ", "2026-12-16 17:00") // an office "5 giờ" is 17:00
+	add(nowWed, "8 giờ sáng", "2026-12-17 08:00")
+	add(nowWed, "8 giờ sáng mai", "2026-12-17 08:00")
+	add(nowWed, "8 giờ rưỡi mai", "2026-12-17 08:30")
+	add(nowWed, "1 giờ trưa mai", "2026-12-17 13:00")
+	add(nowFri, "15h", "2026-12-21 15:00") // a time alone: the next working day with that time ahead
+	add(nowWed, "8h tối thứ 6", "2026-12-18 20:00")
+
+	// Durations.
+	add(nowWed, "3 ngày nữa", "2026-12-21 17:00") // 19/12 is Saturday
+	add(nowWed, "trong 3 ngày", "2026-12-21 17:00")
+	add(nowWed, "sau 2 ngày", "2026-12-18 17:00")
+	add(nowWed, "ba ngày nữa", "2026-12-21 17:00")
+	add(nowWed, "1 tuần nữa", "2026-12-23 17:00")
+	add(nowWed, "trong 2 tuần", "2026-12-30 17:00")
+	add(nowWed, "1 tháng nữa", "2027-01-18 17:00") // 16/1/2027 is a Saturday
+	add(nowWed, "5 ngày làm việc", "2026-12-23 17:00")
+	add(nowWed, "trong 5 ngày làm việc", "2026-12-23 17:00")
+	add(nowWed, "2 tiếng nữa", "2026-12-16 12:00")
+	add(nowWed, "trong 24h", "2026-12-17 10:00")
+	add(nowWed, "30 phút nữa", "2026-12-16 10:30")
+
+	// Month and year ends.
+	add(nowYearEnd, "mai", "2027-01-04 17:00")
+	add(nowYearEnd, "2/1", "2027-01-04 17:00")
+	add(nowYearEnd, "5/1", "2027-01-05 17:00")
+	add(nowYearEnd, "31/12", "2027-12-31 17:00")
+	add(nowYearEnd, "cuối năm", "2027-12-31 17:00")
+	add(nowYearEnd, "tuần sau", "2027-01-08 17:00")
+	add(nowYearEnd, "cuối tháng", "2027-01-29 17:00")
+	add(nowYearEnd, "3 ngày làm việc", "2027-01-06 17:00")
+	add(nowYearEnd, "hôm nay", "err:past")
+	add(nowYearEnd, "20/12/2026", "err:past")
+
+	// Around Tết 2027 (5–9/2 holiday, 10–11/2 compensatory).
+	add(nowPreTet, "5 ngày làm việc", "2027-02-17 17:00")
+	add("2027-02-02 09:00", "5 ngày làm việc", "2027-02-16 17:00")
+	add(nowPreTet, "mai", "2027-02-04 17:00")
+	add(nowPreTet, "ngày kia", "2027-02-12 17:00")
+	add(nowPreTet, "thứ 6", "2027-02-12 17:00")
+	add(nowPreTet, "tuần sau", "2027-02-12 17:00")
+	add(nowPreTet, "cuối tuần", "2027-02-04 17:00")
+	add(nowPreTet, "8/2", "2027-02-12 17:00")
+	add(nowPreTet, "3 ngày nữa", "2027-02-12 17:00")
+	add(nowPreTet, "17h 10/2/2027", "2027-02-12 17:00")
+
+	// Tolerance: lead words, case, spaces, punctuation.
+	add(nowWed, "hạn: 22/12.", "2026-12-22 17:00")
+	add(nowWed, "Hạn chót 22/12!", "2026-12-22 17:00")
+	add(nowWed, "  THỨ   SÁU  !!", "2026-12-18 17:00")
+	add(nowWed, "trước 17h mai", "2026-12-17 17:00")
+	add(nowWed, "chậm nhất thứ 6", "2026-12-18 17:00")
+	add(nowWed, "vào thứ 6 lúc 9h", "2026-12-18 09:00")
+	add(nowWed, "Mai.", "2026-12-17 17:00")
+
+	// Errors.
+	add(nowWed, "31/02", "err:impossible")
+	add(nowWed, "31/02/2027", "err:impossible")
+	add(nowWed, "30/2", "err:impossible")
+	add(nowWed, "32/12", "err:impossible")
+	add(nowWed, "12/13", "err:impossible")
+	add(nowWed, "25h", "err:impossible")
+	add(nowWed, "25h 22/12", "err:impossible")
+	add(nowWed, "17:61", "err:impossible")
+	add(nowWed, "17h61", "err:impossible")
+	add(nowWed, "29/2/2027", "err:impossible")
+	add(nowWed, "22/12/2200", "err:impossible")
+	add(nowWed, "99999 ngày nữa", "err:impossible")
+	add(nowWed, "hôm qua", "err:past")
+	add(nowWed, "15/12/2026", "err:past")
+	add(nowWed, "2025-12-22", "err:past")
+	add(nowWed, "", "err:invalid")
+	add(nowWed, "   ", "err:invalid")
+	add(nowWed, "abc", "err:invalid")
+	add(nowWed, "hạn", "err:invalid")
+	add(nowWed, "xong", "err:invalid")
+	add(nowWed, "thứ 9", "err:invalid")
+	add(nowWed, "0 ngày", "err:invalid")
+	add(nowWed, "22/12 23/12", "err:invalid")
+	return cs
+}
+
+func TestParse(t *testing.T) {
+	c := New(Config{})
+	for _, tc := range parseCases() {
+		now := tm(tc.now)
+		d, err := c.Parse(tc.phrase, now)
+		if code, ok := strings.CutPrefix(tc.want, "err:"); ok {
+			var pe *ParseError
+			if !errors.As(err, &pe) {
+				t.Errorf("Parse(%q) at %s = %v, %v; want error %s", tc.phrase, tc.now, d.At, err, code)
+				continue
+			}
+			if pe.Code != code {
+				t.Errorf("Parse(%q) at %s: code %q (%s), want %q", tc.phrase, tc.now, pe.Code, pe.Message, code)
+			}
+			if !strings.Contains(pe.Message, "Ví dụ") && !strings.Contains(pe.Message, "ví dụ") {
+				t.Errorf("Parse(%q): message has no example: %s", tc.phrase, pe.Message)
+			}
+			continue
+		}
+		if err != nil {
+			t.Errorf("Parse(%q) at %s: %v", tc.phrase, tc.now, err)
+			continue
+		}
+		if d.Recurrence != nil || len(d.Candidates) > 0 {
+			t.Errorf("Parse(%q): unexpected recurrence/candidates %+v", tc.phrase, d)
+		}
+		if want := tm(tc.want); !d.At.Equal(want) {
+			t.Errorf("Parse(%q) at %s = %s, want %s", tc.phrase, tc.now, FormatDeadline(d.At), FormatDeadline(want))
+		}
+		if d.At.Location() != c.Location() {
+			t.Errorf("Parse(%q): location %v", tc.phrase, d.At.Location())
+		}
+	}
+}
+
+func TestParseRecurrence(t *testing.T) {
+	c := New(Config{})
+	for _, tc := range []struct {
+		now, phrase string
+		kind        RecurKind
+		weekday     time.Weekday
+		day, month  int
+		clock       Clock
+		text        string
+		first       string
+		next        []string // further occurrences
+	}{
+		{nowWed, "hàng ngày", Daily, 0, 0, 0, Clock{}, "hàng ngày (ngày làm việc)", "2026-12-16 17:00", []string{"2026-12-17 17:00", "2026-12-18 17:00", "2026-12-21 17:00"}},
+		{nowWed, "hằng ngày", Daily, 0, 0, 0, Clock{}, "hàng ngày (ngày làm việc)", "2026-12-16 17:00", nil},
+		{nowWed, "mỗi ngày", Daily, 0, 0, 0, Clock{}, "hàng ngày (ngày làm việc)", "2026-12-16 17:00", nil},
+		{nowWed, "8h hàng ngày", Daily, 0, 0, 0, Clock{8, 0}, "hàng ngày (ngày làm việc), lúc 08:00", "2026-12-17 08:00", nil},
+		{nowWed, "hàng tuần thứ 2", Weekly, time.Monday, 0, 0, Clock{}, "Thứ Hai hàng tuần", "2026-12-21 17:00", []string{"2026-12-28 17:00", "2027-01-04 17:00"}},
+		{nowWed, "thứ 2 hàng tuần", Weekly, time.Monday, 0, 0, Clock{}, "Thứ Hai hàng tuần", "2026-12-21 17:00", nil},
+		{nowWed, "mỗi thứ sáu", Weekly, time.Friday, 0, 0, Clock{}, "Thứ Sáu hàng tuần", "2026-12-18 17:00", []string{"2026-12-25 17:00", "2027-01-04 17:00"}}, // 1/1/2027 is a holiday
+		{nowWed, "hàng tuần", Weekly, time.Friday, 0, 0, Clock{}, "Thứ Sáu hàng tuần", "2026-12-18 17:00", nil},
+		{nowWed, "hàng tháng ngày 20", Monthly, 0, 20, 0, Clock{}, "ngày 20 hàng tháng", "2026-12-21 17:00", []string{"2027-01-20 17:00", "2027-02-22 17:00"}},
+		{nowWed, "ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "ngày 20 hàng tháng", "2026-12-21 17:00", nil},
+		{nowWed, "trước ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2026-12-21 17:00", nil},
+		{nowWed, "báo cáo trước ngày 20 hàng tháng", 0, 0, 0, 0, Clock{}, "", "", nil},                                                                         // not a deadline phrase
+		{nowWed, "hàng tháng ngày 31", Monthly, 0, 31, 0, Clock{}, "ngày 31 hàng tháng", "2026-12-31 17:00", []string{"2027-02-01 17:00", "2027-03-01 17:00"}}, // 31/1 is Sunday; 28/2 is Sunday
+		{nowWed, "cuối mỗi tháng", Monthly, 0, 0, 0, Clock{}, "ngày làm việc cuối cùng hàng tháng", "2026-12-31 17:00", []string{"2027-01-29 17:00"}},
+		{nowWed, "hàng quý", Quarterly, 0, 0, 3, Clock{}, "ngày làm việc cuối cùng hàng quý", "2026-12-31 17:00", []string{"2027-03-31 17:00", "2027-06-30 17:00"}},
+		{nowWed, "hàng quý ngày 15", Quarterly, 0, 15, 3, Clock{}, "ngày 15 tháng cuối quý, hàng quý", "2027-03-15 17:00", nil},
+		{nowWed, "hàng năm 31/12", Yearly, 0, 31, 12, Clock{}, "ngày 31/12 hàng năm", "2026-12-31 17:00", []string{"2027-12-31 17:00", "2029-01-02 17:00"}},
+		{nowWed, "31/12 hàng năm", Yearly, 0, 31, 12, Clock{}, "ngày 31/12 hàng năm", "2026-12-31 17:00", nil},
+		{nowWed, "hàng năm ngày 15 tháng 1", Yearly, 0, 15, 1, Clock{}, "ngày 15/1 hàng năm", "2027-01-15 17:00", nil},
+		{nowPreTet, "hàng ngày", Daily, 0, 0, 0, Clock{}, "hàng ngày (ngày làm việc)", "2027-02-03 17:00", []string{"2027-02-04 17:00", "2027-02-12 17:00"}},
+	} {
+		for _, phrase := range []string{tc.phrase, fold(tc.phrase)} {
+			d, err := c.Parse(phrase, tm(tc.now))
+			if tc.kind == 0 {
+				if err == nil {
+					t.Errorf("Parse(%q) = %+v, want error", phrase, d)
+				}
+				continue
+			}
+			if err != nil {
+				t.Errorf("Parse(%q): %v", phrase, err)
+				continue
+			}
+			r := d.Recurrence
+			if r == nil {
+				t.Errorf("Parse(%q): no recurrence", phrase)
+				continue
+			}
+			if r.Kind != tc.kind || r.Day != tc.day || r.Month != tc.month || r.Clock != tc.clock || r.Text != tc.text ||
+				(tc.kind == Weekly && r.Weekday != tc.weekday) {
+				t.Errorf("Parse(%q) = %+v", phrase, *r)
+			}
+			if !d.At.Equal(tm(tc.first)) {
+				t.Errorf("Parse(%q) first = %s, want %s", phrase, FormatDeadline(d.At), tc.first)
+			}
+			prev := d.At
+			for _, w := range tc.next {
+				n := r.Next(c, prev)
+				if !n.Equal(tm(w)) {
+					t.Errorf("%q: Next(%s) = %s, want %s", phrase, FormatDeadline(prev), FormatDeadline(n), w)
+				}
+				prev = n
+			}
+		}
+	}
+}
+
+// Next is strictly after its argument even when an occurrence was moved off
+// a holiday: the 20th falling on Sunday 20/12/2026 is due Monday 21/12.
+func TestRecurrenceNextMoved(t *testing.T) {
+	c := New(Config{})
+	r := Recurrence{Kind: Monthly, Day: 20}
+	if got := r.Next(c, tm("2026-12-21 09:00")); !got.Equal(tm("2026-12-21 17:00")) {
+		t.Errorf("Next = %v", got)
+	}
+	if got := r.Next(c, tm("2026-12-21 17:00")); !got.Equal(tm("2027-01-20 17:00")) {
+		t.Errorf("Next = %v", got)
+	}
+	if got := r.Next(nil, tm("2026-12-21 17:00")); !got.Equal(tm("2027-01-20 17:00")) {
+		t.Errorf("Next(nil calendar) = %v", got)
+	}
+	if got := (Recurrence{}).Next(c, tm("2026-12-21 17:00")); !got.IsZero() {
+		t.Errorf("invalid kind: %v", got)
+	}
+	for k := Daily; k <= Yearly; k++ {
+		if got, ok := ParseRecurKind(k.String()); !ok || got != k {
+			t.Errorf("RecurKind round trip %v", k)
+		}
+	}
+}
+
+func TestParseAmbiguous(t *testing.T) {
+	c := New(Config{})
+	d, err := c.Parse("20", tm(nowWed))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !d.At.IsZero() || len(d.Candidates) != 2 {
+		t.Fatalf("Parse(20) = %+v", d)
+	}
+	// The 20th (a Sunday, so Monday 21/12) or 20 days from now (5/1/2027).
+	if !d.Candidates[0].Equal(tm("2026-12-21 17:00")) || !d.Candidates[1].Equal(tm("2027-01-05 17:00")) {
+		t.Errorf("candidates %v", d.Candidates)
+	}
+	// When both readings are the same day there is nothing to ask.
+	d, err = c.Parse("1", tm("2026-12-31 09:00"))
+	if err != nil || len(d.Candidates) != 0 || !d.At.Equal(tm("2027-01-04 17:00")) {
+		t.Errorf("Parse(1) on 31/12 = %+v, %v", d, err)
+	}
+}
+
+func TestParseConfig(t *testing.T) {
+	// A custom end of day is the time of date-only deadlines.
+	c := New(Config{WorkEnd: Clock{16, 30}, NoHolidays: true})
+	d, err := c.Parse("mai", tm(nowWed))
+	if err != nil || !d.At.Equal(tm("2026-12-17 16:30")) {
+		t.Errorf("Parse(mai) = %v, %v", d.At, err)
+	}
+	// NoHolidays: 1/1/2027 (Friday) is a working day.
+	d, err = c.Parse("1/1", tm(nowWed))
+	if err != nil || !d.At.Equal(tm("2027-01-01 16:30")) {
+		t.Errorf("Parse(1/1) = %v, %v", d.At, err)
+	}
+	// Now given in another zone is read in the calendar's zone.
+	d, err = c.Parse("hôm nay", time.Date(2026, 12, 16, 3, 0, 0, 0, time.UTC)) // 10:00 in Vietnam
+	if err != nil || !d.At.Equal(tm("2026-12-16 16:30")) {
+		t.Errorf("Parse(hôm nay) = %v, %v", d.At, err)
+	}
+}
+
+func TestNormalize(t *testing.T) {
+	for in, want := range map[string]string{
+		"Thứ Sáu Tuần Sau": "thu sau tuan sau",
+		"ĐẦU THÁNG SAU":    "dau thang sau",
+		"ngày   mai!!":     "ngay mai",
+		"hạn: 20/12.":      "han: 20/12",
+		"Thứ\u0302":        "thu", // a stray combining mark
+		"thu\u031b\u0301":  "thu", // NFD "thứ"
+		"hằng, tuần":       "hang tuan",
+	} {
+		if got := normalize(in); got != want {
+			t.Errorf("normalize(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+// fuzzSeeds are the seed corpus of FuzzParse: every phrase of the table
+// tests plus some awkward inputs.
+func fuzzSeeds() []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, tc := range parseCases() {
+		if !seen[tc.phrase] {
+			seen[tc.phrase] = true
+			out = append(out, tc.phrase)
+		}
+	}
+	return append(out, "hàng ngày", "trước ngày 20 hàng tháng", "hàng quý", "hàng năm 31/12", "31/12 hàng năm",
+		"mỗi thứ 2 8h", "20", "1", "31", "0", "ngày 0", "00:00", "0h", "23:59", "24:00", "thứ 6 tuần sau 17h30",
+		"17h17h", "//", "-1 ngày", "1/1/1900", "31/12/2100", "hàng tháng ngày 99", "trong 9999999999 ngày",
+		"\u0301", "ngày kìa", "kìa", "t 6", "cn tuần sau", "sáng", "chiều", "tối", "trưa", "đêm", "mai mai",
+		"17h 17h 20/12", "hạn hạn hạn", "2h sáng", "12 giờ sáng", "29/2", "ngày 31 tháng 2")
+}
+
+func FuzzParse(f *testing.F) {
+	for _, s := range fuzzSeeds() {
+		f.Add(s, int64(0))
+		f.Add(s, int64(86400*45+3600*9))
+	}
+	c := New(Config{})
+	base := tm(nowWed)
+	f.Fuzz(func(t *testing.T, phrase string, offset int64) {
+		// Any now from 1990 to about 2090.
+		offset %= 100 * 365 * 86400
+		now := base.Add(time.Duration(offset) * time.Second)
+		d, err := c.Parse(phrase, now)
+		if err != nil {
+			var pe *ParseError
+			if !errors.As(err, &pe) || pe.Code == "" || pe.Message == "" {
+				t.Fatalf("Parse(%q): error %T %v", phrase, err, err)
+			}
+			return
+		}
+		if len(d.Candidates) > 0 {
+			if !d.At.IsZero() {
+				t.Fatalf("Parse(%q): candidates and At", phrase)
+			}
+			for _, x := range d.Candidates {
+				if !x.After(now) || !c.IsWorkingDay(x) {
+					t.Fatalf("Parse(%q) at %v: bad candidate %v", phrase, now, x)
+				}
+			}
+			return
+		}
+		if !d.At.After(now) {
+			t.Fatalf("Parse(%q) at %v = %v, not after now", phrase, now, d.At)
+		}
+		if !c.IsWorkingDay(d.At) {
+			t.Fatalf("Parse(%q) at %v = %v, not a working day", phrase, now, d.At)
+		}
+		if d.Recurrence != nil {
+			n := d.Recurrence.Next(c, d.At)
+			if !n.After(d.At) || !c.IsWorkingDay(n) {
+				t.Fatalf("Parse(%q): recurrence next %v after %v", phrase, n, d.At)
+			}
+		}
+	})
+}

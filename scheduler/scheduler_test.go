@@ -1,0 +1,282 @@
+package scheduler_test
+
+import (
+	"context"
+	"fmt"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/rs/zerolog"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/calendar"
+	"github.com/nhacviec/nhacviec/scheduler"
+	"github.com/nhacviec/nhacviec/store"
+)
+
+var hcm, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
+
+func at(day, hour, minute int) time.Time {
+	// November 2026: Monday 23, Tuesday 24, … Saturday 28, Sunday 29.
+	return time.Date(2026, 11, day, hour, minute, 0, 0, hcm)
+}
+
+// recorder composes one message per notice into the task's chat (or the
+// digest's group) and remembers what it was asked.
+type recorder struct{ notices []nhacviec.Notice }
+
+func (r *recorder) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
+	r.notices = append(r.notices, n)
+	chat := int64(0)
+	if n.Task != nil {
+		chat = n.Task.ChatID
+	} else {
+		chat = n.Chat.ID
+	}
+	return []*nhacviec.Message{{ChatID: chat, Kind: n.Kind, Text: string(n.Kind) + " " + n.Slot, TaskID: taskID(n)}}, nil
+}
+
+func taskID(n nhacviec.Notice) int64 {
+	if n.Task == nil {
+		return 0
+	}
+	return n.Task.ID
+}
+
+type fixture struct {
+	t     *testing.T
+	path  string
+	db    *store.DB
+	rec   *recorder
+	s     *scheduler.Scheduler
+	group *nhacviec.Chat
+	dm    *nhacviec.Chat // the lead's private chat: no digest there
+	lead  *nhacviec.Person
+	an    *nhacviec.Person
+}
+
+func newFixture(t *testing.T) *fixture {
+	f := &fixture{t: t, path: filepath.Join(t.TempDir(), "s.db")}
+	f.open()
+	err := f.db.Update(context.Background(), func(tx nhacviec.Tx) error {
+		f.group = &nhacviec.Chat{Transport: "test", ExternalID: "-1", Kind: nhacviec.ChatGroup, Title: "Phòng"}
+		if err := tx.EnsureChat(f.group); err != nil {
+			return err
+		}
+		f.dm = &nhacviec.Chat{Transport: "test", ExternalID: "1", Kind: nhacviec.ChatPrivate}
+		if err := tx.EnsureChat(f.dm); err != nil {
+			return err
+		}
+		f.lead = &nhacviec.Person{Transport: "test", ExternalID: "1", Username: "lead"}
+		f.an = &nhacviec.Person{Transport: "test", ExternalID: "2", Username: "an"}
+		if err := tx.EnsurePerson(f.lead); err != nil {
+			return err
+		}
+		return tx.EnsurePerson(f.an)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// open (re)opens the store and a fresh scheduler on it, as a restart does.
+func (f *fixture) open() {
+	if f.db != nil {
+		f.db.Close()
+	}
+	db, err := store.Open(context.Background(), f.path)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	f.t.Cleanup(func() { db.Close() })
+	f.db, f.rec = db, &recorder{}
+	f.s = &scheduler.Scheduler{Store: db, Composer: f.rec, Calendar: calendar.New(calendar.Config{Location: hcm}), Log: zerolog.Nop()}
+}
+
+// addTask assigns a task in the lead's private chat.
+func (f *fixture) addTask(created, deadline time.Time) *nhacviec.Task {
+	return f.addTaskIn(f.dm, created, deadline)
+}
+
+func (f *fixture) addTaskIn(chat *nhacviec.Chat, created, deadline time.Time) *nhacviec.Task {
+	task := &nhacviec.Task{Title: "Báo cáo", AssignerID: f.lead.ID, AssigneeID: f.an.ID, ChatID: chat.ID,
+		Deadline: deadline, Status: nhacviec.StatusOpen, CreatedAt: created, NextPlanAt: created}
+	if err := f.db.Update(context.Background(), func(tx nhacviec.Tx) error { return tx.CreateTask(task) }); err != nil {
+		f.t.Fatal(err)
+	}
+	return task
+}
+
+func (f *fixture) run(now time.Time) int {
+	f.t.Helper()
+	n, err := f.s.RunOnce(context.Background(), now)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	return n
+}
+
+// due lists the texts of the outbox messages that may be sent at now.
+func (f *fixture) due(now time.Time) []string {
+	f.t.Helper()
+	out, err := f.db.Due(context.Background(), now, 100)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range out {
+		texts = append(texts, m.Text)
+	}
+	return texts
+}
+
+func (f *fixture) sendAll(now time.Time) []string {
+	f.t.Helper()
+	out, err := f.db.Due(context.Background(), now, 100)
+	if err != nil {
+		f.t.Fatal(err)
+	}
+	var texts []string
+	for _, m := range out {
+		texts = append(texts, m.Text)
+		if err := f.db.MarkSent(context.Background(), m.ID, fmt.Sprint(m.ID), now); err != nil {
+			f.t.Fatal(err)
+		}
+	}
+	return texts
+}
+
+func equal(a, b []string) bool { return fmt.Sprint(a) == fmt.Sprint(b) }
+
+func TestReminderPlannedOnceAcrossTicksAndRestart(t *testing.T) {
+	f := newFixture(t)
+	f.addTask(at(23, 9, 0), at(25, 17, 0)) // Monday, due Wednesday 17:00
+	if n := f.run(at(23, 9, 1)); n != 0 {
+		t.Fatalf("planned %d messages on Monday, want none", n)
+	}
+	if n := f.run(at(24, 7, 59)); n != 0 {
+		t.Fatalf("planned %d messages before the reminder's time", n)
+	}
+	if n := f.run(at(24, 8, 0)); n != 1 {
+		t.Fatalf("planned %d messages at Tuesday 08:00, want the day-before reminder", n)
+	}
+	if n := f.run(at(24, 8, 0)) + f.run(at(24, 8, 1)); n != 0 {
+		t.Fatalf("a second tick planned %d more", n)
+	}
+	f.open() // restart
+	if n := f.run(at(24, 8, 5)); n != 0 {
+		t.Fatalf("after a restart a tick planned %d more", n)
+	}
+	if got := f.sendAll(at(24, 8, 5)); !equal(got, []string{"reminder before:2026-11-24"}) {
+		t.Fatalf("sent %q", got)
+	}
+	// Wednesday morning: the deadline-day reminder, once.
+	if n := f.run(at(25, 8, 0)) + f.run(at(25, 8, 30)); n != 1 {
+		t.Fatalf("planned %d on the deadline's morning, want 1", n)
+	}
+}
+
+func TestReminderCaughtUpAfterTwelveHourGap(t *testing.T) {
+	f := newFixture(t)
+	f.addTask(at(23, 9, 0), at(25, 17, 0))
+	f.run(at(23, 20, 0))
+	// Down from Monday 20:00 to Tuesday 10:00: the 08:00 reminder is late
+	// but the deadline is ahead, so it goes out now, once.
+	if n := f.run(at(24, 10, 0)); n != 1 {
+		t.Fatalf("catch-up planned %d, want 1", n)
+	}
+	if got := f.due(at(24, 10, 0)); !equal(got, []string{"reminder before:2026-11-24"}) {
+		t.Fatalf("due %q", got)
+	}
+}
+
+func TestLongGapSendsOnlyLatestReminderThenOverdue(t *testing.T) {
+	f := newFixture(t)
+	f.addTask(at(23, 9, 0), at(25, 17, 0))
+	// Down until Wednesday 09:00: the day-before reminder is replaced by
+	// the deadline-day one.
+	f.run(at(25, 9, 0))
+	if got := f.sendAll(at(25, 9, 0)); !equal(got, []string{"reminder due:2026-11-25"}) {
+		t.Fatalf("sent %q, want only the deadline-day reminder", got)
+	}
+	// Down until Friday 09:00: the overdue notice once, and Friday's nudge;
+	// Thursday's missed nudge is not sent late.
+	f.run(at(27, 9, 0))
+	if got := f.sendAll(at(27, 9, 0)); !equal(got, []string{"overdue 202611251700", "nudge 2026-11-27"}) {
+		t.Fatalf("sent %q", got)
+	}
+	// Nothing on the weekend; Monday's nudge at 08:00.
+	if n := f.run(at(28, 8, 0)) + f.run(at(29, 8, 0)) + f.run(at(30, 7, 59)); n != 0 {
+		t.Fatalf("planned %d over the weekend", n)
+	}
+	if n := f.run(at(30, 8, 0)); n != 1 {
+		t.Fatalf("Monday planned %d, want the nudge", n)
+	}
+}
+
+func TestReminderDroppedAfterDone(t *testing.T) {
+	f := newFixture(t)
+	task := f.addTask(at(23, 9, 0), at(25, 17, 0))
+	f.run(at(24, 8, 0))
+	// Done before the sender got to it: the reminder must not go out.
+	err := f.db.Update(context.Background(), func(tx nhacviec.Tx) error {
+		task.Status, task.ClosedAt = nhacviec.StatusDone, at(24, 8, 0)
+		return tx.SaveTask(task)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := f.due(at(24, 8, 1)); len(got) != 0 {
+		t.Fatalf("due after done: %q", got)
+	}
+	if n := f.run(at(25, 8, 0)) + f.run(at(26, 8, 0)); n != 0 {
+		t.Fatalf("planned %d for a finished task", n)
+	}
+}
+
+func TestDigestOnlyOnWorkingDaysFromSevenThirty(t *testing.T) {
+	f := newFixture(t)
+	f.addTaskIn(f.group, at(23, 9, 0), at(30, 17, 0))
+	digests := func(now time.Time) int {
+		f.run(now)
+		n := 0
+		for _, m := range f.sendAll(now) {
+			if len(m) >= 6 && m[:6] == "digest" {
+				n++
+			}
+		}
+		return n
+	}
+	if n := digests(at(28, 7, 30)) + digests(at(29, 9, 0)); n != 0 {
+		t.Fatalf("%d digests on the weekend", n)
+	}
+	if n := digests(at(30, 7, 29)); n != 0 {
+		t.Fatalf("%d digests before 07:30", n)
+	}
+	if n := digests(at(30, 7, 30)) + digests(at(30, 7, 31)) + digests(at(30, 11, 0)); n != 1 {
+		t.Fatalf("Monday 30: %d digests, want exactly 1", n)
+	}
+	// Down all of Tuesday morning until noon: no stale digest.
+	if n := digests(time.Date(2026, 12, 1, 12, 0, 0, 0, hcm)); n != 0 {
+		t.Fatalf("%d digests at noon", n)
+	}
+}
+
+func TestNightHoldUntilMorning(t *testing.T) {
+	f := newFixture(t)
+	f.addTask(at(23, 9, 0), at(23, 22, 0)) // due Monday 22:00
+	if n := f.run(at(23, 22, 0)); n != 1 {
+		t.Fatalf("planned %d at the deadline, want the overdue notice", n)
+	}
+	if got := f.due(at(23, 22, 1)); len(got) != 0 {
+		t.Fatalf("sent at night: %q", got)
+	}
+	if got := f.due(at(24, 6, 59)); len(got) != 0 {
+		t.Fatalf("sent before 07:00: %q", got)
+	}
+	if got := f.due(at(24, 7, 0)); !equal(got, []string{"overdue 202611232200"}) {
+		t.Fatalf("morning: %q", got)
+	}
+}

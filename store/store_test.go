@@ -1,0 +1,206 @@
+package store_test
+
+import (
+	"context"
+	"errors"
+	"path/filepath"
+	"testing"
+	"time"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/store"
+)
+
+var ctx = context.Background()
+
+func mustOpen(t *testing.T, path string) *store.DB {
+	t.Helper()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	return db
+}
+
+func update(t *testing.T, db *store.DB, fn func(nhacviec.Tx) error) {
+	t.Helper()
+	if err := db.Update(ctx, fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestReopenKeepsDataAndSchema(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "db", "nhacviec.db") // directory is created
+	db := mustOpen(t, path)
+	update(t, db, func(tx nhacviec.Tx) error { return tx.SetOffset("telegram", 42) })
+	db.Close()
+	db = mustOpen(t, path)
+	err := db.View(ctx, func(tx nhacviec.Tx) error {
+		off, err := tx.Offset("telegram")
+		if off != 42 {
+			t.Errorf("offset after reopen = %d, want 42", off)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestViewIsReadOnly(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	err := db.View(ctx, func(tx nhacviec.Tx) error { return tx.SetOffset("telegram", 1) })
+	if err == nil {
+		t.Fatal("a write in View succeeded")
+	}
+}
+
+func TestFailedUpdateStoresNothing(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	boom := errors.New("boom")
+	err := db.Update(ctx, func(tx nhacviec.Tx) error {
+		if err := tx.SetOffset("telegram", 7); err != nil {
+			return err
+		}
+		return boom
+	})
+	if !errors.Is(err, boom) {
+		t.Fatalf("err = %v", err)
+	}
+	db.View(ctx, func(tx nhacviec.Tx) error {
+		if off, _ := tx.Offset("telegram"); off != 0 {
+			t.Errorf("offset of a rolled-back transaction was stored: %d", off)
+		}
+		return nil
+	})
+}
+
+func TestUsernameMovesToItsNewOwner(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	update(t, db, func(tx nhacviec.Tx) error {
+		old := &nhacviec.Person{Transport: "telegram", ExternalID: "1", Username: "An", DisplayName: "An cũ"}
+		if err := tx.EnsurePerson(old); err != nil {
+			return err
+		}
+		p, err := tx.PersonByUsername("telegram", "@an")
+		if err != nil || p.ID != old.ID {
+			t.Fatalf("lookup by username, case-insensitive: %v %v", p, err)
+		}
+		// Someone else now holds @an.
+		now := &nhacviec.Person{Transport: "telegram", ExternalID: "2", Username: "an", DisplayName: "An mới"}
+		if err := tx.EnsurePerson(now); err != nil {
+			return err
+		}
+		p, err = tx.PersonByUsername("telegram", "an")
+		if err != nil || p.ExternalID != "2" {
+			t.Fatalf("@an resolves to %v %v, want the new owner", p, err)
+		}
+		return nil
+	})
+}
+
+func TestPrivateChatIsKept(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	update(t, db, func(tx nhacviec.Tx) error {
+		dm := &nhacviec.Chat{Transport: "telegram", ExternalID: "1", Kind: nhacviec.ChatPrivate}
+		if err := tx.EnsureChat(dm); err != nil {
+			return err
+		}
+		p := &nhacviec.Person{Transport: "telegram", ExternalID: "1", PrivateChatID: dm.ID}
+		if err := tx.EnsurePerson(p); err != nil {
+			return err
+		}
+		// Seen later in a group: the private chat is not forgotten.
+		again := &nhacviec.Person{Transport: "telegram", ExternalID: "1", Username: "an"}
+		if err := tx.EnsurePerson(again); err != nil {
+			return err
+		}
+		if again.PrivateChatID != dm.ID {
+			t.Errorf("private chat = %d, want %d", again.PrivateChatID, dm.ID)
+		}
+		return nil
+	})
+}
+
+func TestOutboxKeysOrderAndTaskOfMessage(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	var chatA, chatB, taskID int64
+	update(t, db, func(tx nhacviec.Tx) error {
+		a := &nhacviec.Chat{Transport: "telegram", ExternalID: "10", Kind: nhacviec.ChatGroup}
+		b := &nhacviec.Chat{Transport: "telegram", ExternalID: "20", Kind: nhacviec.ChatGroup}
+		p := &nhacviec.Person{Transport: "telegram", ExternalID: "1"}
+		for _, err := range []error{tx.EnsureChat(a), tx.EnsureChat(b), tx.EnsurePerson(p)} {
+			if err != nil {
+				return err
+			}
+		}
+		chatA, chatB = a.ID, b.ID
+		task := &nhacviec.Task{Title: "x", AssignerID: p.ID, AssigneeID: p.ID, ChatID: a.ID, Deadline: now.Add(time.Hour), Status: nhacviec.StatusOpen}
+		if err := tx.CreateTask(task); err != nil {
+			return err
+		}
+		taskID = task.ID
+		for i, m := range []*nhacviec.Message{
+			{Key: "k:1", ChatID: a.ID, Kind: nhacviec.KindReminder, TaskID: task.ID, Text: "a1"},
+			{ChatID: a.ID, Kind: nhacviec.KindReply, Text: "a2"},
+			{ChatID: b.ID, Kind: nhacviec.KindReply, Text: "b1"},
+		} {
+			if ok, err := tx.Enqueue(m); err != nil || !ok {
+				t.Fatalf("enqueue %d: %v %v", i, ok, err)
+			}
+		}
+		if ok, err := tx.Enqueue(&nhacviec.Message{Key: "k:1", ChatID: a.ID, Kind: nhacviec.KindReminder, Text: "dup"}); err != nil || ok {
+			t.Fatalf("a duplicate key was enqueued: %v %v", ok, err)
+		}
+		if planned, err := tx.Planned("k"); err != nil || !planned {
+			t.Fatalf("Planned(k) = %v %v", planned, err)
+		}
+		if planned, _ := tx.Planned("k:"); planned {
+			t.Fatal("Planned matched a key that is only a prefix")
+		}
+		return nil
+	})
+	due, err := db.Due(ctx, now, 10)
+	if err != nil || len(due) != 3 || due[0].Text != "a1" || due[1].Text != "a2" || due[2].Text != "b1" {
+		t.Fatalf("due = %v, %v", due, err)
+	}
+	// a1 fails and waits: a2 must wait behind it, b1 goes on.
+	if err := db.Retry(ctx, due[0].ID, now.Add(time.Minute), "503"); err != nil {
+		t.Fatal(err)
+	}
+	due, _ = db.Due(ctx, now, 10)
+	if len(due) != 1 || due[0].ChatID != chatB {
+		t.Fatalf("while a1 waits, due = %v", texts(due))
+	}
+	due, _ = db.Due(ctx, now.Add(time.Minute), 10)
+	if len(due) != 3 || due[0].Text != "a1" {
+		t.Fatalf("after the wait, due = %v", texts(due))
+	}
+	if err := db.MarkSent(ctx, due[0].ID, "555", now); err != nil {
+		t.Fatal(err)
+	}
+	db.View(ctx, func(tx nhacviec.Tx) error {
+		if id, _ := tx.TaskOfMessage(chatA, "555"); id != taskID {
+			t.Errorf("TaskOfMessage = %d, want %d", id, taskID)
+		}
+		return nil
+	})
+	if err := db.GiveUp(ctx, due[1].ID, "400"); err != nil {
+		t.Fatal(err)
+	}
+	due, _ = db.Due(ctx, now.Add(time.Minute), 10)
+	if len(due) != 1 || due[0].Text != "b1" {
+		t.Fatalf("after sent and given up, due = %v", texts(due))
+	}
+}
+
+func texts(ms []*nhacviec.Outgoing) []string {
+	var out []string
+	for _, m := range ms {
+		out = append(out, m.Text)
+	}
+	return out
+}
