@@ -5,26 +5,12 @@ import (
 	"strings"
 	"unicode"
 
-	"golang.org/x/text/runes"
-	"golang.org/x/text/transform"
-	"golang.org/x/text/unicode/norm"
+	"github.com/nhacviec/nhacviec/calendar"
 )
 
 // esc escapes user text for Telegram's HTML parse mode: titles are shown
 // exactly as typed.
 func esc(s string) string { return html.EscapeString(s) }
-
-var stripMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
-
-// fold lower-cases s and removes Vietnamese diacritics ("Hoàn thành" →
-// "hoan thanh"), so that input typed without them is understood.
-func fold(s string) string {
-	out, _, err := transform.String(stripMarks, strings.ToLower(s))
-	if err != nil {
-		out = strings.ToLower(s)
-	}
-	return strings.NewReplacer("đ", "d", "Đ", "d").Replace(out)
-}
 
 // doneWords are replies that mark a task done, folded.
 var doneWords = map[string]bool{
@@ -35,6 +21,6 @@ var doneWords = map[string]bool{
 // isDoneReply reports whether a reply says the task is finished: "Xong!",
 // "đã xong.", "HOÀN THÀNH" and the like.
 func isDoneReply(text string) bool {
-	s := strings.TrimFunc(fold(text), func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsSymbol(r) })
+	s := strings.TrimFunc(calendar.Fold(text), func(r rune) bool { return unicode.IsPunct(r) || unicode.IsSpace(r) || unicode.IsSymbol(r) })
 	return doneWords[strings.Join(strings.Fields(s), " ")]
 }

@@ -3,52 +3,28 @@ package calendar
 import (
 	"strings"
 	"unicode"
+
+	"golang.org/x/text/runes"
+	"golang.org/x/text/transform"
+	"golang.org/x/text/unicode/norm"
 )
 
-// foldTable maps every precomposed Vietnamese letter (lower case) to its
-// base ASCII letter, so that "thứ sáu" and "thu sau" read the same.
-var foldTable = func() map[rune]rune {
-	groups := map[rune]string{
-		'a': "àáảãạăằắẳẵặâầấẩẫậ",
-		'e': "èéẻẽẹêềếểễệ",
-		'i': "ìíỉĩị",
-		'o': "òóỏõọôồốổỗộơờớởỡợ",
-		'u': "ùúủũụưừứửữự",
-		'y': "ỳýỷỹỵ",
-		'd': "đ",
-	}
-	m := map[rune]rune{}
-	for base, s := range groups {
-		for _, r := range s {
-			m[r] = base
-		}
-	}
-	return m
-}()
+var stripMarks = transform.Chain(norm.NFD, runes.Remove(runes.In(unicode.Mn)), norm.NFC)
 
-// fold lowercases s and removes Vietnamese diacritics (đ→d). Combining
-// marks are dropped too, so decomposed (NFD) input from some keyboards
-// folds the same as precomposed input.
-func fold(s string) string {
-	var b strings.Builder
-	b.Grow(len(s))
-	for _, r := range strings.ToLower(s) {
-		if f, ok := foldTable[r]; ok {
-			b.WriteRune(f)
-			continue
-		}
-		if r >= 0x300 && r <= 0x36f { // combining diacritical marks
-			continue
-		}
-		b.WriteRune(r)
+// Fold lower-cases s and removes Vietnamese diacritics, đ → d: "Thứ Sáu"
+// and "thu sau" fold the same, whether typed precomposed or decomposed.
+func Fold(s string) string {
+	s = strings.ToLower(s)
+	if out, _, err := transform.String(stripMarks, s); err == nil {
+		s = out
 	}
-	return b.String()
+	return strings.ReplaceAll(s, "đ", "d")
 }
 
 // normalize folds s, turns separators that carry no meaning into spaces,
 // trims trailing punctuation and collapses runs of spaces.
 func normalize(s string) string {
-	s = fold(s)
+	s = Fold(s)
 	var b strings.Builder
 	b.Grow(len(s))
 	for _, r := range s {

@@ -26,7 +26,7 @@ type parseCase struct {
 // both returns the case with and without diacritics (the second only if it differs).
 func both(now, phrase, want string) []parseCase {
 	out := []parseCase{{now, phrase, want}}
-	if f := fold(phrase); f != strings.ToLower(phrase) {
+	if f := Fold(phrase); f != strings.ToLower(phrase) {
 		out = append(out, parseCase{now, f, want})
 	}
 	return out
@@ -305,7 +305,7 @@ func TestParseRecurrence(t *testing.T) {
 		{nowWed, "hàng năm ngày 15 tháng 1", Yearly, 0, 15, 1, Clock{}, "ngày 15/1 hàng năm", "2027-01-15 17:00", nil},
 		{nowPreTet, "hàng ngày", Daily, 0, 0, 0, Clock{}, "hàng ngày (ngày làm việc)", "2027-02-03 17:00", []string{"2027-02-04 17:00", "2027-02-12 17:00"}},
 	} {
-		for _, phrase := range []string{tc.phrase, fold(tc.phrase)} {
+		for _, phrase := range []string{tc.phrase, Fold(tc.phrase)} {
 			d, err := c.Parse(phrase, tm(tc.now))
 			if tc.kind == 0 {
 				if err == nil {

@@ -272,30 +272,41 @@ func (t *Telegram) Send(ctx context.Context, m *nhacviec.Outgoing) (string, erro
 		_, err = api.Request(tgbotapi.NewEditMessageReplyMarkup(chatID, msgID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}))
 		return "", classify(t.redact(err))
 	}
-	msg := tgbotapi.NewMessage(chatID, m.Text)
-	if m.HTML {
-		msg.ParseMode = tgbotapi.ModeHTML
-	}
-	if m.ReplyTo != "" {
-		msg.ReplyToMessageID, _ = strconv.Atoi(m.ReplyTo)
-		msg.AllowSendingWithoutReply = true
-	}
-	if len(m.Buttons) > 0 {
-		var rows [][]tgbotapi.InlineKeyboardButton
-		for _, row := range m.Buttons {
-			var r []tgbotapi.InlineKeyboardButton
-			for _, b := range row {
-				r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
-			}
-			rows = append(rows, r)
+	// A long text goes out in parts: the reply goes on the first, the
+	// buttons under the last, whose id is the one remembered.
+	parts := split(m.Text, maxText)
+	var last string
+	for i, text := range parts {
+		msg := tgbotapi.NewMessage(chatID, text)
+		if m.HTML {
+			msg.ParseMode = tgbotapi.ModeHTML
 		}
-		msg.ReplyMarkup = tgbotapi.NewInlineKeyboardMarkup(rows...)
+		if m.ReplyTo != "" && i == 0 {
+			msg.ReplyToMessageID, _ = strconv.Atoi(m.ReplyTo)
+			msg.AllowSendingWithoutReply = true
+		}
+		if len(m.Buttons) > 0 && i == len(parts)-1 {
+			msg.ReplyMarkup = keyboard(m.Buttons)
+		}
+		sent, err := api.Send(msg)
+		if err != nil {
+			return "", classify(t.redact(err))
+		}
+		last = strconv.Itoa(sent.MessageID)
 	}
-	sent, err := api.Send(msg)
-	if err != nil {
-		return "", classify(t.redact(err))
+	return last, nil
+}
+
+func keyboard(buttons [][]nhacviec.Button) tgbotapi.InlineKeyboardMarkup {
+	var rows [][]tgbotapi.InlineKeyboardButton
+	for _, row := range buttons {
+		var r []tgbotapi.InlineKeyboardButton
+		for _, b := range row {
+			r = append(r, tgbotapi.NewInlineKeyboardButtonData(b.Text, b.Data))
+		}
+		rows = append(rows, r)
 	}
-	return strconv.Itoa(sent.MessageID), nil
+	return tgbotapi.NewInlineKeyboardMarkup(rows...)
 }
 
 // classify tells the sender what to do about a failed call: wait, retry,
