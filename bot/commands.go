@@ -151,7 +151,7 @@ func splitDeadline(s string) (title, phrase string, ok bool) {
 			}
 			j += n
 		}
-		if w := strings.TrimSuffix(fold(s[i:j]), ":"); w == "han" || w == "thoi han" {
+		if w := strings.TrimSuffix(calendar.Fold(s[i:j]), ":"); w == "han" || w == "thoi han" {
 			start, end = i, j
 		}
 		i = j
