@@ -56,7 +56,7 @@ func TestVersion(t *testing.T) {
 func TestRunAnswersAndStopsOnSignal(t *testing.T) {
 	srv := telegramtest.New(testToken)
 	defer srv.Close()
-	var logs bytes.Buffer
+	var logs syncBuffer
 	m := &Main{Stdout: &bytes.Buffer{}, Stderr: &logs, Getenv: env(map[string]string{
 		"NHACVIEC_TELEGRAM_TOKEN":   testToken,
 		"NHACVIEC_TELEGRAM_API_URL": srv.URL(),
