@@ -74,6 +74,40 @@ type Task struct {
 	// NextPlanAt is when the scheduler should next look at this task; the
 	// scheduler owns it. Zero means "never again".
 	NextPlanAt time.Time
+	// Recur is the recurrence phrase ("trước ngày 20 hàng tháng") of a
+	// recurring task, "" otherwise. All occurrences share SeriesID.
+	Recur    string
+	SeriesID int64
+}
+
+// Next returns the next occurrence of a recurring task, due at deadline.
+func (t *Task) Next(deadline time.Time) *Task {
+	series := t.SeriesID
+	if series == 0 {
+		series = t.ID
+	}
+	return &Task{Title: t.Title, AssignerID: t.AssignerID, AssigneeID: t.AssigneeID, ChatID: t.ChatID,
+		Deadline: deadline, Status: StatusOpen, Recur: t.Recur, SeriesID: series}
+}
+
+// DayOverride is one of the government's yearly swaps of the working-day
+// calendar: an extra day off, or a Saturday worked in exchange (làm bù).
+type DayOverride struct {
+	Day     string // YYYY-MM-DD in the organisation's zone
+	Working bool
+	Reason  string
+	By      int64 // who added it, 0 for the configuration file
+}
+
+// Draft is a command waiting for its author to choose among buttons,
+// e.g. an assignment whose deadline could be read two ways.
+type Draft struct {
+	ID        int64
+	ChatID    int64
+	PersonID  int64
+	Kind      string
+	Payload   string // JSON, owned by the bot
+	CreatedAt time.Time
 }
 
 // Open reports whether the task still awaits work.

@@ -39,6 +39,13 @@ type Tx interface {
 	PersonByUsername(transport, username string) (*Person, error)
 
 	CreateTask(t *Task) error
+	// CreateOccurrence creates the next occurrence of a recurring task
+	// unless that series already has one with the same deadline; it
+	// reports whether it did.
+	CreateOccurrence(t *Task) (bool, error)
+	// ReplanOpen asks the scheduler to look at every open task again at
+	// at, e.g. after the calendar changed.
+	ReplanOpen(at time.Time) error
 	Task(id int64) (*Task, error)
 	// SaveTask writes the mutable fields: status, deadline, closed time and
 	// the next planning time.
@@ -57,6 +64,19 @@ type Tx interface {
 	Planned(key string) (bool, error)
 	// DropChasing drops the unsent reminders of a task that was closed.
 	DropChasing(taskID int64) error
+
+	Overrides() ([]DayOverride, error)
+	// SetOverride adds or replaces the override of o.Day.
+	SetOverride(o DayOverride) error
+	// DeleteOverride removes the override of day; it reports whether there
+	// was one.
+	DeleteOverride(day string) (bool, error)
+
+	// SaveDraft stores d and sets d.ID; Draft loads one; DeleteDraft
+	// removes it.
+	SaveDraft(d *Draft) error
+	Draft(id int64) (*Draft, error)
+	DeleteDraft(id int64) error
 
 	// TasksToPlan returns open tasks whose NextPlanAt is due at now.
 	TasksToPlan(now time.Time, limit int) ([]*Task, error)

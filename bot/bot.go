@@ -24,7 +24,13 @@ type Bot struct {
 	// Wake is called after a commit that wrote to the outbox, so the sender
 	// does not wait for its next poll. May be nil.
 	Wake func()
+	// Admins are the bootstrap administrators from configuration, keyed
+	// "transport:user id" (e.g. "telegram:123456"). Never "first to /start".
+	Admins map[string]bool
 }
+
+// AdminKey is how Admins names a person.
+func AdminKey(transport, userID string) string { return transport + ":" + userID }
 
 // Handle applies one update. A mistake of the person (bad input, no
 // permission) is answered in chat and the update is consumed; an internal
@@ -34,14 +40,21 @@ type Bot struct {
 func (b *Bot) Handle(ctx context.Context, u Update) error {
 	start := time.Now()
 	var cmd string
+	var after []func()
 	err := b.Store.Update(ctx, func(tx nhacviec.Tx) error {
 		c, err := b.begin(tx, u)
 		if err != nil || c == nil {
 			return err
 		}
 		cmd, err = c.run()
+		after = c.after
 		return err
 	})
+	if err == nil {
+		for _, fn := range after {
+			fn()
+		}
+	}
 	outcome := "ok"
 	if err != nil {
 		// Nothing of the failed attempt was stored; say why in a
@@ -85,12 +98,29 @@ type conv struct {
 	now  time.Time
 	chat *nhacviec.Chat
 	me   *nhacviec.Person // nil when the update has no person behind it
+	// after runs once the transaction committed (e.g. to refresh the
+	// in-memory calendar); never when it rolled back.
+	after []func()
+}
+
+// admin reports whether the caller is a configured administrator.
+func (c *conv) admin() bool {
+	return c.me != nil && c.Admins[AdminKey(c.me.Transport, c.me.ExternalID)]
 }
 
 // begin records the offset, the chat and the person; it returns nil when
 // there is nothing more to do.
 func (b *Bot) begin(tx nhacviec.Tx, u Update) (*conv, error) {
 	if u.ID != 0 {
+		// An update at or below an applied one was applied already: a
+		// transport that offers it again must not get it twice.
+		next, err := tx.Offset(u.Transport)
+		if err != nil {
+			return nil, err
+		}
+		if u.ID < next {
+			return nil, nil
+		}
 		if err := tx.SetOffset(u.Transport, u.ID+1); err != nil {
 			return nil, err
 		}

@@ -1,9 +1,11 @@
 package bot
 
 import (
+	"encoding/json"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -28,6 +30,7 @@ var Commands = []*Command{
 	{Name: "sapden", Alias: "upcoming", Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
 	{Name: "chitiet", Alias: "task", Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
 	{Name: "huy", Alias: "cancel", Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
+	{Name: "ngaynghi", Alias: "holidays", Description: "Lịch ngày nghỉ, ngày làm bù", run: (*conv).holidays},
 	{Name: "huongdan", Alias: "help", Description: "Hướng dẫn sử dụng", run: (*conv).help},
 	{Name: "start", Description: "Bắt đầu nhận nhắc việc", run: (*conv).start},
 }
@@ -54,12 +57,17 @@ func parseCommand(text string) (name, args string, ok bool) {
 		args = name[i:] + " " + args
 		name = name[:i]
 	}
-	return strings.ToLower(name), strings.TrimSpace(args), name != ""
+	// Quoted back when unknown: a pasted paragraph is not a command name.
+	return strings.ToLower(clip(name, maxEcho)), strings.TrimSpace(args), name != ""
 }
 
 // maxTitle bounds a task's title; Telegram's own limit on a message is
 // 4,096 characters, and a title must fit in a reminder with room to spare.
 const maxTitle = 1000
+
+// maxAnswerTitle bounds a title quoted in a button's answer, which
+// Telegram limits to 200 characters (emoji count twice).
+const maxAnswerTitle = 70
 
 func (c *conv) start(string) error {
 	if c.chat.Kind == nhacviec.ChatPrivate {
@@ -91,7 +99,7 @@ func (c *conv) assign(args string) error {
 	}
 	assignee, err := c.tx.PersonByUsername(c.u.Transport, who[1:])
 	if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
-		return nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(who), esc(c.Username))
+		return nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
 	} else if err != nil {
 		return err
 	}
@@ -99,16 +107,83 @@ func (c *conv) assign(args string) error {
 	if err != nil {
 		return deadlineError(err)
 	}
+	a := assignment{AssigneeID: assignee.ID, Title: title}
+	if dl.Recurrence != nil {
+		a.Recur = phrase
+	}
 	if len(dl.Candidates) > 0 {
-		var opts []string
-		for _, t := range dl.Candidates {
-			opts = append(opts, calendar.FormatDeadline(t.In(c.Calendar.Location())))
-		}
-		return nhacviec.Errorf(nhacviec.EInvalid, textAmbiguousDeadline, esc(phrase), strings.Join(opts, " hoặc "))
+		return c.askDeadline(a, phrase, dl.Candidates)
+	}
+	return c.createTask(a, dl.At)
+}
+
+// assignment is an assignment whose deadline is still to be chosen; it
+// waits as a draft's payload.
+type assignment struct {
+	AssigneeID int64   `json:"assignee"`
+	Title      string  `json:"title"`
+	Recur      string  `json:"recur,omitempty"`
+	Candidates []int64 `json:"candidates,omitempty"` // Unix seconds
+}
+
+// askDeadline asks which reading of an ambiguous deadline was meant, with
+// one button per reading.
+func (c *conv) askDeadline(a assignment, phrase string, candidates []time.Time) error {
+	var row []nhacviec.Button
+	for _, t := range candidates {
+		a.Candidates = append(a.Candidates, t.Unix())
+	}
+	payload, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	d := &nhacviec.Draft{ChatID: c.chat.ID, PersonID: c.me.ID, Kind: "assign", Payload: string(payload)}
+	if err := c.tx.SaveDraft(d); err != nil {
+		return err
+	}
+	for i, t := range candidates {
+		row = append(row, nhacviec.Button{Text: calendar.FormatDeadline(t.In(c.Calendar.Location())), Data: fmt.Sprintf("pick:%d:%d", d.ID, i)})
+	}
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textAmbiguousDeadline, esc(clip(phrase, maxEcho))), Buttons: [][]nhacviec.Button{row}})
+}
+
+// pick creates the task of a draft with the deadline its author chose.
+// Only the author, in the same chat, may choose; anything else is a stale
+// button, whatever the data says.
+func (c *conv) pick(draftID int64, choice string) error {
+	d, err := c.tx.Draft(draftID)
+	if nhacviec.ErrorCode(err) == nhacviec.ENotFound || (err == nil && (d.PersonID != c.me.ID || d.ChatID != c.chat.ID || d.Kind != "assign")) {
+		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+	} else if err != nil {
+		return err
+	}
+	var a assignment
+	i, err := strconv.Atoi(choice)
+	if jerr := json.Unmarshal([]byte(d.Payload), &a); jerr != nil || err != nil || i < 0 || i >= len(a.Candidates) {
+		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+	}
+	at := time.Unix(a.Candidates[i], 0)
+	if !at.After(c.now) {
+		return nhacviec.Errorf(nhacviec.EInvalid, textChoicePast)
+	}
+	if err := c.tx.DeleteDraft(d.ID); err != nil {
+		return err
+	}
+	if err := c.removeButtons(); err != nil {
+		return err
+	}
+	return c.createTask(a, at)
+}
+
+// createTask stores an assignment and tells whom it concerns.
+func (c *conv) createTask(a assignment, deadline time.Time) error {
+	assignee, err := c.tx.Person(a.AssigneeID)
+	if err != nil {
+		return err
 	}
 	task := &nhacviec.Task{
-		Title: title, AssignerID: c.me.ID, AssigneeID: assignee.ID, ChatID: c.chat.ID,
-		Deadline: dl.At, Status: nhacviec.StatusOpen, CreatedAt: c.now, NextPlanAt: c.now,
+		Title: a.Title, AssignerID: c.me.ID, AssigneeID: assignee.ID, ChatID: c.chat.ID,
+		Deadline: deadline, Status: nhacviec.StatusOpen, CreatedAt: c.now, NextPlanAt: c.now, Recur: a.Recur,
 	}
 	if err := c.tx.CreateTask(task); err != nil {
 		return err
@@ -117,7 +192,11 @@ func (c *conv) assign(args string) error {
 		Note: "giao cho " + assignee.Mention() + ", hạn " + c.deadline(task)}); err != nil {
 		return err
 	}
-	text := fmt.Sprintf(textAssigned, task.ID, esc(assignee.Mention()), esc(task.Title), c.deadline(task))
+	due := c.deadline(task)
+	if task.Recur != "" {
+		due += fmt.Sprintf(textRecurs, esc(task.Recur))
+	}
+	text := fmt.Sprintf(textAssigned, task.ID, esc(assignee.Mention()), esc(task.Title), due)
 	if err := c.reply(&nhacviec.Message{TaskID: task.ID, Text: text, Buttons: doneButton(task)}); err != nil {
 		return err
 	}
@@ -125,7 +204,7 @@ func (c *conv) assign(args string) error {
 		return nil
 	}
 	reached, err := c.notify(assignee, &nhacviec.Message{TaskID: task.ID, Buttons: doneButton(task),
-		Text: fmt.Sprintf(textAssignedToYou, esc(c.me.Mention()), task.ID, esc(task.Title), c.deadline(task))})
+		Text: fmt.Sprintf(textAssignedToYou, esc(c.me.Mention()), task.ID, esc(task.Title), due)})
 	if err != nil || reached {
 		return err
 	}
@@ -180,6 +259,15 @@ func parseID(s string) (int64, bool) {
 	return id, err == nil && id > 0
 }
 
+// badID says that args is not a task id, quoting a short part of it, with
+// an example of the command.
+func badID(args, example string) error {
+	if args == "" {
+		return nhacviec.Errorf(nhacviec.EInvalid, textNeedID, example)
+	}
+	return nhacviec.Errorf(nhacviec.EInvalid, textBadID, esc(clip(args, maxEcho)), example)
+}
+
 // visibleTask loads a task the caller is involved in. Any other case,
 // including a task that does not exist, gets the same answer, so that
 // nobody learns what is not theirs.
@@ -215,7 +303,7 @@ func (c *conv) done(args string) error {
 	}
 	id, ok := parseID(args)
 	if !ok {
-		return nhacviec.Errorf(nhacviec.EInvalid, textBadID, esc(args), "/xong 12")
+		return badID(args, "/xong 12")
 	}
 	return c.markDone(id)
 }
@@ -236,19 +324,23 @@ func (c *conv) markDone(id int64) error {
 	if c.now.After(t.Deadline) {
 		late = textLateSuffix
 	}
-	if c.showable(t) {
-		err = c.say(fmt.Sprintf(textDone, t.ID, esc(t.Title), late))
+	if title := t.Title; c.showable(t) {
+		if c.u.Callback != nil {
+			// A button's answer is a short pop-up: 200 characters at most.
+			title = clip(title, maxAnswerTitle)
+		}
+		err = c.say(fmt.Sprintf(textDone, t.ID, esc(title), late))
 	} else {
 		err = c.say(fmt.Sprintf(textDoneNoTitle, t.ID))
 	}
 	if err != nil {
 		return err
 	}
-	if cb := c.u.Callback; cb != nil && cb.MessageID != "" {
-		// Take the ✅ off the message that carried it.
-		if _, err := c.tx.Enqueue(&nhacviec.Message{ChatID: c.chat.ID, Kind: nhacviec.KindEdit, EditOf: cb.MessageID}); err != nil {
-			return err
-		}
+	if err := c.removeButtons(); err != nil {
+		return err
+	}
+	if err := c.nextOccurrence(t); err != nil {
+		return err
 	}
 	if t.AssignerID == c.me.ID {
 		return nil
@@ -260,6 +352,34 @@ func (c *conv) markDone(id int64) error {
 	_, err = c.notify(assigner, &nhacviec.Message{TaskID: t.ID,
 		Text: fmt.Sprintf(textDoneNotice, esc(c.me.Mention()), t.ID, esc(t.Title), late)})
 	return err
+}
+
+// nextOccurrence creates the next occurrence of a finished recurring task
+// (unless the scheduler already did, when it fell due) and says when it is
+// due.
+func (c *conv) nextOccurrence(t *nhacviec.Task) error {
+	if t.Recur == "" {
+		return nil
+	}
+	at, err := c.Calendar.NextDeadline(t.Recur, t.Deadline)
+	if err != nil {
+		c.Log.Warn().Err(err).Int64("task", t.ID).Msg("recurrence not understood; no next occurrence")
+		return nil
+	}
+	next := t.Next(at)
+	next.CreatedAt, next.NextPlanAt = c.now, c.now
+	created, err := c.tx.CreateOccurrence(next)
+	if err != nil || !created {
+		return err
+	}
+	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: next.ID, ActorID: c.me.ID, Kind: nhacviec.EventCreated,
+		Note: fmt.Sprintf("kỳ tiếp theo của #%d", t.ID)}); err != nil {
+		return err
+	}
+	if c.u.Callback != nil && !c.showable(t) {
+		return nil
+	}
+	return c.reply(&nhacviec.Message{TaskID: next.ID, Text: fmt.Sprintf(textNextOccurrence, next.ID, c.deadline(next)), Buttons: doneButton(next)})
 }
 
 // close saves a finished or cancelled task, records it in the history and
@@ -277,7 +397,7 @@ func (c *conv) close(t *nhacviec.Task, kind nhacviec.EventKind, note string) err
 func (c *conv) cancel(args string) error {
 	id, ok := parseID(args)
 	if !ok {
-		return nhacviec.Errorf(nhacviec.EInvalid, textBadID, esc(args), "/huy 12")
+		return badID(args, "/huy 12")
 	}
 	t, err := c.visibleTask(id)
 	if err != nil {
@@ -311,17 +431,33 @@ func (c *conv) cancel(args string) error {
 
 func (c *conv) button(cb *Callback) error {
 	action, arg, _ := strings.Cut(cb.Data, ":")
+	arg, choice, _ := strings.Cut(arg, ":")
 	id, ok := parseID(arg)
-	if action != "done" || !ok || c.me == nil {
-		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+	switch {
+	case !ok || c.me == nil:
+	case action == "done" && choice == "":
+		return c.markDone(id)
+	case action == "pick":
+		return c.pick(id, choice)
 	}
-	return c.markDone(id)
+	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+}
+
+// removeButtons takes the buttons off the message whose button was
+// pressed.
+func (c *conv) removeButtons() error {
+	cb := c.u.Callback
+	if cb == nil || cb.MessageID == "" {
+		return nil
+	}
+	_, err := c.tx.Enqueue(&nhacviec.Message{ChatID: c.chat.ID, Kind: nhacviec.KindEdit, EditOf: cb.MessageID})
+	return err
 }
 
 func (c *conv) detail(args string) error {
 	id, ok := parseID(args)
 	if !ok {
-		return nhacviec.Errorf(nhacviec.EInvalid, textBadID, esc(args), "/chitiet 12")
+		return badID(args, "/chitiet 12")
 	}
 	t, err := c.visibleTask(id)
 	if err != nil {

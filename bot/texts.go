@@ -9,7 +9,7 @@ import (
 // The bot's words. HTML parse mode: user text is passed through esc.
 const (
 	textInternalError  = "Xin lỗi, hệ thống đang gặp sự cố nên chưa làm được việc này. Vui lòng thử lại sau ít phút."
-	textUnknownCommand = "Không có lệnh /%s. Gõ /huongdan để xem các lệnh."
+	textUnknownCommand = "Không có lệnh /%s. Gõ /huongdan để xem các lệnh, ví dụ: /viec để xem việc của bạn."
 	textNotUnderstood  = "Tôi chưa hiểu ý bạn. Gõ /huongdan để xem các lệnh, ví dụ: /viec để xem việc của bạn."
 
 	textWelcomePrivate = "Chào %s! Tôi là trợ lý nhắc việc. Từ giờ tôi sẽ nhắn riêng cho bạn khi được giao việc, trước hạn và khi quá hạn."
@@ -17,29 +17,35 @@ const (
 	textHelp           = `<b>Hướng dẫn</b>
 /giao @người nội dung hạn THỜI_HẠN — giao việc
    Ví dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12
-   Thời hạn: 20/12, 20/12/2026, 17h 20/12, 16:30 20/12/2026, hôm nay, mai
+   Thời hạn: 20/12, 17h 20/12, hôm nay, mai, thứ 6, thứ 2 tuần sau, cuối tháng, 3 ngày nữa, 5 ngày làm việc
+   Việc định kỳ: hạn trước ngày 20 hàng tháng, hàng tuần thứ 2, hàng quý
 /viec — việc của tôi đang mở
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
 /quahan — việc quá hạn
 /sapden — việc đến hạn trong 7 ngày
 /chitiet 12 — chi tiết và lịch sử việc #12
 /huy 12 — hủy việc mình đã giao
+/ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upcoming, /task, /cancel, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upcoming, /task, /cancel, /holidays, /help.`
 
 	textAssignUsage       = "Cách giao việc: /giao @người nội dung hạn THỜI_HẠN\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 	textAssignNoPerson    = "Thiếu người nhận việc: sau /giao hãy ghi @tên_người_dùng.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 	textAssignNoDeadline  = "Thiếu thời hạn: hãy thêm chữ \"hạn\" và thời hạn ở cuối.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12 (hoặc hạn mai, hạn 17h 20/12)"
 	textAssignNoTitle     = "Thiếu nội dung công việc.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
-	textTitleTooLong      = "Nội dung công việc dài quá: tối đa %d ký tự (bạn gõ %d). Hãy tóm tắt lại, chi tiết gửi kèm sau."
+	textTitleTooLong      = "Nội dung công việc dài quá: tối đa %d ký tự (bạn gõ %d). Hãy tóm tắt lại, chi tiết gửi kèm sau.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 	textUnknownPerson     = "Tôi chưa biết %s. Người đó cần nhắn /start cho @%s hoặc nhắn một lệnh trong nhóm này trước.\nVí dụ sau đó: /giao @an Báo cáo CCHC quý IV hạn 20/12"
-	textAmbiguousDeadline = "Thời hạn \"%s\" có thể hiểu là %s. Hãy ghi rõ ngày, ví dụ: hạn 20/12"
+	textAmbiguousDeadline = "Thời hạn \"%s\" có thể hiểu theo nhiều cách. Bạn chọn ngày nào?"
+	textChoicePast        = "Thời hạn bạn chọn đã qua. Hãy giao lại với thời hạn mới, ví dụ: /giao @an Báo cáo hạn 20/12"
+	textRecurs            = " (lặp lại: %s)"
+	textNextOccurrence    = "🔁 Kỳ tiếp theo: việc #%d, hạn %s"
 	textAssigned          = "📌 Đã giao việc #%d cho %s\n<b>%s</b>\nHạn: %s"
 	textAssignedToYou     = "📌 %s giao cho bạn việc #%d\n<b>%s</b>\nHạn: %s\n\nXong thì bấm ✅ hoặc trả lời \"xong\" vào tin nhắn này."
 	textMustStart         = "Lưu ý: %s chưa mở chat riêng với bot nên chưa nhận được nhắc riêng. Nhờ người đó nhắn /start cho @%s."
 
 	textBadID               = "Mã việc \"%s\" không hợp lệ. Ví dụ: %s"
-	textNoSuchTask          = "Không tìm thấy việc #%d trong số việc của bạn."
+	textNeedID              = "Thiếu mã việc. Ví dụ: %s (gõ /viec để xem mã các việc của bạn)."
+	textNoSuchTask          = "Không tìm thấy việc #%d trong số việc của bạn. Gõ /viec để xem mã các việc của bạn (ví dụ: #12)."
 	textDoneUsage           = "Bạn muốn báo xong việc nào? Ghi mã việc, ví dụ: /xong 12 (gõ /viec để xem mã), hoặc trả lời \"xong\" vào tin nhắn về việc đó."
 	textAlreadyClosed       = "Việc #%d đã %s rồi."
 	textDone                = "✅ Đã xong việc #%d: %s%s"
@@ -88,3 +94,16 @@ func eventText(k nhacviec.EventKind) string {
 }
 
 func htmlUnescape(s string) string { return html.UnescapeString(s) }
+
+// maxEcho bounds how much of a person's input a reply quotes back.
+const maxEcho = 40
+
+// clip shortens s to at most n characters, marking the cut with "…", so
+// that quoting what someone pasted never makes a reply too long.
+func clip(s string, n int) string {
+	r := []rune(s)
+	if len(r) <= n {
+		return s
+	}
+	return string(r[:n]) + "…"
+}

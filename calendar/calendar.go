@@ -254,6 +254,33 @@ func (c *Calendar) NotQuiet(t time.Time) time.Time {
 	return end
 }
 
+// InWorkingHours returns t itself if it falls in working hours
+// [WorkStart, WorkEnd] of a working day, else the start of the next
+// working hours: reminders and nudges wait for people to be at work.
+func (c *Calendar) InWorkingHours(t time.Time) time.Time {
+	start, end := c.At(t, c.workStart), c.At(t, c.workEnd)
+	switch {
+	case c.IsWorkingDay(t) && !t.Before(start) && !t.After(end):
+		return t
+	case c.IsWorkingDay(t) && t.Before(start):
+		return start
+	}
+	return c.At(c.NextWorkingDay(t), c.workStart)
+}
+
+// NextDeadline returns the occurrence of the recurrence phrase recur
+// (e.g. "trước ngày 20 hàng tháng") that follows after.
+func (c *Calendar) NextDeadline(recur string, after time.Time) (time.Time, error) {
+	d, err := c.Parse(recur, after)
+	if err != nil {
+		return time.Time{}, err
+	}
+	if d.Recurrence == nil {
+		return time.Time{}, &ParseError{Code: CodeInvalid, Message: "không phải thời hạn định kỳ: " + recur}
+	}
+	return d.Recurrence.Next(c, after), nil
+}
+
 // SetOverrides replaces all overrides. It is safe to call while other
 // goroutines read the calendar.
 func (c *Calendar) SetOverrides(o []Override) {

@@ -303,3 +303,33 @@ func TestFormat(t *testing.T) {
 		}
 	}
 }
+
+func TestInWorkingHours(t *testing.T) {
+	c := New(Config{Location: vn})
+	loc := c.Location()
+	at := func(d, h, m int) time.Time { return time.Date(2026, 11, d, h, m, 0, 0, loc) }
+	for _, tc := range []struct{ in, want time.Time }{
+		{at(23, 9, 0), at(23, 9, 0)},   // Monday morning: now
+		{at(23, 7, 0), at(23, 7, 30)},  // before work: wait
+		{at(23, 17, 0), at(23, 17, 0)}, // the end of the day still counts
+		{at(23, 17, 1), at(24, 7, 30)}, // evening: next morning
+		{at(27, 22, 0), at(30, 7, 30)}, // Friday night: Monday
+		{at(28, 10, 0), at(30, 7, 30)}, // Saturday: Monday
+	} {
+		if got := c.InWorkingHours(tc.in); !got.Equal(tc.want) {
+			t.Errorf("InWorkingHours(%v) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}
+
+func TestNextDeadline(t *testing.T) {
+	c := New(Config{Location: vn})
+	after := time.Date(2026, 11, 20, 17, 0, 0, 0, c.Location())
+	got, err := c.NextDeadline("trước ngày 20 hàng tháng", after)
+	if err != nil || got.Day() != 21 || got.Month() != time.December { // 20/12/2026 is a Sunday
+		t.Fatalf("NextDeadline = %v, %v", got, err)
+	}
+	if _, err := c.NextDeadline("mai", after); err == nil {
+		t.Fatal("a one-off phrase was taken as a recurrence")
+	}
+}

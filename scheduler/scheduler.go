@@ -91,6 +91,11 @@ func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, 
 				}
 				written += w
 			}
+			if t.Recur != "" && !now.Before(t.Deadline) {
+				if err := s.nextOccurrence(tx, t); err != nil {
+					return fmt.Errorf("scheduler: task %d: %w", t.ID, err)
+				}
+			}
 			t.NextPlanAt = next
 			if err := tx.SaveTask(t); err != nil {
 				return err
@@ -99,6 +104,18 @@ func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, 
 		return nil
 	})
 	return written, more, err
+}
+
+// nextOccurrence creates the next occurrence of a recurring task once the
+// current one falls due (the series' unique deadlines make it once only).
+func (s *Scheduler) nextOccurrence(tx nhacviec.Tx, t *nhacviec.Task) error {
+	at, err := s.Calendar.NextDeadline(t.Recur, t.Deadline)
+	if err != nil {
+		s.Log.Warn().Err(err).Int64("task", t.ID).Msg("recurrence not understood; no next occurrence")
+		return nil
+	}
+	_, err = tx.CreateOccurrence(t.Next(at))
+	return err
 }
 
 // enqueue composes a notice and writes its messages under their keys.
@@ -114,7 +131,8 @@ func (s *Scheduler) enqueue(tx nhacviec.Tx, n nhacviec.Notice, now time.Time) (i
 	written := 0
 	for _, m := range msgs {
 		m.Key = fmt.Sprintf("%s:%d", key, m.ChatID)
-		m.NotBefore = s.Calendar.NotQuiet(later(n.At, now))
+		// Nobody is nagged outside working hours or on a day off.
+		m.NotBefore = s.Calendar.InWorkingHours(later(n.At, now))
 		ok, err := tx.Enqueue(m)
 		if err != nil {
 			return written, err

@@ -273,10 +273,63 @@ func TestNightHoldUntilMorning(t *testing.T) {
 	if got := f.due(at(23, 22, 1)); len(got) != 0 {
 		t.Fatalf("sent at night: %q", got)
 	}
-	if got := f.due(at(24, 6, 59)); len(got) != 0 {
-		t.Fatalf("sent before 07:00: %q", got)
+	if got := f.due(at(24, 7, 29)); len(got) != 0 {
+		t.Fatalf("sent before working hours: %q", got)
 	}
-	if got := f.due(at(24, 7, 0)); !equal(got, []string{"overdue 202611232200"}) {
+	if got := f.due(at(24, 7, 30)); !equal(got, []string{"overdue 202611232200"}) {
 		t.Fatalf("morning: %q", got)
 	}
+}
+
+func TestNothingPersonalOnDaysOff(t *testing.T) {
+	f := newFixture(t)
+	f.addTask(at(23, 9, 0), at(27, 18, 0)) // Friday 18:00, after work
+	f.run(at(27, 18, 0))
+	if got := f.due(at(28, 10, 0)); len(got) != 0 {
+		t.Fatalf("due on Saturday: %q", got)
+	}
+	if got := f.due(at(30, 7, 30)); !equal(got, []string{"overdue 202611271800"}) {
+		t.Fatalf("Monday morning: %q", got)
+	}
+}
+
+func TestRecurringTaskCreatesNextOccurrenceOnce(t *testing.T) {
+	f := newFixture(t)
+	task := &nhacviec.Task{Title: "Báo cáo tháng", AssignerID: f.lead.ID, AssigneeID: f.an.ID, ChatID: f.dm.ID,
+		Deadline: at(20, 17, 0), Status: nhacviec.StatusOpen, CreatedAt: at(2, 9, 0), Recur: "trước ngày 20 hàng tháng"}
+	if err := f.db.Update(context.Background(), func(tx nhacviec.Tx) error { return tx.CreateTask(task) }); err != nil {
+		t.Fatal(err)
+	}
+	f.run(at(20, 16, 59))
+	if n := f.countTasks(); n != 1 {
+		t.Fatalf("%d tasks before the deadline, want 1", n)
+	}
+	f.run(at(20, 17, 0))
+	f.run(at(20, 17, 1))
+	f.open()
+	f.run(at(23, 8, 0))
+	var tasks []*nhacviec.Task
+	f.db.View(context.Background(), func(tx nhacviec.Tx) error {
+		var err error
+		tasks, err = tx.FindTasks(nhacviec.TaskFilter{})
+		return err
+	})
+	if len(tasks) != 2 {
+		t.Fatalf("%d tasks after the deadline, want the next occurrence once", len(tasks))
+	}
+	next := tasks[1]
+	// 20/12/2026 is a Sunday: the deadline moves to Monday 21/12.
+	if want := time.Date(2026, 12, 21, 17, 0, 0, 0, hcm); !next.Deadline.Equal(want) || next.SeriesID != task.ID || next.Recur != task.Recur {
+		t.Fatalf("next occurrence = %+v", next)
+	}
+}
+
+func (f *fixture) countTasks() int {
+	n := 0
+	f.db.View(context.Background(), func(tx nhacviec.Tx) error {
+		all, err := tx.FindTasks(nhacviec.TaskFilter{})
+		n = len(all)
+		return err
+	})
+	return n
 }

@@ -131,30 +131,117 @@ func (t *tx) PersonByUsername(transport, username string) (*nhacviec.Person, err
 }
 
 func (t *tx) CreateTask(task *nhacviec.Task) error {
+	ok, err := t.insertTask(task, "")
+	if err == nil && !ok {
+		err = nhacviec.Errorf(nhacviec.EConflict, "task already exists")
+	}
+	return err
+}
+
+func (t *tx) CreateOccurrence(task *nhacviec.Task) (bool, error) {
+	return t.insertTask(task, "ON CONFLICT DO NOTHING")
+}
+
+func (t *tx) insertTask(task *nhacviec.Task, conflict string) (bool, error) {
 	if task.CreatedAt.IsZero() {
 		task.CreatedAt = t.now
 	}
-	err := t.QueryRowContext(t.ctx, `INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+	if task.NextPlanAt.IsZero() && task.Status == nhacviec.StatusOpen {
+		task.NextPlanAt = task.CreatedAt
+	}
+	err := t.QueryRowContext(t.ctx, `INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
 		task.Title, task.AssignerID, task.AssigneeID, task.ChatID, ms(task.Deadline), string(task.Status),
-		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt)).Scan(&task.ID)
+		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.Recur, nullID(task.SeriesID)).Scan(&task.ID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
 	if err != nil {
-		return fmt.Errorf("store: create task: %w", err)
+		return false, fmt.Errorf("store: create task: %w", err)
+	}
+	return true, nil
+}
+
+func (t *tx) ReplanOpen(at time.Time) error {
+	_, err := t.exec(`UPDATE tasks SET next_plan_at = ? WHERE status = 'open'`, ms(at))
+	return err
+}
+
+func (t *tx) Overrides() ([]nhacviec.DayOverride, error) {
+	rows, err := t.QueryContext(t.ctx, `SELECT day, working, reason, COALESCE(created_by, 0) FROM calendar_overrides ORDER BY day`)
+	if err != nil {
+		return nil, fmt.Errorf("store: overrides: %w", err)
+	}
+	defer rows.Close()
+	var out []nhacviec.DayOverride
+	for rows.Next() {
+		var o nhacviec.DayOverride
+		if err := rows.Scan(&o.Day, &o.Working, &o.Reason, &o.By); err != nil {
+			return nil, err
+		}
+		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) SetOverride(o nhacviec.DayOverride) error {
+	_, err := t.exec(`INSERT INTO calendar_overrides (day, working, reason, created_by, created_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (day) DO UPDATE SET working = excluded.working, reason = excluded.reason,
+			created_by = excluded.created_by, created_at = excluded.created_at`,
+		o.Day, o.Working, o.Reason, nullID(o.By), ms(t.now))
+	return err
+}
+
+func (t *tx) DeleteOverride(day string) (bool, error) {
+	res, err := t.exec(`DELETE FROM calendar_overrides WHERE day = ?`, day)
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+func (t *tx) SaveDraft(d *nhacviec.Draft) error {
+	if d.CreatedAt.IsZero() {
+		d.CreatedAt = t.now
+	}
+	err := t.QueryRowContext(t.ctx, `INSERT INTO drafts (chat_id, person_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+		d.ChatID, d.PersonID, d.Kind, d.Payload, ms(d.CreatedAt)).Scan(&d.ID)
+	if err != nil {
+		return fmt.Errorf("store: save draft: %w", err)
 	}
 	return nil
 }
 
-const taskColumns = `id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at`
+func (t *tx) Draft(id int64) (*nhacviec.Draft, error) {
+	var d nhacviec.Draft
+	var created int64
+	err := t.QueryRowContext(t.ctx, `SELECT id, chat_id, person_id, kind, payload, created_at FROM drafts WHERE id = ?`, id).
+		Scan(&d.ID, &d.ChatID, &d.PersonID, &d.Kind, &d.Payload, &created)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nhacviec.Errorf(nhacviec.ENotFound, "draft %d not found", id)
+	}
+	d.CreatedAt = fromMS(created)
+	return &d, err
+}
+
+func (t *tx) DeleteDraft(id int64) error {
+	_, err := t.exec(`DELETE FROM drafts WHERE id = ?`, id)
+	return err
+}
+
+const taskColumns = `id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id`
 
 func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
 	var task nhacviec.Task
 	var deadline, created int64
-	var closed, plan sql.NullInt64
+	var closed, plan, series sql.NullInt64
 	var status string
 	if err := row.Scan(&task.ID, &task.Title, &task.AssignerID, &task.AssigneeID, &task.ChatID,
-		&deadline, &status, &created, &closed, &plan); err != nil {
+		&deadline, &status, &created, &closed, &plan, &task.Recur, &series); err != nil {
 		return nil, err
 	}
+	task.SeriesID = series.Int64
 	task.Deadline, task.CreatedAt = fromMS(deadline), fromMS(created)
 	task.ClosedAt, task.NextPlanAt = fromNullMS(closed), fromNullMS(plan)
 	task.Status = nhacviec.Status(status)

@@ -24,6 +24,7 @@ type Config struct {
 	Timezone       string
 	Admins         []string
 	HTTPAddr       string
+	HolidaysFile   string
 	SendRate       float64
 	LogLevel       string
 	LogFormat      string
@@ -46,6 +47,7 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	fs.StringVar(&cfg.DB, "db", env("NHACVIEC_DB", "./data/nhacviec.db"), "SQLite database file (env NHACVIEC_DB)")
 	fs.StringVar(&cfg.Timezone, "timezone", env("NHACVIEC_TIMEZONE", "Asia/Ho_Chi_Minh"), "the organisation's time zone (env NHACVIEC_TIMEZONE)")
 	admins := fs.String("admins", env("NHACVIEC_ADMINS", ""), "bootstrap admins, e.g. tg:123456,zalo:abc (env NHACVIEC_ADMINS)")
+	fs.StringVar(&cfg.HolidaysFile, "holidays-file", env("NHACVIEC_HOLIDAYS_FILE", ""), "a file of yearly day-off swaps loaded at start (env NHACVIEC_HOLIDAYS_FILE)")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("NHACVIEC_HTTP_ADDR", "127.0.0.1:8080"), "address for /healthz and /metrics (env NHACVIEC_HTTP_ADDR)")
 	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
@@ -81,14 +83,41 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	}
 	cfg.SendRate = *rate
 	for _, a := range strings.Split(*admins, ",") {
-		if a = strings.TrimSpace(a); a != "" {
-			cfg.Admins = append(cfg.Admins, a)
+		if a = strings.TrimSpace(a); a == "" {
+			continue
 		}
+		key, err := adminKey(a)
+		if err != nil {
+			return nil, err
+		}
+		cfg.Admins = append(cfg.Admins, key)
 	}
 	if _, err := time.LoadLocation(cfg.Timezone); err != nil {
 		return nil, usageError{fmt.Sprintf("unknown time zone %q", cfg.Timezone)}
 	}
 	return cfg, nil
+}
+
+// adminKey turns "tg:123", "telegram:123", "123" or "zalo:abc" into the
+// bot's "transport:id" form.
+func adminKey(s string) (string, error) {
+	transport, id, found := strings.Cut(s, ":")
+	if !found {
+		transport, id = "tg", s
+	}
+	switch transport {
+	case "tg", "telegram":
+		if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+			return "", usageError{fmt.Sprintf("NHACVIEC_ADMINS: %q is not a Telegram user id (a number, e.g. tg:123456)", s)}
+		}
+		return "telegram:" + id, nil
+	case "zalo":
+		if id == "" {
+			return "", usageError{fmt.Sprintf("NHACVIEC_ADMINS: %q has no Zalo user id", s)}
+		}
+		return "zalo:" + id, nil
+	}
+	return "", usageError{fmt.Sprintf("NHACVIEC_ADMINS: %q: use tg:ID or zalo:ID", s)}
 }
 
 // secret reads NAME, or the file named by NAME_FILE (Docker and systemd

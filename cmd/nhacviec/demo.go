@@ -43,7 +43,11 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 	}
 	// Errors only: the demo's screen is the chat.
 	log := zerolog.New(m.Stderr).Level(zerolog.ErrorLevel)
-	a := newApp(cfg, db, log, clock.Now, "nhacviec_bot", map[string]bot.Transport{console.Transport: s})
+	cfg.Admins = append(cfg.Admins, bot.AdminKey(console.Transport, "1")) // lead
+	a, err := newApp(ctx, cfg, db, log, clock.Now, "nhacviec_bot", map[string]bot.Transport{console.Transport: s})
+	if err != nil {
+		return err
+	}
 	a.sender.Rate, a.sender.Workers = 1000, 1 // a terminal has no flood limits; keep the order
 	s.Bot, s.Calendar, s.Drain = a.bot, a.cal, a.sender.Drain
 	s.Tick = func(ctx context.Context, now time.Time) error {

@@ -105,9 +105,12 @@ func (h *harness) start(path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cfg := &Config{Timezone: "Asia/Ho_Chi_Minh", SendRate: 1000}
+	cfg := &Config{Timezone: "Asia/Ho_Chi_Minh", SendRate: 1000, Admins: []string{"telegram:101"}} // lead
 	h.db = db
-	h.app = newApp(cfg, db, log, h.clock.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
+	h.app, err = newApp(ctx, cfg, db, log, h.clock.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
+	if err != nil {
+		t.Fatal(err)
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); h.app.sender.Run(ctx) }()
@@ -155,6 +158,9 @@ func (h *harness) say(chat tgbotapi.Chat, from tgbotapi.User, text string) teleg
 func (h *harness) reply(chat tgbotapi.Chat, from tgbotapi.User, text string, replyTo int) telegramtest.Sent {
 	h.t.Helper()
 	var id int
+	// What the reply answers must be on record (sent and remembered) first,
+	// as it is for a person who reads it before answering.
+	h.settle()
 	if replyTo == 0 {
 		id = h.srv.UserSays(chat, from, text)
 	} else {

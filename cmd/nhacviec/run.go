@@ -3,11 +3,14 @@ package main
 import (
 	"context"
 	"errors"
+	"fmt"
+	"os"
 	"sync"
 	"time"
 
 	"github.com/rs/zerolog"
 
+	nhacviec "github.com/nhacviec/nhacviec"
 	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/bot/telegram"
 	"github.com/nhacviec/nhacviec/calendar"
@@ -28,16 +31,61 @@ type app struct {
 	scheduler *scheduler.Scheduler
 }
 
-func newApp(cfg *Config, db *store.DB, log zerolog.Logger, now func() time.Time, username string, transports map[string]bot.Transport) *app {
+func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, now func() time.Time, username string, transports map[string]bot.Transport) (*app, error) {
 	loc, _ := time.LoadLocation(cfg.Timezone) // checked in config
 	cal := calendar.New(calendar.Config{Location: loc})
 	db.Now = now
+	if err := loadOverrides(ctx, db, cal, cfg.HolidaysFile); err != nil {
+		return nil, err
+	}
 	a := &app{db: db, cal: cal}
 	a.sender = &bot.Sender{Outbox: db, Transports: transports, Log: log.With().Str("component", "sender").Logger(), Now: now, Rate: cfg.SendRate}
-	a.bot = &bot.Bot{Store: db, Calendar: cal, Log: log.With().Str("component", "bot").Logger(), Username: username, Wake: a.sender.Wake}
+	admins := map[string]bool{}
+	for _, k := range cfg.Admins {
+		admins[k] = true
+	}
+	a.bot = &bot.Bot{Store: db, Calendar: cal, Log: log.With().Str("component", "bot").Logger(), Username: username,
+		Wake: a.sender.Wake, Admins: admins}
 	a.scheduler = &scheduler.Scheduler{Store: db, Composer: a.bot, Calendar: cal,
 		Log: log.With().Str("component", "scheduler").Logger(), Planned: a.sender.Wake}
-	return a
+	return a, nil
+}
+
+// loadOverrides stores the day-off swaps of the configured file (if any)
+// and loads every stored swap into the calendar.
+func loadOverrides(ctx context.Context, db *store.DB, cal *calendar.Calendar, file string) error {
+	var fromFile []nhacviec.DayOverride
+	if file != "" {
+		f, err := os.Open(file)
+		if err != nil {
+			return fmt.Errorf("holidays file: %w", err)
+		}
+		fromFile, err = calendar.ReadOverrides(f)
+		f.Close()
+		if err != nil {
+			return fmt.Errorf("holidays file %s: %w", file, err)
+		}
+	}
+	var all []nhacviec.DayOverride
+	err := db.Update(ctx, func(tx nhacviec.Tx) error {
+		for _, o := range fromFile {
+			if err := tx.SetOverride(o); err != nil {
+				return err
+			}
+		}
+		if len(fromFile) > 0 {
+			if err := tx.ReplanOpen(tx.Now()); err != nil {
+				return err
+			}
+		}
+		var err error
+		all, err = tx.Overrides()
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	return cal.SetDayOverrides(all)
 }
 
 func (m *Main) run(ctx context.Context, cfg *Config) error {
@@ -60,7 +108,10 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
-	a := newApp(cfg, db, log, time.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
+	a, err := newApp(ctx, cfg, db, log, time.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
+	if err != nil {
+		return err
+	}
 	if err := tg.SetCommands(ctx); err != nil {
 		log.Warn().Err(err).Msg("setMyCommands failed; the command menu may be out of date")
 	}
