@@ -70,7 +70,9 @@ func TestAmbiguousDeadlineAskedBackWithButtons(t *testing.T) {
 		t.Fatal("another person's press created the task")
 	}
 	h.srv.PressButton(h.group, h.lead, ask.MessageID, *choice.CallbackData)
-	h.wait(func(s telegramtest.Sent) bool { return strings.Contains(s.Plain, "Đã giao việc #1") && strings.Contains(s.Plain, choice.Text) })
+	h.wait(func(s telegramtest.Sent) bool {
+		return strings.Contains(s.Plain, "Đã giao việc #1") && strings.Contains(s.Plain, choice.Text)
+	})
 	// A second press of the same choice is stale.
 	h.srv.PressButton(h.group, h.lead, ask.MessageID, *choice.CallbackData)
 	h.settle()
