@@ -24,6 +24,10 @@ type Bot struct {
 	// Wake is called after a commit that wrote to the outbox, so the sender
 	// does not wait for its next poll. May be nil.
 	Wake func()
+	// Observe, if set, is told of every handled update: the command's
+	// canonical name ("" when none), its outcome ("ok" or an error code)
+	// and how long it took. Metrics hang here.
+	Observe func(command, outcome string, took time.Duration)
 	// Admins are the bootstrap administrators from configuration, keyed
 	// "transport:user id" (e.g. "telegram:123456"). Never "first to /start".
 	Admins map[string]bool
@@ -83,9 +87,13 @@ func (b *Bot) Handle(ctx context.Context, u Update) error {
 	if outcome == nhacviec.EInternal {
 		ev = b.Log.Warn()
 	}
+	took := time.Since(start)
 	if cmd != "" || outcome != "ok" {
 		ev.Str("transport", u.Transport).Int64("update_id", u.ID).Str("command", cmd).
-			Str("outcome", outcome).Dur("took", time.Since(start)).Msg("update")
+			Str("outcome", outcome).Dur("took", took).Msg("update")
+	}
+	if b.Observe != nil {
+		b.Observe(cmd, outcome, took)
 	}
 	return nil
 }

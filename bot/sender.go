@@ -38,6 +38,10 @@ type Sender struct {
 	// Workers send in parallel; a chat's messages always go through the
 	// same worker, in order (default 8).
 	Workers int
+	// Observe, if set, is told of every send attempt's result: "sent",
+	// "rate_limited", "retry" or "failed", and for a sent message how late
+	// it went out after it became due.
+	Observe func(m *nhacviec.Outgoing, result string, late time.Duration)
 
 	once   sync.Once
 	wake   chan struct{}
@@ -174,6 +178,7 @@ func (s *Sender) send(ctx context.Context, m *nhacviec.Outgoing) bool {
 	if err == nil {
 		s.record(log, s.Outbox.MarkSent(bg, m.ID, ext, now))
 		log.Debug().Dur("late", now.Sub(m.NotBefore)).Msg("sent")
+		s.observe(m, "sent", now.Sub(m.NotBefore))
 		return true
 	}
 	var se *SendError
@@ -182,16 +187,25 @@ func (s *Sender) send(ctx context.Context, m *nhacviec.Outgoing) bool {
 		s.pause(time.Now().Add(se.RetryAfter))
 		log.Warn().Dur("retry_after", se.RetryAfter).Msg("rate limited by the API")
 		s.record(log, s.Outbox.Retry(bg, m.ID, now.Add(se.RetryAfter), err.Error()))
+		s.observe(m, "rate_limited", 0)
 		return false
 	case errors.As(err, &se) && se.Temporary:
 		wait := backoff(m.Attempts)
 		log.Warn().Err(err).Int("attempt", m.Attempts+1).Dur("retry_in", wait).Msg("send failed; will retry")
 		s.record(log, s.Outbox.Retry(bg, m.ID, now.Add(wait), err.Error()))
+		s.observe(m, "retry", 0)
 		return false
 	}
 	log.Warn().Err(err).Msg("send refused; giving up")
 	s.record(log, s.Outbox.GiveUp(bg, m.ID, err.Error()))
+	s.observe(m, "failed", 0)
 	return true
+}
+
+func (s *Sender) observe(m *nhacviec.Outgoing, result string, late time.Duration) {
+	if s.Observe != nil {
+		s.Observe(m, result, late)
+	}
 }
 
 func (s *Sender) record(log zerolog.Logger, err error) {

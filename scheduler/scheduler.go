@@ -7,6 +7,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"sync/atomic"
 	"time"
 
 	"github.com/robfig/cron/v3"
@@ -33,7 +34,24 @@ type Scheduler struct {
 	DigestAt, DigestUntil calendar.Clock
 	// Planned is called after a pass wrote messages, to wake the sender.
 	Planned func()
+
+	lastRun atomic.Int64 // Unix ms of the last pass that completed
+	paused  atomic.Bool
 }
+
+// LastRun is when the last pass completed (zero before the first): the
+// scheduler's heartbeat for health checks.
+func (s *Scheduler) LastRun() time.Time {
+	if ms := s.lastRun.Load(); ms != 0 {
+		return time.UnixMilli(ms)
+	}
+	return time.Time{}
+}
+
+// Pause stops planning on this instance (passes are skipped), e.g. when
+// another instance is found polling the same bot; Resume undoes it.
+func (s *Scheduler) Pause()  { s.paused.Store(true) }
+func (s *Scheduler) Resume() { s.paused.Store(false) }
 
 // batch bounds the tasks planned in one transaction, so that a large pass
 // does not hold the writer for long.
@@ -254,12 +272,16 @@ func (s *Scheduler) Start(ctx context.Context, now func() time.Time) (wait func(
 	c := cron.New(cron.WithLocation(s.Calendar.Location()), cron.WithLogger(logger),
 		cron.WithChain(cron.Recover(logger), cron.SkipIfStillRunning(logger)))
 	pass := func() {
+		if s.paused.Load() {
+			return
+		}
 		start := time.Now()
 		n, err := s.RunOnce(ctx, now())
 		if err != nil && ctx.Err() == nil {
 			s.Log.Error().Err(err).Msg("scheduler pass failed")
 			return
 		}
+		s.lastRun.Store(time.Now().UnixMilli())
 		if n > 0 {
 			s.Log.Info().Int("planned", n).Dur("took", time.Since(start)).Msg("scheduler pass")
 		}

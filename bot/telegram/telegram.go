@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -43,11 +44,25 @@ type Config struct {
 
 // Telegram talks to the Bot API.
 type Telegram struct {
+	// OnConflict, if set, is called when getUpdates answers 409 Conflict:
+	// another process polls this bot token.
+	OnConflict func()
+
 	api         *tgbotapi.BotAPI
 	http        *http.Client
 	token       string
 	log         zerolog.Logger
 	pollTimeout time.Duration
+	lastPoll    atomic.Int64 // Unix ms of the last successful getUpdates
+}
+
+// LastPoll is when getUpdates last answered successfully (zero before the
+// first): the transport's heartbeat for health checks.
+func (t *Telegram) LastPoll() time.Time {
+	if ms := t.lastPoll.Load(); ms != 0 {
+		return time.UnixMilli(ms)
+	}
+	return time.Time{}
 }
 
 var _ bot.Transport = (*Telegram)(nil)
@@ -139,6 +154,9 @@ func (t *Telegram) Run(ctx context.Context, h Handler) error {
 		var apiErr *tgbotapi.Error
 		if errors.As(err, &apiErr) && apiErr.Code == http.StatusConflict {
 			t.log.Error().Msg("getUpdates: 409 Conflict: another instance is polling this bot token; stop it")
+			if t.OnConflict != nil {
+				t.OnConflict()
+			}
 		} else {
 			t.log.Warn().Err(err).Dur("retry_in", wait).Msg("polling failed")
 		}
@@ -161,6 +179,7 @@ func (t *Telegram) poll(ctx context.Context, h Handler) error {
 	if err != nil {
 		return err
 	}
+	t.lastPoll.Store(time.Now().UnixMilli())
 	for _, u := range updates {
 		if ctx.Err() != nil {
 			return nil

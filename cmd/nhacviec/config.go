@@ -28,6 +28,19 @@ type Config struct {
 	SendRate       float64
 	LogLevel       string
 	LogFormat      string
+	// ClockStart, for tests and rehearsals only: the bot's clock starts at
+	// this time and runs at the real pace.
+	ClockStart time.Time
+}
+
+// now returns the bot's clock: the real one, or one shifted to start at
+// ClockStart.
+func (c *Config) now() func() time.Time {
+	if c.ClockStart.IsZero() {
+		return time.Now
+	}
+	shift := time.Until(c.ClockStart)
+	return func() time.Time { return time.Now().Add(shift) }
 }
 
 func (m *Main) config(sub string, args []string) (*Config, error) {
@@ -52,6 +65,7 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("NHACVIEC_LOG_FORMAT", "json"), "json or console (env NHACVIEC_LOG_FORMAT)")
+	clock := fs.String("clock", env("NHACVIEC_CLOCK", ""), "for tests: start the bot's clock at this RFC 3339 time (env NHACVIEC_CLOCK)")
 	if err := fs.Parse(args); err != nil {
 		return nil, usageError{err.Error()}
 	}
@@ -91,6 +105,11 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 			return nil, err
 		}
 		cfg.Admins = append(cfg.Admins, key)
+	}
+	if *clock != "" {
+		if cfg.ClockStart, err = time.Parse(time.RFC3339, *clock); err != nil {
+			return nil, usageError{fmt.Sprintf("NHACVIEC_CLOCK=%q: want an RFC 3339 time such as 2026-11-23T09:00:00+07:00", *clock)}
+		}
 	}
 	if _, err := time.LoadLocation(cfg.Timezone); err != nil {
 		return nil, usageError{fmt.Sprintf("unknown time zone %q", cfg.Timezone)}

@@ -108,7 +108,8 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
-	a, err := newApp(ctx, cfg, db, log, time.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
+	now := cfg.now()
+	a, err := newApp(ctx, cfg, db, log, now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
 	if err != nil {
 		return err
 	}
@@ -119,11 +120,12 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 
 	// The sender outlives the signal: it stops taking new messages when
 	// ctx ends but finishes what is in flight.
+	tg.OnConflict = a.scheduler.Pause // another instance plans; this one must not
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); a.sender.Run(ctx) }()
 	go func() { defer wg.Done(); tg.Run(ctx, a.bot) }()
-	waitScheduler := a.scheduler.Start(ctx, time.Now)
+	waitScheduler := a.scheduler.Start(ctx, now)
 	<-ctx.Done()
 	log.Info().Msg("shutting down")
 	done := make(chan struct{})
