@@ -44,9 +44,10 @@ type Config struct {
 
 // Telegram talks to the Bot API.
 type Telegram struct {
-	// OnConflict, if set, is called when getUpdates answers 409 Conflict:
-	// another process polls this bot token.
-	OnConflict func()
+	// OnConflict, if set, is called with true when getUpdates starts
+	// answering 409 Conflict (another process polls this bot token) and
+	// with false when polling works again.
+	OnConflict func(conflict bool)
 
 	api         *tgbotapi.BotAPI
 	http        *http.Client
@@ -54,6 +55,7 @@ type Telegram struct {
 	log         zerolog.Logger
 	pollTimeout time.Duration
 	lastPoll    atomic.Int64 // Unix ms of the last successful getUpdates
+	conflict    bool         // the last getUpdates answered 409; Run's goroutine only
 }
 
 // LastPoll is when getUpdates last answered successfully (zero before the
@@ -154,9 +156,7 @@ func (t *Telegram) Run(ctx context.Context, h Handler) error {
 		var apiErr *tgbotapi.Error
 		if errors.As(err, &apiErr) && apiErr.Code == http.StatusConflict {
 			t.log.Error().Msg("getUpdates: 409 Conflict: another instance is polling this bot token; stop it")
-			if t.OnConflict != nil {
-				t.OnConflict()
-			}
+			t.setConflict(true)
 		} else {
 			t.log.Warn().Err(err).Dur("retry_in", wait).Msg("polling failed")
 		}
@@ -166,6 +166,13 @@ func (t *Telegram) Run(ctx context.Context, h Handler) error {
 		}
 	}
 	return nil
+}
+
+func (t *Telegram) setConflict(c bool) {
+	if c != t.conflict && t.OnConflict != nil {
+		t.OnConflict(c)
+	}
+	t.conflict = c
 }
 
 func (t *Telegram) poll(ctx context.Context, h Handler) error {
@@ -180,6 +187,7 @@ func (t *Telegram) poll(ctx context.Context, h Handler) error {
 		return err
 	}
 	t.lastPoll.Store(time.Now().UnixMilli())
+	t.setConflict(false)
 	for _, u := range updates {
 		if ctx.Err() != nil {
 			return nil

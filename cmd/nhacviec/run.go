@@ -120,7 +120,14 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 
 	// The sender outlives the signal: it stops taking new messages when
 	// ctx ends but finishes what is in flight.
-	tg.OnConflict = a.scheduler.Pause // another instance plans; this one must not
+	// While another instance polls the token, it plans; this one must not.
+	tg.OnConflict = func(conflict bool) {
+		if conflict {
+			a.scheduler.Pause()
+		} else {
+			a.scheduler.Resume()
+		}
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); a.sender.Run(ctx) }()
