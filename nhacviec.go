@@ -192,5 +192,6 @@ type Outgoing struct {
 	Message
 	Transport      string
 	ChatExternalID string
+	ChatKind       ChatKind
 	Attempts       int
 }

@@ -80,6 +80,17 @@ type Tx interface {
 
 	// TasksToPlan returns open tasks whose NextPlanAt is due at now.
 	TasksToPlan(now time.Time, limit int) ([]*Task, error)
+	// MigrateChat follows a group upgraded to a supergroup: the chat known
+	// as oldExternalID is from now on newExternalID, with its tasks and
+	// messages (a row already made for the new id is merged into it).
+	MigrateChat(transport, oldExternalID, newExternalID string) error
+	// DeactivateChat records that the bot is no longer in a group.
+	DeactivateChat(chatID int64) error
+	// Unreachable records that the person whose private chat this is
+	// blocked the bot or never started it: private messages stop until
+	// they write to the bot again. It returns that person, or nil.
+	Unreachable(privateChatID int64) (*Person, error)
+
 	// GroupsWithOpenTasks returns the active group chats in which open
 	// tasks were assigned.
 	GroupsWithOpenTasks() ([]*Chat, error)
@@ -100,8 +111,9 @@ type TaskFilter struct {
 // Outbox is the sender's view of the store.
 type Outbox interface {
 	// Due returns up to limit messages that may be sent at now, oldest
-	// first per chat. Chasing messages of tasks no longer open are dropped
-	// instead of returned.
+	// first, at most a few per chat so that one busy chat cannot fill a
+	// batch. Chasing messages of tasks no longer open are dropped instead
+	// of returned.
 	Due(ctx context.Context, now time.Time, limit int) ([]*Outgoing, error)
 	// NextDue returns when the earliest pending message becomes due.
 	NextDue(ctx context.Context) (time.Time, bool, error)

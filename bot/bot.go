@@ -142,6 +142,9 @@ func (b *Bot) begin(tx nhacviec.Tx, u Update) (*conv, error) {
 		return nil, err
 	}
 	if u.From == nil {
+		if u.MigratedTo != "" || u.BotRemoved {
+			return c, nil // about the chat, not from a person
+		}
 		return nil, nil
 	}
 	c.me = &nhacviec.Person{Transport: u.Transport, ExternalID: u.From.ID, Username: u.From.Username, DisplayName: u.From.Name}
@@ -156,6 +159,12 @@ func (b *Bot) begin(tx nhacviec.Tx, u Update) (*conv, error) {
 
 // run dispatches the update and returns the command's canonical name.
 func (c *conv) run() (string, error) {
+	switch {
+	case c.u.MigratedTo != "":
+		return "", c.tx.MigrateChat(c.u.Transport, c.u.ChatID, c.u.MigratedTo)
+	case c.u.BotRemoved:
+		return "", c.tx.DeactivateChat(c.chat.ID)
+	}
 	if cb := c.u.Callback; cb != nil {
 		return "button", c.button(cb)
 	}

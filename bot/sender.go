@@ -21,20 +21,43 @@ type SendError struct {
 	RetryAfter time.Duration
 	// Temporary is set for 5xx answers and network errors: try again.
 	Temporary bool
+	// Forbidden is set when the chat cannot be written to: the person
+	// blocked the bot or never started it, or the bot left the group.
+	Forbidden bool
+	// MigratedTo is the new chat id of a group upgraded to a supergroup.
+	MigratedTo string
 }
 
 func (e *SendError) Error() string { return e.Err.Error() }
 func (e *SendError) Unwrap() error { return e.Err }
 
+// ChatEvents is what the sender reports about chats to the core, which
+// decides what they mean for people and tasks.
+type ChatEvents interface {
+	// Unreachable: m could not be delivered because its chat refuses the
+	// bot (HTTP 403).
+	Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason string) error
+	// Migrated: m's chat is now the supergroup newChatID.
+	Migrated(ctx context.Context, m *nhacviec.Outgoing, newChatID string) error
+}
+
 // Sender drains the outbox: it sends each due message through its chat's
-// transport and marks it sent only once the transport accepted it.
+// transport and marks it sent only once the transport accepted it. It
+// keeps to Telegram's limits: an overall rate, about one message a second
+// in a private chat (short bursts allowed) and 20 a minute in a group; a
+// chat's messages go out in order.
 type Sender struct {
 	Outbox     nhacviec.Outbox
 	Transports map[string]Transport
+	Chats      ChatEvents // may be nil: then refused chats are only logged
 	Log        zerolog.Logger
 	Now        func() time.Time
 	// Rate is the overall number of messages per second (default 25).
 	Rate float64
+	// PrivatePerSecond and GroupPerMinute pace each chat (defaults: 1 with
+	// a burst of 3, and 20): Telegram's limits.
+	PrivatePerSecond float64
+	GroupPerMinute   int
 	// Workers send in parallel; a chat's messages always go through the
 	// same worker, in order (default 8).
 	Workers int
@@ -43,17 +66,29 @@ type Sender struct {
 	// it went out after it became due.
 	Observe func(m *nhacviec.Outgoing, result string, late time.Duration)
 
-	once   sync.Once
-	wake   chan struct{}
-	global *rate.Limiter
-	mu     sync.Mutex
-	paused time.Time // the API asked all sends to wait until then
+	once    sync.Once
+	wake    chan struct{}
+	global  *rate.Limiter
+	mu      sync.Mutex
+	paused  time.Time               // all sends wait until then (429 across chats)
+	held    map[int64]time.Time     // a chat waits until then (429, its own limit)
+	chats   map[int64]*rate.Limiter // per-chat pace
+	used    map[int64]time.Time     // when a chat's limiter was last used
+	last429 struct {
+		chat int64
+		at   time.Time
+	}
 }
 
 const (
 	batchSize  = 200
 	maxBackoff = 5 * time.Minute
 	sendTimout = 15 * time.Second
+	// A private chat may burst 3 messages; a group 5, then its pace is
+	// (GroupPerMinute − 5) a minute, so that no 60-second window holds more
+	// than GroupPerMinute (burst + rate × 60 s).
+	privateBurst = 3
+	groupBurst   = 5
 )
 
 func (s *Sender) init() {
@@ -65,10 +100,17 @@ func (s *Sender) init() {
 		if s.Workers <= 0 {
 			s.Workers = 8
 		}
+		if s.PrivatePerSecond <= 0 {
+			s.PrivatePerSecond = 1
+		}
+		if s.GroupPerMinute <= groupBurst {
+			s.GroupPerMinute = 20
+		}
 		if s.Now == nil {
 			s.Now = time.Now
 		}
 		s.global = rate.NewLimiter(rate.Limit(s.Rate), max(1, int(s.Rate/5)))
+		s.held, s.chats, s.used = map[int64]time.Time{}, map[int64]*rate.Limiter{}, map[int64]time.Time{}
 	})
 }
 
@@ -95,9 +137,12 @@ func (s *Sender) Run(ctx context.Context) error {
 		}
 		wait := 30 * time.Second
 		if next, ok, err := s.Outbox.NextDue(ctx); err == nil && ok {
-			wait = min(wait, max(10*time.Millisecond, next.Sub(s.Now())))
+			wait = min(wait, next.Sub(s.Now()))
 		}
-		timer := time.NewTimer(wait)
+		if free, ok := s.nextFree(); ok {
+			wait = min(wait, time.Until(free))
+		}
+		timer := time.NewTimer(max(10*time.Millisecond, wait))
 		select {
 		case <-ctx.Done():
 		case <-s.wake:
@@ -109,10 +154,11 @@ func (s *Sender) Run(ctx context.Context) error {
 }
 
 // Drain sends the messages due now, one batch, and returns how many it
-// tried. ctx ending stops new sends; started ones complete.
+// tried; messages of chats that must wait are left for later. ctx ending
+// stops new sends; started ones complete.
 func (s *Sender) Drain(ctx context.Context) (int, error) {
 	s.init()
-	if wait := time.Until(s.pausedUntil()); wait > 0 {
+	if time.Until(s.pausedUntil()) > 0 {
 		return 0, nil
 	}
 	due, err := s.Outbox.Due(ctx, s.Now(), batchSize)
@@ -125,6 +171,8 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 		lanes[i] = append(lanes[i], m)
 	}
 	var wg sync.WaitGroup
+	var mu sync.Mutex
+	tried := 0
 	for _, lane := range lanes {
 		if len(lane) == 0 {
 			continue
@@ -132,31 +180,73 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			s.sendLane(ctx, lane)
+			n := s.sendLane(ctx, lane)
+			mu.Lock()
+			tried += n
+			mu.Unlock()
 		}()
 	}
 	wg.Wait()
-	return len(due), nil
+	s.forget()
+	return tried, nil
 }
 
-// sendLane sends a lane's messages in order; after a failure that will be
-// retried, the rest of that chat's messages wait so order is kept.
-func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing) {
-	held := map[int64]bool{}
+// sendLane sends a lane's messages in order and returns how many it
+// tried. A chat that must wait (its pace, a 429, a retry) keeps the rest
+// of its messages back, so a chat's order holds.
+func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing) int {
+	stopped := map[int64]bool{}
+	tried := 0
 	for _, m := range lane {
 		if ctx.Err() != nil || time.Until(s.pausedUntil()) > 0 {
-			return
+			break
 		}
-		if held[m.ChatID] {
+		if stopped[m.ChatID] || !s.ready(m) {
+			stopped[m.ChatID] = true
 			continue
 		}
 		if err := s.global.Wait(ctx); err != nil {
-			return
+			break
 		}
+		tried++
 		if !s.send(ctx, m) {
-			held[m.ChatID] = true
+			stopped[m.ChatID] = true
 		}
 	}
+	return tried
+}
+
+// ready reports whether m's chat may be sent to now, and if so takes its
+// turn; if not, the chat is held until its next turn.
+func (s *Sender) ready(m *nhacviec.Outgoing) bool {
+	if m.Kind == nhacviec.KindAnswer {
+		return true // answering a button press is not a chat message
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if until, ok := s.held[m.ChatID]; ok {
+		if now.Before(until) {
+			return false
+		}
+		delete(s.held, m.ChatID)
+	}
+	lim, ok := s.chats[m.ChatID]
+	if !ok {
+		lim = rate.NewLimiter(rate.Limit(s.PrivatePerSecond), privateBurst)
+		if m.ChatKind == nhacviec.ChatGroup {
+			lim = rate.NewLimiter(rate.Limit(float64(s.GroupPerMinute-groupBurst)/60), groupBurst)
+		}
+		s.chats[m.ChatID] = lim
+	}
+	s.used[m.ChatID] = now
+	r := lim.ReserveN(now, 1)
+	if d := r.DelayFrom(now); d > 0 {
+		r.CancelAt(now)
+		s.held[m.ChatID] = now.Add(d)
+		return false
+	}
+	return true
 }
 
 // send delivers one message and records the outcome; it reports whether
@@ -182,24 +272,52 @@ func (s *Sender) send(ctx context.Context, m *nhacviec.Outgoing) bool {
 		return true
 	}
 	var se *SendError
+	errors.As(err, &se)
 	switch {
-	case errors.As(err, &se) && se.RetryAfter > 0:
-		s.pause(time.Now().Add(se.RetryAfter))
+	case se != nil && se.RetryAfter > 0:
+		s.rateLimited(m.ChatID, se.RetryAfter)
 		log.Warn().Dur("retry_after", se.RetryAfter).Msg("rate limited by the API")
 		s.record(log, s.Outbox.Retry(bg, m.ID, now.Add(se.RetryAfter), err.Error()))
 		s.observe(m, "rate_limited", 0)
 		return false
-	case errors.As(err, &se) && se.Temporary:
+	case se != nil && se.Temporary:
 		wait := backoff(m.Attempts)
 		log.Warn().Err(err).Int("attempt", m.Attempts+1).Dur("retry_in", wait).Msg("send failed; will retry")
 		s.record(log, s.Outbox.Retry(bg, m.ID, now.Add(wait), err.Error()))
 		s.observe(m, "retry", 0)
 		return false
+	case se != nil && se.MigratedTo != "" && s.Chats != nil:
+		log.Info().Str("new_chat", se.MigratedTo).Msg("group became a supergroup; following it")
+		s.record(log, s.Chats.Migrated(bg, m, se.MigratedTo))
+		s.record(log, s.Outbox.Retry(bg, m.ID, now, err.Error())) // again, to the new id
+		s.observe(m, "retry", 0)
+		return false
+	case se != nil && se.Forbidden && s.Chats != nil:
+		log.Warn().Err(err).Msg("chat refuses the bot")
+		s.record(log, s.Chats.Unreachable(bg, m, err.Error()))
+	default:
+		log.Warn().Err(err).Msg("send refused; giving up")
 	}
-	log.Warn().Err(err).Msg("send refused; giving up")
 	s.record(log, s.Outbox.GiveUp(bg, m.ID, err.Error()))
 	s.observe(m, "failed", 0)
 	return true
+}
+
+// rateLimited honours a 429: the chat waits retry_after; a second chat
+// limited within a second means the bot as a whole is over the limit, and
+// everything waits.
+func (s *Sender) rateLimited(chat int64, after time.Duration) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	until := now.Add(after)
+	if until.After(s.held[chat]) {
+		s.held[chat] = until
+	}
+	if s.last429.chat != chat && now.Sub(s.last429.at) < time.Second && until.After(s.paused) {
+		s.paused = until
+	}
+	s.last429.chat, s.last429.at = chat, now
 }
 
 func (s *Sender) observe(m *nhacviec.Outgoing, result string, late time.Duration) {
@@ -214,18 +332,44 @@ func (s *Sender) record(log zerolog.Logger, err error) {
 	}
 }
 
-func (s *Sender) pause(until time.Time) {
-	s.mu.Lock()
-	if until.After(s.paused) {
-		s.paused = until
-	}
-	s.mu.Unlock()
-}
-
 func (s *Sender) pausedUntil() time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.paused
+}
+
+// nextFree is the earliest moment the paused flow or a held chat may
+// send again; holds that have ended are dropped.
+func (s *Sender) nextFree() (time.Time, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	now := time.Now()
+	if s.paused.After(now) {
+		return s.paused, true
+	}
+	var next time.Time
+	for id, t := range s.held {
+		if !t.After(now) {
+			delete(s.held, id)
+		} else if next.IsZero() || t.Before(next) {
+			next = t
+		}
+	}
+	return next, !next.IsZero()
+}
+
+// forget drops the pace of chats quiet for ten minutes: their limiters are
+// full again anyway, and the maps must not grow with every chat ever seen.
+func (s *Sender) forget() {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	cutoff := time.Now().Add(-10 * time.Minute)
+	for id, t := range s.used {
+		if t.Before(cutoff) {
+			delete(s.used, id)
+			delete(s.chats, id)
+		}
+	}
 }
 
 // backoff is exponential with full jitter, capped: 1 s, 2 s, 4 s … 5 min.

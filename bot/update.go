@@ -34,7 +34,9 @@ type Update struct {
 	// ReplyTo is the id of the message this one replies to, if any.
 	ReplyTo  string
 	Callback *Callback
-	// BotRemoved is set when the bot was removed from the chat.
+	// MigratedTo is set when the group became a supergroup with this id.
+	MigratedTo string
+	// BotRemoved is set when the bot was removed from the group.
 	BotRemoved bool
 }
 

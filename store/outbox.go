@@ -16,16 +16,20 @@ import (
 // so that a chat's messages arrive in order. Chasing messages whose task
 // was closed meanwhile are dropped here.
 func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Outgoing, error) {
+	// perChat caps each chat's share of a batch: a group limited to 20
+	// messages a minute must not hold up everyone else's.
+	const perChat = 3
 	rows, err := db.write.QueryContext(ctx, `SELECT o.id, o.key, o.chat_id, o.kind, o.task_id, o.text, o.html, o.buttons,
 			o.reply_to, o.callback, o.edit_of, o.not_before, o.created_at, o.attempts,
-			c.transport, c.external_id, COALESCE(t.status, '')
-		FROM outbox o
+			c.transport, c.external_id, c.kind, COALESCE(t.status, '')
+		FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id) AS rn
+			FROM outbox WHERE state = 'pending' AND not_before <= ?) o
 		JOIN chats c ON c.id = o.chat_id
 		LEFT JOIN tasks t ON t.id = o.task_id
-		WHERE o.state = 'pending' AND o.not_before <= ?
+		WHERE o.rn <= ?
 		AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.state = 'pending'
 			AND e.attempts > 0 AND e.id < o.id AND e.not_before > ?)
-		ORDER BY o.id LIMIT ?`, ms(now), ms(now), limit)
+		ORDER BY o.id LIMIT ?`, ms(now), perChat, ms(now), limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: due: %w", err)
 	}
@@ -35,15 +39,15 @@ func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Ou
 		var o nhacviec.Outgoing
 		var key, buttons sql.NullString
 		var task sql.NullInt64
-		var kind, status string
+		var kind, chatKind, status string
 		var notBefore, created int64
 		if err := rows.Scan(&o.ID, &key, &o.ChatID, &kind, &task, &o.Text, &o.HTML, &buttons,
 			&o.ReplyTo, &o.Callback, &o.EditOf, &notBefore, &created, &o.Attempts,
-			&o.Transport, &o.ChatExternalID, &status); err != nil {
+			&o.Transport, &o.ChatExternalID, &chatKind, &status); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: due: %w", err)
 		}
-		o.Key, o.Kind, o.TaskID = key.String, nhacviec.MessageKind(kind), task.Int64
+		o.Key, o.Kind, o.TaskID, o.ChatKind = key.String, nhacviec.MessageKind(kind), task.Int64, nhacviec.ChatKind(chatKind)
 		o.NotBefore, o.CreatedAt = fromMS(notBefore), fromMS(created)
 		if buttons.Valid {
 			if err := json.Unmarshal([]byte(buttons.String), &o.Buttons); err != nil {

@@ -411,6 +411,56 @@ func (t *tx) TasksToPlan(now time.Time, limit int) ([]*nhacviec.Task, error) {
 		ORDER BY next_plan_at LIMIT ?`, ms(now), limit)
 }
 
+func (t *tx) MigrateChat(transport, oldExternalID, newExternalID string) error {
+	var oldID, newID int64
+	err := t.QueryRowContext(t.ctx, `SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, oldExternalID).Scan(&oldID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // never seen: nothing to follow
+	} else if err != nil {
+		return fmt.Errorf("store: migrate chat: %w", err)
+	}
+	err = t.QueryRowContext(t.ctx, `SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, newExternalID).Scan(&newID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: migrate chat: %w", err)
+	}
+	if newID != 0 {
+		// The supergroup spoke before we learnt of the migration: fold its
+		// row into the old one, which carries the history.
+		for _, q := range []string{
+			`UPDATE tasks SET chat_id = ? WHERE chat_id = ?`,
+			`UPDATE outbox SET chat_id = ? WHERE chat_id = ?`,
+			`UPDATE OR IGNORE bot_messages SET chat_id = ? WHERE chat_id = ?`,
+			`UPDATE drafts SET chat_id = ? WHERE chat_id = ?`,
+		} {
+			if _, err := t.exec(q, oldID, newID); err != nil {
+				return fmt.Errorf("store: migrate chat: %w", err)
+			}
+		}
+		if _, err := t.exec(`DELETE FROM bot_messages WHERE chat_id = ?`, newID); err != nil {
+			return err
+		}
+		if _, err := t.exec(`DELETE FROM chats WHERE id = ?`, newID); err != nil {
+			return fmt.Errorf("store: migrate chat: %w", err)
+		}
+	}
+	_, err = t.exec(`UPDATE chats SET external_id = ?, active = 1 WHERE id = ?`, newExternalID, oldID)
+	return err
+}
+
+func (t *tx) DeactivateChat(chatID int64) error {
+	_, err := t.exec(`UPDATE chats SET active = 0 WHERE id = ?`, chatID)
+	return err
+}
+
+func (t *tx) Unreachable(privateChatID int64) (*nhacviec.Person, error) {
+	p, err := scanPerson(t.QueryRowContext(t.ctx, `UPDATE people SET private_chat_id = NULL, updated_at = ?
+		WHERE private_chat_id = ? RETURNING `+personColumns, ms(t.now), privateChatID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return p, err
+}
+
 func (t *tx) GroupsWithOpenTasks() ([]*nhacviec.Chat, error) {
 	rows, err := t.QueryContext(t.ctx, `SELECT id, transport, external_id, kind, title, active FROM chats c
 		WHERE kind = 'group' AND active = 1 AND EXISTS (SELECT 1 FROM tasks WHERE chat_id = c.id AND status = 'open')

@@ -217,6 +217,9 @@ func (t *Telegram) convert(u tgbotapi.Update) bot.Update {
 		}
 		out.From = person(m.From, m.SenderChat)
 		out.MessageID = strconv.Itoa(m.MessageID)
+		if m.MigrateToChatID != 0 {
+			out.MigratedTo = strconv.FormatInt(m.MigrateToChatID, 10)
+		}
 		out.Text = t.ownCommand(m.Text)
 		if m.ReplyToMessage != nil {
 			out.ReplyTo = strconv.Itoa(m.ReplyToMessage.MessageID)
@@ -228,6 +231,16 @@ func (t *Telegram) convert(u tgbotapi.Update) bot.Update {
 		}
 		out.From = person(q.From, nil)
 		out.Callback = &bot.Callback{ID: q.ID, Data: q.Data, MessageID: strconv.Itoa(q.Message.MessageID)}
+	case u.MyChatMember != nil:
+		mcm := u.MyChatMember
+		chat := mcm.Chat
+		if mcm.NewChatMember.User == nil || mcm.NewChatMember.User.ID != t.api.Self.ID || !t.chat(&out, &chat) {
+			return out
+		}
+		// The bot was removed from a group (or blocked in private, which
+		// the sender learns at its next message).
+		left := mcm.NewChatMember.Status == "left" || mcm.NewChatMember.Status == "kicked"
+		out.BotRemoved = left && out.ChatKind == nhacviec.ChatGroup
 	}
 	return out
 }
@@ -349,6 +362,10 @@ func classify(err error) error {
 			return &bot.SendError{Err: err, RetryAfter: time.Duration(max(1, apiErr.RetryAfter)) * time.Second}
 		case apiErr.Code >= 500:
 			return &bot.SendError{Err: err, Temporary: true}
+		case apiErr.MigrateToChatID != 0:
+			return &bot.SendError{Err: err, MigratedTo: strconv.FormatInt(apiErr.MigrateToChatID, 10)}
+		case apiErr.Code == http.StatusForbidden:
+			return &bot.SendError{Err: err, Forbidden: true}
 		}
 		return fmt.Errorf("telegram: %d %w", apiErr.Code, err)
 	}

@@ -48,7 +48,9 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
-	a.sender.Rate, a.sender.Workers = 1000, 1 // a terminal has no flood limits; keep the order
+	// A terminal has no flood limits; one worker keeps the printed order.
+	a.sender.Rate, a.sender.Workers = 1000, 1
+	a.sender.PrivatePerSecond, a.sender.GroupPerMinute = 1000, 60000
 	s.Bot, s.Calendar, s.Drain = a.bot, a.cal, a.sender.Drain
 	s.Tick = func(ctx context.Context, now time.Time) error {
 		_, err := a.scheduler.RunOnce(ctx, now)

@@ -54,7 +54,11 @@ type harness struct {
 	binh  tgbotapi.User
 	stop  func()
 	logs  syncBuffer // everything the app logged, at debug level
+	paced bool       // keep Telegram's per-chat limits (most tests lift them)
 }
+
+// paced makes the harness keep Telegram's per-chat limits.
+func paced(h *harness) { h.paced = true }
 
 // syncBuffer is a bytes.Buffer safe for the app's goroutines.
 type syncBuffer struct {
@@ -78,11 +82,14 @@ func (b *syncBuffer) String() string {
 var hcm, _ = time.LoadLocation("Asia/Ho_Chi_Minh")
 var monday0900 = time.Date(2026, 11, 23, 9, 0, 0, 0, hcm)
 
-func newHarness(t *testing.T) *harness {
+func newHarness(t *testing.T, opts ...func(*harness)) *harness {
 	t.Helper()
 	srv := telegramtest.New(testToken)
 	t.Cleanup(srv.Close)
 	h := &harness{t: t, srv: srv, clock: &testClock{}}
+	for _, o := range opts {
+		o(h)
+	}
 	h.clock.Set(monday0900)
 	h.start(filepath.Join(t.TempDir(), "nhacviec.db"))
 	h.group = srv.Group(42, "Phòng Tổng hợp")
@@ -110,6 +117,9 @@ func (h *harness) start(path string) {
 	h.app, err = newApp(ctx, cfg, db, log, h.clock.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
 	if err != nil {
 		t.Fatal(err)
+	}
+	if !h.paced {
+		h.app.sender.PrivatePerSecond, h.app.sender.GroupPerMinute = 1000, 60000
 	}
 	var wg sync.WaitGroup
 	wg.Add(2)

@@ -46,6 +46,7 @@ func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, 
 	}
 	a.bot = &bot.Bot{Store: db, Calendar: cal, Log: log.With().Str("component", "bot").Logger(), Username: username,
 		Wake: a.sender.Wake, Admins: admins}
+	a.sender.Chats = a.bot
 	a.scheduler = &scheduler.Scheduler{Store: db, Composer: a.bot, Calendar: cal,
 		Log: log.With().Str("component", "scheduler").Logger(), Planned: a.sender.Wake}
 	return a, nil

@@ -1,0 +1,77 @@
+package bot
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+)
+
+var _ ChatEvents = (*Bot)(nil)
+
+// Unreachable handles a chat that refuses the bot (HTTP 403). A group:
+// the bot is no longer in it, so nothing more is planned there. A private
+// chat: the person blocked the bot or never started it; private messages
+// stop until they write to the bot again, a message about a task is said
+// in the task's group with a mention instead, and the person who
+// assigned the task is told, once.
+func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason string) error {
+	err := b.Store.Update(ctx, func(tx nhacviec.Tx) error {
+		if m.ChatKind == nhacviec.ChatGroup {
+			return tx.DeactivateChat(m.ChatID)
+		}
+		p, err := tx.Unreachable(m.ChatID)
+		if err != nil || m.TaskID == 0 || m.Kind == nhacviec.KindReply || m.Kind == nhacviec.KindAnswer || m.Kind == nhacviec.KindEdit {
+			return err
+		}
+		t, err := tx.Task(m.TaskID)
+		if err != nil {
+			return err
+		}
+		if p == nil { // marked on an earlier message: the task's assignee
+			if p, err = tx.Person(t.AssigneeID); err != nil {
+				return err
+			}
+		}
+		chat, err := tx.Chat(t.ChatID)
+		if err != nil {
+			return err
+		}
+		if chat.Kind == nhacviec.ChatGroup && chat.Active {
+			fallback := &nhacviec.Message{Key: fmt.Sprintf("fallback:%d", m.ID), ChatID: chat.ID, Kind: m.Kind, TaskID: t.ID,
+				Text: esc(p.Mention()) + " " + m.Text, HTML: m.HTML, Buttons: m.Buttons}
+			if !m.HTML {
+				fallback.Text = p.Mention() + " " + m.Text
+			}
+			if _, err := tx.Enqueue(fallback); err != nil {
+				return err
+			}
+		}
+		if t.AssignerID == p.ID {
+			return nil
+		}
+		assigner, err := tx.Person(t.AssignerID)
+		if err != nil || assigner.PrivateChatID == 0 {
+			return err
+		}
+		_, err = tx.Enqueue(&nhacviec.Message{Key: fmt.Sprintf("unreachable:%d:%d", p.ID, assigner.ID), ChatID: assigner.PrivateChatID,
+			Kind: nhacviec.KindNotice, HTML: true, Text: fmt.Sprintf(textUnreachable, esc(p.Mention()), esc(b.Username))})
+		return err
+	})
+	if err == nil && b.Wake != nil {
+		b.Wake()
+	}
+	b.Log.Info().Int64("chat", m.ChatID).Str("reason", strings.TrimSpace(reason)).Msg("chat unreachable")
+	return err
+}
+
+// Migrated follows a group upgraded to a supergroup: its tasks and
+// messages now belong to the new chat id.
+func (b *Bot) Migrated(ctx context.Context, m *nhacviec.Outgoing, newChatID string) error {
+	return b.Store.Update(ctx, func(tx nhacviec.Tx) error {
+		return tx.MigrateChat(m.Transport, m.ChatExternalID, newChatID)
+	})
+}
+
+const textUnreachable = "⚠️ %s đã chặn hoặc chưa mở chat riêng với bot nên không nhận được nhắc việc riêng. Tôi sẽ nhắc trong nhóm; nhờ anh/chị báo người đó nhắn /start cho @%s."

@@ -1,0 +1,102 @@
+package main
+
+import (
+	"strings"
+	"testing"
+	"time"
+
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
+
+	"github.com/nhacviec/nhacviec/bot/telegram/telegramtest"
+)
+
+// A person who blocked the bot is chased in the task's group instead, the
+// assigner is told once, and private messages to them stop.
+func TestBlockedPersonFallsBackToGroupMention(t *testing.T) {
+	h := newHarness(t)
+	h.hello(h.lead, h.an)
+	h.say(h.group, h.lead, "/giao @an Báo cáo hạn 25/11")
+	h.settle()
+	h.srv.Block(h.an.ID)
+	h.tick(at(24, 8, 0))
+	fb := h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == h.group.ID && strings.HasPrefix(s.Plain, "@an ⏰ Nhắc việc #1")
+	})
+	if fb.Markup == nil {
+		t.Error("the group fallback lost its ✅ button")
+	}
+	h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == h.lead.ID && strings.Contains(s.Plain, "@an đã chặn")
+	})
+	privateBefore := h.srv.Stats().Errors[403]
+	h.tick(at(25, 8, 0))
+	h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == h.group.ID && strings.HasPrefix(s.Plain, "@an ⏰ Hôm nay đến hạn việc #1")
+	})
+	if got := h.srv.Stats().Errors[403]; got != privateBefore {
+		t.Fatalf("the bot kept writing privately to someone who blocked it (%d more 403s)", got-privateBefore)
+	}
+	told := 0
+	for _, s := range h.srv.SentTo(h.lead.ID) {
+		if strings.Contains(s.Plain, "@an đã chặn") {
+			told++
+		}
+	}
+	if told != 1 {
+		t.Fatalf("the assigner was told %d times, want once", told)
+	}
+	// an comes back: private reminders resume.
+	h.say(h.srv.PrivateChat(h.an), h.an, "/start")
+	h.tick(at(26, 8, 0))
+	h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == h.an.ID && strings.Contains(s.Plain, "vẫn chưa xong")
+	})
+}
+
+// A group upgraded to a supergroup is followed: the stored chat id is
+// rewritten, the message that hit the old id is delivered to the new one,
+// and the group's tasks come along.
+func TestMigratedGroupIsFollowed(t *testing.T) {
+	h := newHarness(t)
+	h.hello(h.lead, h.an)
+	h.say(h.group, h.lead, "/giao @an Báo cáo hạn 25/11")
+	h.settle()
+	super := h.srv.Supergroup(42, "Phòng Tổng hợp")
+	h.srv.Migrate(h.group.ID, super.ID)
+	h.tick(at(24, 7, 30)) // the digest goes to the old id first
+	h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == super.ID && strings.Contains(s.Plain, "Điểm việc sáng")
+	})
+	r := h.say(super, h.lead, "/sapden")
+	if !strings.Contains(r.Plain, "#1 Báo cáo") {
+		t.Fatalf("the supergroup lost the group's tasks: %q", r.Plain)
+	}
+	// The service message that announces the move is handled too.
+	h.srv.AddUpdate(tgbotapi.Update{Message: &tgbotapi.Message{Chat: &h.group, MigrateToChatID: super.ID}})
+	h.settle()
+	if r := h.say(super, h.lead, "/sapden"); !strings.Contains(r.Plain, "#1 Báo cáo") {
+		t.Fatalf("after the service message: %q", r.Plain)
+	}
+}
+
+// The sender keeps to a private chat's pace, so a burst of replies draws
+// no 429 from an API that enforces Telegram's limits.
+func TestSenderKeepsPerChatPace(t *testing.T) {
+	h := newHarness(t, paced)
+	h.hello(h.an)
+	h.srv.EnforceLimits(telegramtest.Limits{Global: 30, PerChat: 1, PerChatBurst: 3, PerGroupPerMinute: 20})
+	start := time.Now()
+	for i := 0; i < 6; i++ {
+		h.srv.UserSays(h.srv.PrivateChat(h.an), h.an, "/viec")
+	}
+	h.settle()
+	if n := h.countSent(h.an.ID, "không có việc"); n != 6 {
+		t.Fatalf("%d of 6 replies delivered", n)
+	}
+	if got := h.srv.Stats().TooMany; got != 0 {
+		t.Fatalf("%d 429s", got)
+	}
+	if d := time.Since(start); d < 2*time.Second {
+		t.Fatalf("6 messages in %v: faster than 1/s after a burst of 3", d)
+	}
+}
