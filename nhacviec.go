@@ -35,7 +35,8 @@ type Chat struct {
 	ExternalID string // the transport's chat id, e.g. "-100123" on Telegram
 	Kind       ChatKind
 	Title      string
-	Active     bool // false once the bot was removed from it
+	Active     bool  // false once the bot was removed from it
+	UnitID     int64 // the unit a group is bound to, 0 if none
 }
 
 // Person is someone who has talked to the bot.
@@ -78,6 +79,9 @@ type Task struct {
 	// recurring task, "" otherwise. All occurrences share SeriesID.
 	Recur    string
 	SeriesID int64
+	// UnitID is the unit the task belongs to (the bound group's, or the
+	// assignee's), 0 if none: it decides which heads see it.
+	UnitID int64
 }
 
 // Next returns the next occurrence of a recurring task, due at deadline.
@@ -87,7 +91,7 @@ func (t *Task) Next(deadline time.Time) *Task {
 		series = t.ID
 	}
 	return &Task{Title: t.Title, AssignerID: t.AssignerID, AssigneeID: t.AssigneeID, ChatID: t.ChatID,
-		Deadline: deadline, Status: StatusOpen, Recur: t.Recur, SeriesID: series}
+		Deadline: deadline, Status: StatusOpen, Recur: t.Recur, SeriesID: series, UnitID: t.UnitID}
 }
 
 // DayOverride is one of the government's yearly swaps of the working-day
@@ -153,6 +157,7 @@ const (
 	KindDigest   MessageKind = "digest"   // the morning digest in a group
 	KindAnswer   MessageKind = "answer"   // answerCallbackQuery
 	KindEdit     MessageKind = "edit"     // edit an earlier bot message
+	KindMenu     MessageKind = "menu"     // set a private chat's command menu; Text names it
 )
 
 // Chasing reports whether messages of this kind only make sense while
@@ -194,4 +199,41 @@ type Outgoing struct {
 	ChatExternalID string
 	ChatKind       ChatKind
 	Attempts       int
+}
+
+// Role is what a person may do in a unit. Administrators are not a role
+// stored here: they come from configuration only.
+type Role string
+
+// Roles, from DESIGN.md §1.
+const (
+	RoleLeader  Role = "leader"  // lãnh đạo: assigns to anyone, sees everything
+	RoleHead    Role = "head"    // trưởng đơn vị: assigns within the unit's subtree, sees it
+	RoleMember  Role = "member"  // chuyên viên: own tasks
+	RoleMonitor Role = "monitor" // theo dõi: reads the whole organisation
+)
+
+// Unit is a node of the organisation: the Sở, a phòng, a tổ.
+type Unit struct {
+	ID       int64
+	Name     string
+	ParentID int64 // 0 for a root
+}
+
+// Membership is one role of one person in one unit.
+type Membership struct {
+	PersonID int64
+	UnitID   int64
+	Role     Role
+}
+
+// Invite is a code that joins a unit as a member through a deep link.
+type Invite struct {
+	Code      string
+	UnitID    int64
+	CreatedBy int64
+	ExpiresAt time.Time
+	MaxUses   int
+	Uses      int
+	Revoked   bool
 }

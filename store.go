@@ -91,18 +91,46 @@ type Tx interface {
 	// they write to the bot again. It returns that person, or nil.
 	Unreachable(privateChatID int64) (*Person, error)
 
+	// The organisation.
+	Units() ([]*Unit, error)
+	CreateUnit(u *Unit) error
+	SaveUnit(u *Unit) error // name and parent
+	DeleteUnit(id int64) error
+	// Roles lists a person's roles; UnitRoles a unit's people.
+	Roles(personID int64) ([]Membership, error)
+	UnitRoles(unitID int64) ([]Membership, error)
+	// Grant adds a role (no-op if held); Revoke removes it and reports
+	// whether it was held.
+	Grant(m Membership) error
+	Revoke(m Membership) (bool, error)
+	CreateInvite(i *Invite) error
+	Invite(code string) (*Invite, error)
+	SaveInvite(i *Invite) error // uses and revoked
+	// BindChat binds a group to a unit (0 unbinds); GroupOfUnit finds the
+	// active group bound to a unit, or nil.
+	BindChat(chatID, unitID int64) error
+	GroupOfUnit(unitID int64) (*Chat, error)
+	// SeenIn records that a person spoke in a group; SeenTogether reports
+	// whether both were seen there.
+	SeenIn(chatID, personID int64) error
+	Seen(chatID, personID int64) (bool, error)
+
 	// GroupsWithOpenTasks returns the active group chats in which open
-	// tasks were assigned.
+	// tasks were assigned, and the active groups bound to a unit.
 	GroupsWithOpenTasks() ([]*Chat, error)
 }
 
 // TaskFilter selects tasks. Zero fields do not filter. Results are
 // ordered by deadline, soonest first.
 type TaskFilter struct {
-	Status         Status
-	AssigneeID     int64
-	InvolvedID     int64 // assigner or assignee
+	Status     Status
+	AssigneeID int64
+	InvolvedID int64 // assigner or assignee
+	// ChatID and UnitIDs select the tasks assigned in a chat or belonging
+	// to one of the units; when both are set a task matching either (or
+	// InvolvedID) is selected.
 	ChatID         int64
+	UnitIDs        []int64
 	DeadlineBefore time.Time // deadline < DeadlineBefore
 	DeadlineFrom   time.Time // deadline >= DeadlineFrom
 	Limit          int

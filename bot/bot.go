@@ -109,6 +109,7 @@ type conv struct {
 	// after runs once the transaction committed (e.g. to refresh the
 	// in-memory calendar); never when it rolled back.
 	after []func()
+	stand *standing // loaded on first use
 }
 
 // admin reports whether the caller is a configured administrator.
@@ -153,6 +154,12 @@ func (b *Bot) begin(tx nhacviec.Tx, u Update) (*conv, error) {
 	}
 	if err := tx.EnsurePerson(c.me); err != nil {
 		return nil, err
+	}
+	if c.chat.Kind == nhacviec.ChatGroup {
+		// Who has been seen in a plain team's group may be given its work.
+		if err := tx.SeenIn(c.chat.ID, c.me.ID); err != nil {
+			return nil, err
+		}
 	}
 	return c, nil
 }

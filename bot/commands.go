@@ -18,20 +18,27 @@ type Command struct {
 	Name        string // Vietnamese name, canonical
 	Alias       string // Latin alias
 	Description string // for the command menu
+	Menu        string // the smallest menu that shows it: MenuMember, MenuHead or MenuAdmin
 	run         func(c *conv, args string) error
 }
 
 // Commands lists the commands in menu order.
 var Commands = []*Command{
-	{Name: "giao", Alias: "assign", Description: "Giao việc: /giao @người nội dung hạn 20/12", run: (*conv).assign},
-	{Name: "viec", Alias: "tasks", Description: "Việc của tôi đang mở", run: (*conv).myTasks},
-	{Name: "xong", Alias: "done", Description: "Báo xong việc: /xong 12", run: (*conv).done},
-	{Name: "quahan", Alias: "overdue", Description: "Việc quá hạn", run: (*conv).overdue},
-	{Name: "sapden", Alias: "upcoming", Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
-	{Name: "chitiet", Alias: "task", Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
-	{Name: "huy", Alias: "cancel", Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
-	{Name: "ngaynghi", Alias: "holidays", Description: "Lịch ngày nghỉ, ngày làm bù", run: (*conv).holidays},
-	{Name: "huongdan", Alias: "help", Description: "Hướng dẫn sử dụng", run: (*conv).help},
+	{Name: "giao", Alias: "assign", Menu: MenuMember, Description: "Giao việc: /giao @người nội dung hạn 20/12", run: (*conv).assign},
+	{Name: "viec", Alias: "tasks", Menu: MenuMember, Description: "Việc của tôi đang mở", run: (*conv).myTasks},
+	{Name: "xong", Alias: "done", Menu: MenuMember, Description: "Báo xong việc: /xong 12", run: (*conv).done},
+	{Name: "quahan", Alias: "overdue", Menu: MenuMember, Description: "Việc quá hạn", run: (*conv).overdue},
+	{Name: "sapden", Alias: "upcoming", Menu: MenuMember, Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
+	{Name: "chitiet", Alias: "task", Menu: MenuMember, Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
+	{Name: "huy", Alias: "cancel", Menu: MenuMember, Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
+	{Name: "thanhvien", Alias: "members", Menu: MenuMember, Description: "Thành viên đơn vị", run: (*conv).members},
+	{Name: "moi", Alias: "invite", Menu: MenuHead, Description: "Tạo link mời vào đơn vị", run: (*conv).invite},
+	{Name: "ganhom", Alias: "linkgroup", Menu: MenuHead, Description: "Gắn nhóm này với đơn vị", run: (*conv).linkGroup},
+	{Name: "bonhiem", Alias: "appoint", Menu: MenuHead, Description: "Bổ nhiệm: /bonhiem @người truong ĐƠN_VỊ", run: (*conv).appoint},
+	{Name: "donvi", Alias: "unit", Menu: MenuAdmin, Description: "Cây đơn vị", run: (*conv).units},
+	{Name: "roi", Alias: "leave", Menu: MenuMember, Description: "Rời đơn vị", run: (*conv).leave},
+	{Name: "ngaynghi", Alias: "holidays", Menu: MenuMember, Description: "Lịch ngày nghỉ, ngày làm bù", run: (*conv).holidays},
+	{Name: "huongdan", Alias: "help", Menu: MenuMember, Description: "Hướng dẫn sử dụng", run: (*conv).help},
 	{Name: "start", Description: "Bắt đầu nhận nhắc việc", run: (*conv).start},
 }
 
@@ -69,8 +76,17 @@ const maxTitle = 1000
 // Telegram limits to 200 characters (emoji count twice).
 const maxAnswerTitle = 70
 
-func (c *conv) start(string) error {
+func (c *conv) start(args string) error {
+	if code := startArg(args); code != "" && c.chat.Kind == nhacviec.ChatPrivate {
+		if err := c.join(code); err != nil {
+			return err
+		}
+		return c.updateMenu(c.me)
+	}
 	if c.chat.Kind == nhacviec.ChatPrivate {
+		if err := c.updateMenu(c.me); err != nil {
+			return err
+		}
 		return c.say(fmt.Sprintf(textWelcomePrivate, esc(c.me.DisplayName)) + "\n\n" + textHelp)
 	}
 	return c.say(textWelcomeGroup)
@@ -83,9 +99,16 @@ func (c *conv) assign(args string) error {
 	if args == "" {
 		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage)
 	}
-	who, rest, _ := strings.Cut(args, " ")
-	if !strings.HasPrefix(who, "@") || len(who) < 2 {
-		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
+	assignee, rest, err := c.mentioned(args) // someone without a username
+	if err != nil {
+		return err
+	}
+	who := ""
+	if assignee == nil {
+		who, rest, _ = strings.Cut(args, " ")
+		if !strings.HasPrefix(who, "@") || len(who) < 2 {
+			return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
+		}
 	}
 	title, phrase, ok := splitDeadline(rest)
 	if !ok {
@@ -97,11 +120,13 @@ func (c *conv) assign(args string) error {
 	if n := utf8.RuneCountInString(title); n > maxTitle {
 		return nhacviec.Errorf(nhacviec.EInvalid, textTitleTooLong, maxTitle, n)
 	}
-	assignee, err := c.tx.PersonByUsername(c.u.Transport, who[1:])
-	if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
-		return nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
-	} else if err != nil {
-		return err
+	if assignee == nil {
+		assignee, err = c.tx.PersonByUsername(c.u.Transport, who[1:])
+		if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
+			return nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
+		} else if err != nil {
+			return err
+		}
 	}
 	dl, err := c.Calendar.Parse(phrase, c.now)
 	if err != nil {
@@ -181,8 +206,15 @@ func (c *conv) createTask(a assignment, deadline time.Time) error {
 	if err != nil {
 		return err
 	}
+	unit, ok, err := c.assignable(assignee)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return nhacviec.Errorf(nhacviec.EForbidden, textCannotAssign, esc(assignee.Mention()))
+	}
 	task := &nhacviec.Task{
-		Title: a.Title, AssignerID: c.me.ID, AssigneeID: assignee.ID, ChatID: c.chat.ID,
+		Title: a.Title, AssignerID: c.me.ID, AssigneeID: assignee.ID, ChatID: c.chat.ID, UnitID: unit,
 		Deadline: deadline, Status: nhacviec.StatusOpen, CreatedAt: c.now, NextPlanAt: c.now, Recur: a.Recur,
 	}
 	if err := c.tx.CreateTask(task); err != nil {
@@ -273,10 +305,30 @@ func badID(args, example string) error {
 // nobody learns what is not theirs.
 func (c *conv) visibleTask(id int64) (*nhacviec.Task, error) {
 	t, err := c.tx.Task(id)
-	if nhacviec.ErrorCode(err) == nhacviec.ENotFound || (err == nil && !c.involved(t)) {
+	if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
+		return nil, nhacviec.Errorf(nhacviec.ENotFound, textNoSuchTask, id)
+	} else if err != nil {
+		return nil, err
+	}
+	// Only those who may read the task anywhere get it by id; a group
+	// member sees its group's tasks in listings, not by guessing ids.
+	if ok, err := c.canSee(t); err != nil {
+		return nil, err
+	} else if !ok {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, textNoSuchTask, id)
 	}
-	return t, err
+	return t, nil
+}
+
+// refuse turns down a change to t: with why to those who may read t,
+// with the same answer as for a task that does not exist to anyone else.
+func (c *conv) refuse(t *nhacviec.Task, why error) error {
+	if ok, err := c.canSee(t); err != nil {
+		return err
+	} else if ok {
+		return why
+	}
+	return nhacviec.Errorf(nhacviec.ENotFound, textNoSuchTask, t.ID)
 }
 
 func (c *conv) involved(t *nhacviec.Task) bool {
@@ -287,7 +339,11 @@ func (c *conv) involved(t *nhacviec.Task) bool {
 // caller's private chat, or in the group where it was assigned (which saw
 // it then). A privately assigned task never appears in a group.
 func (c *conv) showable(t *nhacviec.Task) bool {
-	return c.chat.Kind == nhacviec.ChatPrivate || t.ChatID == c.chat.ID
+	if c.chat.Kind == nhacviec.ChatPrivate {
+		return true
+	}
+	ok, err := c.inGroupScope(t)
+	return ok && err == nil // on a read error, say less rather than more
 }
 
 func (c *conv) done(args string) error {
@@ -312,6 +368,13 @@ func (c *conv) markDone(id int64) error {
 	t, err := c.visibleTask(id)
 	if err != nil {
 		return err
+	}
+	if t.AssigneeID != c.me.ID {
+		if ok, err := c.canManage(t); err != nil {
+			return err
+		} else if !ok {
+			return c.refuse(t, nhacviec.Errorf(nhacviec.EForbidden, textCannotFinish, t.ID))
+		}
 	}
 	if !t.Open() {
 		return nhacviec.Errorf(nhacviec.EConflict, textAlreadyClosed, t.ID, statusText(t.Status))
@@ -403,8 +466,10 @@ func (c *conv) cancel(args string) error {
 	if err != nil {
 		return err
 	}
-	if t.AssignerID != c.me.ID {
-		return nhacviec.Errorf(nhacviec.EForbidden, textOnlyAssignerCancels, t.ID)
+	if ok, err := c.canManage(t); err != nil {
+		return err
+	} else if !ok {
+		return c.refuse(t, nhacviec.Errorf(nhacviec.EForbidden, textOnlyAssignerCancels, t.ID))
 	}
 	if !t.Open() {
 		return nhacviec.Errorf(nhacviec.EConflict, textAlreadyClosed, t.ID, statusText(t.Status))

@@ -61,11 +61,11 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 		}
 	}
 	if len(inGroup) > 0 {
-		chat, err := tx.Chat(t.ChatID)
+		chat, err := groupFor(tx, t)
 		if err != nil {
 			return nil, err
 		}
-		if chat.Kind == nhacviec.ChatGroup && chat.Active {
+		if chat != nil {
 			out = append(out, &nhacviec.Message{ChatID: chat.ID, Kind: n.Kind, TaskID: t.ID, HTML: true,
 				Text: strings.Join(inGroup, " ") + " " + text, Buttons: doneButton(t)})
 		}
@@ -73,12 +73,52 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 	return out, nil
 }
 
+// groupFor is the group where a task is chased when its people cannot be
+// written to privately: the group where it was assigned, else the group of
+// its unit or of the nearest unit above; nil if none.
+func groupFor(tx nhacviec.Tx, t *nhacviec.Task) (*nhacviec.Chat, error) {
+	chat, err := tx.Chat(t.ChatID)
+	if err != nil {
+		return nil, err
+	}
+	if chat.Kind == nhacviec.ChatGroup && chat.Active {
+		return chat, nil
+	}
+	if t.UnitID == 0 {
+		return nil, nil
+	}
+	tree, err := loadTree(tx)
+	if err != nil {
+		return nil, err
+	}
+	for id, hops := t.UnitID, 0; id != 0 && hops <= len(tree.units); hops++ {
+		g, err := tx.GroupOfUnit(id)
+		if err != nil || g != nil {
+			return g, err
+		}
+		u, ok := tree.units[id]
+		if !ok {
+			break
+		}
+		id = u.ParentID
+	}
+	return nil, nil
+}
+
 // digest is a group's morning summary: overdue, due today, due within
 // three days, each with the people concerned.
 func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
 	loc := b.Calendar.Location()
 	soon := n.At.AddDate(0, 0, 4)
-	tasks, err := tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, ChatID: n.Chat.ID, DeadlineBefore: soon})
+	f := nhacviec.TaskFilter{Status: nhacviec.StatusOpen, ChatID: n.Chat.ID, DeadlineBefore: soon}
+	if n.Chat.UnitID != 0 { // a unit's group: the whole unit's work
+		tree, err := loadTree(tx)
+		if err != nil {
+			return nil, err
+		}
+		f.UnitIDs = tree.subtree(n.Chat.UnitID)
+	}
+	tasks, err := tx.FindTasks(f)
 	if err != nil {
 		return nil, err
 	}

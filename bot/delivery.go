@@ -34,11 +34,11 @@ func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason stri
 				return err
 			}
 		}
-		chat, err := tx.Chat(t.ChatID)
+		chat, err := groupFor(tx, t)
 		if err != nil {
 			return err
 		}
-		if chat.Kind == nhacviec.ChatGroup && chat.Active {
+		if chat != nil {
 			fallback := &nhacviec.Message{Key: fmt.Sprintf("fallback:%d", m.ID), ChatID: chat.ID, Kind: m.Kind, TaskID: t.ID,
 				Text: esc(p.Mention()) + " " + m.Text, HTML: m.HTML, Buttons: m.Buttons}
 			if !m.HTML {
@@ -48,22 +48,66 @@ func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason stri
 				return err
 			}
 		}
-		if t.AssignerID == p.ID {
-			return nil
-		}
-		assigner, err := tx.Person(t.AssignerID)
-		if err != nil || assigner.PrivateChatID == 0 {
+		tell, err := headsOf(tx, t)
+		if err != nil {
 			return err
 		}
-		_, err = tx.Enqueue(&nhacviec.Message{Key: fmt.Sprintf("unreachable:%d:%d", p.ID, assigner.ID), ChatID: assigner.PrivateChatID,
-			Kind: nhacviec.KindNotice, HTML: true, Text: fmt.Sprintf(textUnreachable, esc(p.Mention()), esc(b.Username))})
-		return err
+		for _, h := range tell {
+			if h.ID == p.ID || h.PrivateChatID == 0 {
+				continue
+			}
+			if _, err := tx.Enqueue(&nhacviec.Message{Key: fmt.Sprintf("unreachable:%d:%d", p.ID, h.ID), ChatID: h.PrivateChatID,
+				Kind: nhacviec.KindNotice, HTML: true, Text: fmt.Sprintf(textUnreachable, esc(p.Mention()), esc(b.Username))}); err != nil {
+				return err
+			}
+		}
+		return nil
 	})
 	if err == nil && b.Wake != nil {
 		b.Wake()
 	}
 	b.Log.Info().Int64("chat", m.ChatID).Str("reason", strings.TrimSpace(reason)).Msg("chat unreachable")
 	return err
+}
+
+// headsOf is who answers for a task's people: the heads of its unit, or
+// the nearest unit above that has one; the assigner when there is none.
+func headsOf(tx nhacviec.Tx, t *nhacviec.Task) ([]*nhacviec.Person, error) {
+	if t.UnitID != 0 {
+		tree, err := loadTree(tx)
+		if err != nil {
+			return nil, err
+		}
+		for id, hops := t.UnitID, 0; id != 0 && hops <= len(tree.units); hops++ {
+			roles, err := tx.UnitRoles(id)
+			if err != nil {
+				return nil, err
+			}
+			var heads []*nhacviec.Person
+			for _, m := range roles {
+				if m.Role == nhacviec.RoleHead {
+					p, err := tx.Person(m.PersonID)
+					if err != nil {
+						return nil, err
+					}
+					heads = append(heads, p)
+				}
+			}
+			if len(heads) > 0 {
+				return heads, nil
+			}
+			u, ok := tree.units[id]
+			if !ok {
+				break
+			}
+			id = u.ParentID
+		}
+	}
+	assigner, err := tx.Person(t.AssignerID)
+	if err != nil {
+		return nil, err
+	}
+	return []*nhacviec.Person{assigner}, nil
 }
 
 // Migrated follows a group upgraded to a supergroup: its tasks and

@@ -43,10 +43,14 @@ func (c *conv) upcoming(string) error {
 // caller assigned or holds.
 func (c *conv) scopeList(f nhacviec.TaskFilter, header, empty string) error {
 	f.Status = nhacviec.StatusOpen
+	var err error
 	if c.chat.Kind == nhacviec.ChatGroup {
-		f.ChatID = c.chat.ID
+		f, err = c.groupFilter(f)
 	} else {
-		f.InvolvedID = c.me.ID
+		f, err = c.privateFilter(f)
+	}
+	if err != nil {
+		return err
 	}
 	tasks, err := c.tx.FindTasks(f)
 	if err != nil {

@@ -219,8 +219,8 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing) int {
 // ready reports whether m's chat may be sent to now, and if so takes its
 // turn; if not, the chat is held until its next turn.
 func (s *Sender) ready(m *nhacviec.Outgoing) bool {
-	if m.Kind == nhacviec.KindAnswer {
-		return true // answering a button press is not a chat message
+	if m.Kind == nhacviec.KindAnswer || m.Kind == nhacviec.KindMenu {
+		return true // not a message in the chat: no chat limit applies
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

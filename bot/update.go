@@ -34,10 +34,19 @@ type Update struct {
 	// ReplyTo is the id of the message this one replies to, if any.
 	ReplyTo  string
 	Callback *Callback
+	// Mentions are the people named in Text without a username (Telegram
+	// text_mention), so commands can address them.
+	Mentions []Mention
 	// MigratedTo is set when the group became a supergroup with this id.
 	MigratedTo string
 	// BotRemoved is set when the bot was removed from the group.
 	BotRemoved bool
+}
+
+// Mention is a person named in a message by their display name.
+type Mention struct {
+	Text string // the words of the message that name them
+	User User
 }
 
 // Callback is a press of an inline button.

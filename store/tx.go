@@ -47,30 +47,40 @@ func (t *tx) SetOffset(source string, offset int64) error {
 }
 
 func (t *tx) EnsureChat(c *nhacviec.Chat) error {
+	var unit sql.NullInt64
 	err := t.QueryRowContext(t.ctx, `INSERT INTO chats (transport, external_id, kind, title, active, created_at)
 		VALUES (?, ?, ?, ?, 1, ?)
 		ON CONFLICT (transport, external_id) DO UPDATE SET
 			title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE chats.title END,
 			active = 1
-		RETURNING id`,
-		c.Transport, c.ExternalID, string(c.Kind), c.Title, ms(t.now)).Scan(&c.ID)
+		RETURNING id, unit_id`,
+		c.Transport, c.ExternalID, string(c.Kind), c.Title, ms(t.now)).Scan(&c.ID, &unit)
 	if err != nil {
 		return fmt.Errorf("store: ensure chat: %w", err)
 	}
-	c.Active = true
+	c.Active, c.UnitID = true, unit.Int64
 	return nil
 }
 
-func (t *tx) Chat(id int64) (*nhacviec.Chat, error) {
+const chatColumns = `id, transport, external_id, kind, title, active, unit_id`
+
+func scanChat(row interface{ Scan(...any) error }) (*nhacviec.Chat, error) {
 	var c nhacviec.Chat
 	var kind string
-	err := t.QueryRowContext(t.ctx, `SELECT id, transport, external_id, kind, title, active FROM chats WHERE id = ?`, id).
-		Scan(&c.ID, &c.Transport, &c.ExternalID, &kind, &c.Title, &c.Active)
+	var unit sql.NullInt64
+	if err := row.Scan(&c.ID, &c.Transport, &c.ExternalID, &kind, &c.Title, &c.Active, &unit); err != nil {
+		return nil, err
+	}
+	c.Kind, c.UnitID = nhacviec.ChatKind(kind), unit.Int64
+	return &c, nil
+}
+
+func (t *tx) Chat(id int64) (*nhacviec.Chat, error) {
+	c, err := scanChat(t.QueryRowContext(t.ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "chat %d not found", id)
 	}
-	c.Kind = nhacviec.ChatKind(kind)
-	return &c, err
+	return c, err
 }
 
 func (t *tx) EnsurePerson(p *nhacviec.Person) error {
@@ -149,10 +159,10 @@ func (t *tx) insertTask(task *nhacviec.Task, conflict string) (bool, error) {
 	if task.NextPlanAt.IsZero() && task.Status == nhacviec.StatusOpen {
 		task.NextPlanAt = task.CreatedAt
 	}
-	err := t.QueryRowContext(t.ctx, `INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
+	err := t.QueryRowContext(t.ctx, `INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
 		task.Title, task.AssignerID, task.AssigneeID, task.ChatID, ms(task.Deadline), string(task.Status),
-		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.Recur, nullID(task.SeriesID)).Scan(&task.ID)
+		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID)).Scan(&task.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -230,18 +240,18 @@ func (t *tx) DeleteDraft(id int64) error {
 	return err
 }
 
-const taskColumns = `id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id`
+const taskColumns = `id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id`
 
 func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
 	var task nhacviec.Task
 	var deadline, created int64
-	var closed, plan, series sql.NullInt64
+	var closed, plan, series, unit sql.NullInt64
 	var status string
 	if err := row.Scan(&task.ID, &task.Title, &task.AssignerID, &task.AssigneeID, &task.ChatID,
-		&deadline, &status, &created, &closed, &plan, &task.Recur, &series); err != nil {
+		&deadline, &status, &created, &closed, &plan, &task.Recur, &series, &unit); err != nil {
 		return nil, err
 	}
-	task.SeriesID = series.Int64
+	task.SeriesID, task.UnitID = series.Int64, unit.Int64
 	task.Deadline, task.CreatedAt = fromMS(deadline), fromMS(created)
 	task.ClosedAt, task.NextPlanAt = fromNullMS(closed), fromNullMS(plan)
 	task.Status = nhacviec.Status(status)
@@ -257,8 +267,8 @@ func (t *tx) Task(id int64) (*nhacviec.Task, error) {
 }
 
 func (t *tx) SaveTask(task *nhacviec.Task) error {
-	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, next_plan_at = ? WHERE id = ?`,
-		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.ID)
+	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, next_plan_at = ?, unit_id = ? WHERE id = ?`,
+		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), nullID(task.UnitID), task.ID)
 	if err != nil {
 		return fmt.Errorf("store: save task: %w", err)
 	}
@@ -277,11 +287,22 @@ func (t *tx) FindTasks(f nhacviec.TaskFilter) ([]*nhacviec.Task, error) {
 	if f.AssigneeID != 0 {
 		where, args = append(where, "assignee_id = ?"), append(args, f.AssigneeID)
 	}
+	// The scope fields widen each other: a task in any of them is in.
+	var scope []string
 	if f.InvolvedID != 0 {
-		where, args = append(where, "(assignee_id = ? OR assigner_id = ?)"), append(args, f.InvolvedID, f.InvolvedID)
+		scope, args = append(scope, "assignee_id = ? OR assigner_id = ?"), append(args, f.InvolvedID, f.InvolvedID)
 	}
 	if f.ChatID != 0 {
-		where, args = append(where, "chat_id = ?"), append(args, f.ChatID)
+		scope, args = append(scope, "chat_id = ?"), append(args, f.ChatID)
+	}
+	if len(f.UnitIDs) > 0 {
+		scope = append(scope, "unit_id IN (?"+strings.Repeat(", ?", len(f.UnitIDs)-1)+")")
+		for _, id := range f.UnitIDs {
+			args = append(args, id)
+		}
+	}
+	if len(scope) > 0 {
+		where = append(where, "("+strings.Join(scope, " OR ")+")")
 	}
 	if !f.DeadlineBefore.IsZero() {
 		where, args = append(where, "deadline < ?"), append(args, ms(f.DeadlineBefore))
@@ -430,14 +451,18 @@ func (t *tx) MigrateChat(transport, oldExternalID, newExternalID string) error {
 			`UPDATE tasks SET chat_id = ? WHERE chat_id = ?`,
 			`UPDATE outbox SET chat_id = ? WHERE chat_id = ?`,
 			`UPDATE OR IGNORE bot_messages SET chat_id = ? WHERE chat_id = ?`,
+			`UPDATE OR IGNORE chat_members SET chat_id = ? WHERE chat_id = ?`,
 			`UPDATE drafts SET chat_id = ? WHERE chat_id = ?`,
+			`UPDATE chats SET unit_id = COALESCE(unit_id, (SELECT unit_id FROM chats WHERE id = ?2)) WHERE id = ?1`,
 		} {
 			if _, err := t.exec(q, oldID, newID); err != nil {
 				return fmt.Errorf("store: migrate chat: %w", err)
 			}
 		}
-		if _, err := t.exec(`DELETE FROM bot_messages WHERE chat_id = ?`, newID); err != nil {
-			return err
+		for _, q := range []string{`DELETE FROM bot_messages WHERE chat_id = ?`, `DELETE FROM chat_members WHERE chat_id = ?`} {
+			if _, err := t.exec(q, newID); err != nil {
+				return fmt.Errorf("store: migrate chat: %w", err)
+			}
 		}
 		if _, err := t.exec(`DELETE FROM chats WHERE id = ?`, newID); err != nil {
 			return fmt.Errorf("store: migrate chat: %w", err)
@@ -462,22 +487,25 @@ func (t *tx) Unreachable(privateChatID int64) (*nhacviec.Person, error) {
 }
 
 func (t *tx) GroupsWithOpenTasks() ([]*nhacviec.Chat, error) {
-	rows, err := t.QueryContext(t.ctx, `SELECT id, transport, external_id, kind, title, active FROM chats c
-		WHERE kind = 'group' AND active = 1 AND EXISTS (SELECT 1 FROM tasks WHERE chat_id = c.id AND status = 'open')
+	return t.queryChats(`SELECT ` + chatColumns + ` FROM chats c
+		WHERE kind = 'group' AND active = 1 AND (unit_id IS NOT NULL
+			OR EXISTS (SELECT 1 FROM tasks WHERE chat_id = c.id AND status = 'open'))
 		ORDER BY id`)
+}
+
+func (t *tx) queryChats(query string, args ...any) ([]*nhacviec.Chat, error) {
+	rows, err := t.QueryContext(t.ctx, query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("store: groups: %w", err)
+		return nil, fmt.Errorf("store: chats: %w", err)
 	}
 	defer rows.Close()
 	var out []*nhacviec.Chat
 	for rows.Next() {
-		var c nhacviec.Chat
-		var kind string
-		if err := rows.Scan(&c.ID, &c.Transport, &c.ExternalID, &kind, &c.Title, &c.Active); err != nil {
+		c, err := scanChat(rows)
+		if err != nil {
 			return nil, err
 		}
-		c.Kind = nhacviec.ChatKind(kind)
-		out = append(out, &c)
+		out = append(out, c)
 	}
 	return out, rows.Err()
 }

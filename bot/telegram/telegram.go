@@ -13,6 +13,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf16"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"github.com/rs/zerolog"
@@ -113,17 +114,28 @@ func (c ctxClient) Do(req *http.Request) (*http.Response, error) {
 	return c.c.Do(req.WithContext(c.ctx))
 }
 
-// SetCommands publishes the command menu with Vietnamese descriptions.
+// SetCommands publishes the command menus with Vietnamese descriptions:
+// members' commands everywhere, heads' to group administrators. A head's
+// or admin's own private chat gets theirs when their roles change.
 func (t *Telegram) SetCommands(ctx context.Context) error {
-	var cmds []tgbotapi.BotCommand
-	for _, c := range bot.Commands {
-		if c.Name == "start" {
-			continue
+	for _, set := range []struct {
+		scope string
+		menu  string
+	}{{"default", bot.MenuMember}, {"all_group_chats", bot.MenuMember}, {"all_chat_administrators", bot.MenuHead}} {
+		cfg := tgbotapi.NewSetMyCommandsWithScope(tgbotapi.BotCommandScope{Type: set.scope}, menu(set.menu)...)
+		if _, err := t.with(ctx).Request(cfg); err != nil {
+			return t.redact(err)
 		}
+	}
+	return nil
+}
+
+func menu(name string) []tgbotapi.BotCommand {
+	var cmds []tgbotapi.BotCommand
+	for _, c := range bot.Menu(name) {
 		cmds = append(cmds, tgbotapi.BotCommand{Command: c.Name, Description: c.Description})
 	}
-	_, err := t.with(ctx).Request(tgbotapi.NewSetMyCommands(cmds...))
-	return t.redact(err)
+	return cmds
 }
 
 // Handler is what the poll loop feeds: the bot core.
@@ -221,6 +233,7 @@ func (t *Telegram) convert(u tgbotapi.Update) bot.Update {
 			out.MigratedTo = strconv.FormatInt(m.MigrateToChatID, 10)
 		}
 		out.Text = t.ownCommand(m.Text)
+		out.Mentions = textMentions(m)
 		if m.ReplyToMessage != nil {
 			out.ReplyTo = strconv.Itoa(m.ReplyToMessage.MessageID)
 		}
@@ -272,6 +285,28 @@ func person(u *tgbotapi.User, senderChat *tgbotapi.Chat) *bot.User {
 	return &bot.User{ID: strconv.FormatInt(u.ID, 10), Username: u.UserName, Name: name}
 }
 
+// textMentions returns the people named without a username; entity
+// offsets count UTF-16 units.
+func textMentions(m *tgbotapi.Message) []bot.Mention {
+	var out []bot.Mention
+	var units []uint16
+	for _, e := range m.Entities {
+		if e.Type != "text_mention" || e.User == nil {
+			continue
+		}
+		if units == nil {
+			units = utf16.Encode([]rune(m.Text))
+		}
+		if e.Offset < 0 || e.Length <= 0 || e.Offset+e.Length > len(units) {
+			continue
+		}
+		if p := person(e.User, nil); p != nil {
+			out = append(out, bot.Mention{Text: string(utf16.Decode(units[e.Offset : e.Offset+e.Length])), User: *p})
+		}
+	}
+	return out
+}
+
 // ownCommand removes "@thisbot" from "/cmd@thisbot args"; a command meant
 // for another bot becomes empty.
 func (t *Telegram) ownCommand(text string) string {
@@ -302,6 +337,11 @@ func (t *Telegram) Send(ctx context.Context, m *nhacviec.Outgoing) (string, erro
 	chatID, err := strconv.ParseInt(m.ChatExternalID, 10, 64)
 	if err != nil {
 		return "", fmt.Errorf("telegram: bad chat id %q", m.ChatExternalID)
+	}
+	if m.Kind == nhacviec.KindMenu {
+		scope := tgbotapi.BotCommandScope{Type: "chat", ChatID: chatID}
+		_, err := api.Request(tgbotapi.NewSetMyCommandsWithScope(scope, menu(m.Text)...))
+		return "", classify(t.redact(err))
 	}
 	if m.Kind == nhacviec.KindEdit {
 		msgID, err := strconv.Atoi(m.EditOf)

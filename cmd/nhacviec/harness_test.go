@@ -195,7 +195,7 @@ func (h *harness) wait(pred func(telegramtest.Sent) bool) telegramtest.Sent {
 // settle waits until every update was handled and the outbox is empty.
 func (h *harness) settle() {
 	h.t.Helper()
-	deadline := time.Now().Add(5 * time.Second)
+	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
 		if h.srv.Pending() == 0 && h.outboxEmpty() {
 			return

@@ -1,0 +1,148 @@
+package store
+
+import (
+	"database/sql"
+	"errors"
+	"fmt"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+)
+
+func (t *tx) Units() ([]*nhacviec.Unit, error) {
+	rows, err := t.QueryContext(t.ctx, `SELECT id, name, COALESCE(parent_id, 0) FROM units ORDER BY id`)
+	if err != nil {
+		return nil, fmt.Errorf("store: units: %w", err)
+	}
+	defer rows.Close()
+	var out []*nhacviec.Unit
+	for rows.Next() {
+		var u nhacviec.Unit
+		if err := rows.Scan(&u.ID, &u.Name, &u.ParentID); err != nil {
+			return nil, err
+		}
+		out = append(out, &u)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) CreateUnit(u *nhacviec.Unit) error {
+	err := t.QueryRowContext(t.ctx, `INSERT INTO units (name, parent_id, created_at) VALUES (?, ?, ?) RETURNING id`,
+		u.Name, nullID(u.ParentID), ms(t.now)).Scan(&u.ID)
+	if err != nil {
+		return fmt.Errorf("store: create unit: %w", err)
+	}
+	return nil
+}
+
+func (t *tx) SaveUnit(u *nhacviec.Unit) error {
+	_, err := t.exec(`UPDATE units SET name = ?, parent_id = ? WHERE id = ?`, u.Name, nullID(u.ParentID), u.ID)
+	return err
+}
+
+func (t *tx) DeleteUnit(id int64) error {
+	for _, q := range []string{
+		`DELETE FROM roles WHERE unit_id = ?`,
+		`DELETE FROM invites WHERE unit_id = ?`,
+		`UPDATE chats SET unit_id = NULL WHERE unit_id = ?`,
+		`UPDATE tasks SET unit_id = NULL WHERE unit_id = ?`, // closed ones: history stays
+		`DELETE FROM units WHERE id = ?`,
+	} {
+		if _, err := t.exec(q, id); err != nil {
+			return fmt.Errorf("store: delete unit: %w", err)
+		}
+	}
+	return nil
+}
+
+func (t *tx) queryRoles(query string, arg int64) ([]nhacviec.Membership, error) {
+	rows, err := t.QueryContext(t.ctx, query, arg)
+	if err != nil {
+		return nil, fmt.Errorf("store: roles: %w", err)
+	}
+	defer rows.Close()
+	var out []nhacviec.Membership
+	for rows.Next() {
+		var m nhacviec.Membership
+		var role string
+		if err := rows.Scan(&m.PersonID, &m.UnitID, &role); err != nil {
+			return nil, err
+		}
+		m.Role = nhacviec.Role(role)
+		out = append(out, m)
+	}
+	return out, rows.Err()
+}
+
+func (t *tx) Roles(personID int64) ([]nhacviec.Membership, error) {
+	return t.queryRoles(`SELECT person_id, unit_id, role FROM roles WHERE person_id = ? ORDER BY unit_id, role`, personID)
+}
+
+func (t *tx) UnitRoles(unitID int64) ([]nhacviec.Membership, error) {
+	return t.queryRoles(`SELECT person_id, unit_id, role FROM roles WHERE unit_id = ? ORDER BY role, person_id`, unitID)
+}
+
+func (t *tx) Grant(m nhacviec.Membership) error {
+	_, err := t.exec(`INSERT INTO roles (person_id, unit_id, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+		m.PersonID, m.UnitID, string(m.Role), ms(t.now))
+	return err
+}
+
+func (t *tx) Revoke(m nhacviec.Membership) (bool, error) {
+	res, err := t.exec(`DELETE FROM roles WHERE person_id = ? AND unit_id = ? AND role = ?`, m.PersonID, m.UnitID, string(m.Role))
+	if err != nil {
+		return false, err
+	}
+	n, _ := res.RowsAffected()
+	return n > 0, nil
+}
+
+func (t *tx) CreateInvite(i *nhacviec.Invite) error {
+	_, err := t.exec(`INSERT INTO invites (code, unit_id, created_by, expires_at, max_uses, uses, revoked, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, i.Code, i.UnitID, i.CreatedBy, ms(i.ExpiresAt), i.MaxUses, i.Uses, i.Revoked, ms(t.now))
+	return err
+}
+
+func (t *tx) Invite(code string) (*nhacviec.Invite, error) {
+	var i nhacviec.Invite
+	var expires int64
+	err := t.QueryRowContext(t.ctx, `SELECT code, unit_id, created_by, expires_at, max_uses, uses, revoked FROM invites WHERE code = ?`, code).
+		Scan(&i.Code, &i.UnitID, &i.CreatedBy, &expires, &i.MaxUses, &i.Uses, &i.Revoked)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nhacviec.Errorf(nhacviec.ENotFound, "invite not found")
+	}
+	i.ExpiresAt = fromMS(expires)
+	return &i, err
+}
+
+func (t *tx) SaveInvite(i *nhacviec.Invite) error {
+	_, err := t.exec(`UPDATE invites SET uses = ?, revoked = ? WHERE code = ?`, i.Uses, i.Revoked, i.Code)
+	return err
+}
+
+func (t *tx) BindChat(chatID, unitID int64) error {
+	_, err := t.exec(`UPDATE chats SET unit_id = ? WHERE id = ?`, nullID(unitID), chatID)
+	return err
+}
+
+func (t *tx) GroupOfUnit(unitID int64) (*nhacviec.Chat, error) {
+	c, err := scanChat(t.QueryRowContext(t.ctx, `SELECT `+chatColumns+` FROM chats
+		WHERE unit_id = ? AND kind = 'group' AND active = 1 ORDER BY id LIMIT 1`, unitID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	return c, err
+}
+
+func (t *tx) SeenIn(chatID, personID int64) error {
+	_, err := t.exec(`INSERT INTO chat_members (chat_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, chatID, personID)
+	return err
+}
+
+func (t *tx) Seen(chatID, personID int64) (bool, error) {
+	var one int
+	err := t.QueryRowContext(t.ctx, `SELECT 1 FROM chat_members WHERE chat_id = ? AND person_id = ?`, chatID, personID).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
