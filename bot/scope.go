@@ -238,7 +238,10 @@ func (c *conv) assignable(p *nhacviec.Person) (unit int64, ok bool, err error) {
 		unit = theirs[0].UnitID
 	}
 	switch {
-	case s.leads(), p.ID == c.me.ID, headed:
+	case p.ID == c.me.ID:
+		// A personal task stays personal, unless given in a unit's group.
+		return c.chat.UnitID, true, nil
+	case s.leads(), headed:
 		return unit, true, nil
 	case c.chat.Kind == nhacviec.ChatGroup && c.chat.UnitID == 0:
 		seen, err := c.tx.Seen(c.chat.ID, p.ID)
