@@ -110,6 +110,8 @@ type conv struct {
 	// in-memory calendar); never when it rolled back.
 	after []func()
 	stand *standing // loaded on first use
+	// answered is set once a button press got its answer.
+	answered bool
 }
 
 // admin reports whether the caller is a configured administrator.
@@ -173,7 +175,14 @@ func (c *conv) run() (string, error) {
 		return "", c.tx.DeactivateChat(c.chat.ID)
 	}
 	if cb := c.u.Callback; cb != nil {
-		return "button", c.button(cb)
+		if err := c.button(cb); err != nil {
+			return "button", err
+		}
+		// Every press is answered, or the client shows a spinner.
+		if !c.answered {
+			return "button", c.say("")
+		}
+		return "button", nil
 	}
 	text := strings.TrimSpace(c.u.Text)
 	if name, args, ok := parseCommand(text); ok {
@@ -203,6 +212,7 @@ func (c *conv) run() (string, error) {
 // the chat replying to the person's message.
 func (c *conv) say(text string) error {
 	if cb := c.u.Callback; cb != nil {
+		c.answered = true
 		_, err := c.tx.Enqueue(&nhacviec.Message{ChatID: c.chat.ID, Kind: nhacviec.KindAnswer, Callback: cb.ID, Text: stripTags(text)})
 		return err
 	}

@@ -3,6 +3,7 @@ package bot
 import (
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -87,12 +88,32 @@ func (c *conv) start(args string) error {
 		if err := c.updateMenu(c.me); err != nil {
 			return err
 		}
-		return c.say(fmt.Sprintf(textWelcomePrivate, esc(c.me.DisplayName)) + "\n\n" + textHelp)
+		return c.say(fmt.Sprintf(textWelcomePrivate, esc(c.me.DisplayName)) + "\n\n" + c.helpText())
 	}
 	return c.say(textWelcomeGroup)
 }
 
-func (c *conv) help(string) error { return c.say(textHelp) }
+func (c *conv) help(string) error { return c.say(c.helpText()) }
+
+// helpText is the usage for the caller's roles: everyone's commands, and
+// the head's and the admin's when they are one.
+func (c *conv) helpText() string {
+	text := textHelp
+	if c.me == nil {
+		return text
+	}
+	menu, err := c.menuName(c.me)
+	if err != nil {
+		return text // the common part is still right
+	}
+	if menu == MenuHead || menu == MenuAdmin {
+		text += "\n\n" + textHelpHead
+	}
+	if menu == MenuAdmin {
+		text += "\n\n" + textHelpAdmin
+	}
+	return text
+}
 
 // assign: /giao @người nội dung hạn THỜI_HẠN
 func (c *conv) assign(args string) error {
@@ -107,7 +128,8 @@ func (c *conv) assign(args string) error {
 	if assignee == nil {
 		who, rest, _ = strings.Cut(args, " ")
 		if !strings.HasPrefix(who, "@") || len(who) < 2 {
-			return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
+			// No one named: offer the people of the caller's unit.
+			return c.askAssignee(args)
 		}
 	}
 	title, phrase, ok := splitDeadline(rest)
@@ -148,7 +170,121 @@ type assignment struct {
 	AssigneeID int64   `json:"assignee"`
 	Title      string  `json:"title"`
 	Recur      string  `json:"recur,omitempty"`
-	Candidates []int64 `json:"candidates,omitempty"` // Unix seconds
+	Candidates []int64 `json:"candidates,omitempty"` // deadlines to choose from, Unix seconds
+	People     []int64 `json:"people,omitempty"`     // assignees to choose from
+}
+
+// maxPeopleButtons bounds the people offered as buttons.
+const maxPeopleButtons = 24
+
+// askAssignee handles "/giao nội dung hạn THỜI_HẠN" without a person: it
+// offers the people of the group's unit, or of the units the caller
+// heads, as buttons (people without a username are easiest picked so).
+func (c *conv) askAssignee(args string) error {
+	title, phrase, ok := splitDeadline(args)
+	if !ok || title == "" {
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
+	}
+	if n := utf8.RuneCountInString(title); n > maxTitle {
+		return nhacviec.Errorf(nhacviec.EInvalid, textTitleTooLong, maxTitle, n)
+	}
+	dl, err := c.Calendar.Parse(phrase, c.now)
+	if err != nil {
+		return deadlineError(err)
+	}
+	if len(dl.Candidates) > 0 {
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
+	}
+	st, err := c.standing()
+	if err != nil {
+		return err
+	}
+	units := st.tree.subtree(c.chat.UnitID)
+	if len(units) == 0 {
+		units = st.headScope()
+	}
+	a := assignment{Title: title, Candidates: []int64{dl.At.Unix()}}
+	if dl.Recurrence != nil {
+		a.Recur = phrase
+	}
+	var people []*nhacviec.Person
+	for _, u := range units {
+		roles, err := c.tx.UnitRoles(u)
+		if err != nil {
+			return err
+		}
+		for _, m := range roles {
+			if len(a.People) < maxPeopleButtons && !slices.Contains(a.People, m.PersonID) {
+				p, err := c.tx.Person(m.PersonID)
+				if err != nil {
+					return err
+				}
+				a.People, people = append(a.People, p.ID), append(people, p)
+			}
+		}
+	}
+	if len(people) == 0 {
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
+	}
+	payload, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	d := &nhacviec.Draft{ChatID: c.chat.ID, PersonID: c.me.ID, Kind: "assignee", Payload: string(payload)}
+	if err := c.tx.SaveDraft(d); err != nil {
+		return err
+	}
+	var rows [][]nhacviec.Button
+	for i, p := range people {
+		b := nhacviec.Button{Text: p.Mention(), Data: fmt.Sprintf("who:%d:%d", d.ID, i)}
+		if i%2 == 0 {
+			rows = append(rows, []nhacviec.Button{b})
+		} else {
+			rows[len(rows)-1] = append(rows[len(rows)-1], b)
+		}
+	}
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textWhoAssign, esc(title), c.deadlineAt(dl.At)), Buttons: rows})
+}
+
+// chooseAssignee creates a draft's task for the person its author chose.
+func (c *conv) chooseAssignee(draftID int64, choice string) error {
+	a, d, i, err := c.draft(draftID, "assignee", choice)
+	if err != nil {
+		return err
+	}
+	if i >= len(a.People) || len(a.Candidates) == 0 {
+		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+	}
+	at := time.Unix(a.Candidates[0], 0)
+	if !at.After(c.now) {
+		return nhacviec.Errorf(nhacviec.EInvalid, textChoicePast)
+	}
+	if err := c.tx.DeleteDraft(d.ID); err != nil {
+		return err
+	}
+	if err := c.removeButtons(); err != nil {
+		return err
+	}
+	a.AssigneeID = a.People[i]
+	return c.createTask(a, at)
+}
+
+// draft loads a draft of the given kind for a button press: only its
+// author, in the same chat, may use it; anything else is a stale button,
+// whatever the data says.
+func (c *conv) draft(id int64, kind, choice string) (assignment, *nhacviec.Draft, int, error) {
+	var a assignment
+	d, err := c.tx.Draft(id)
+	if nhacviec.ErrorCode(err) == nhacviec.ENotFound || (err == nil && (d.PersonID != c.me.ID || d.ChatID != c.chat.ID || d.Kind != kind)) {
+		return a, nil, 0, nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+	} else if err != nil {
+		return a, nil, 0, err
+	}
+	i, err := strconv.Atoi(choice)
+	if jerr := json.Unmarshal([]byte(d.Payload), &a); jerr != nil || err != nil || i < 0 {
+		return a, nil, 0, nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+	}
+	return a, d, i, nil
 }
 
 // askDeadline asks which reading of an ambiguous deadline was meant, with
@@ -176,15 +312,11 @@ func (c *conv) askDeadline(a assignment, phrase string, candidates []time.Time) 
 // Only the author, in the same chat, may choose; anything else is a stale
 // button, whatever the data says.
 func (c *conv) pick(draftID int64, choice string) error {
-	d, err := c.tx.Draft(draftID)
-	if nhacviec.ErrorCode(err) == nhacviec.ENotFound || (err == nil && (d.PersonID != c.me.ID || d.ChatID != c.chat.ID || d.Kind != "assign")) {
-		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
-	} else if err != nil {
+	a, d, i, err := c.draft(draftID, "assign", choice)
+	if err != nil {
 		return err
 	}
-	var a assignment
-	i, err := strconv.Atoi(choice)
-	if jerr := json.Unmarshal([]byte(d.Payload), &a); jerr != nil || err != nil || i < 0 || i >= len(a.Candidates) {
+	if i >= len(a.Candidates) {
 		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 	}
 	at := time.Unix(a.Candidates[i], 0)
@@ -504,6 +636,8 @@ func (c *conv) button(cb *Callback) error {
 		return c.markDone(id)
 	case action == "pick":
 		return c.pick(id, choice)
+	case action == "who":
+		return c.chooseAssignee(id, choice)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 }
@@ -565,6 +699,11 @@ func (c *conv) detail(args string) error {
 		buttons = doneButton(t)
 	}
 	return c.reply(&nhacviec.Message{TaskID: t.ID, Text: b.String(), Buttons: buttons})
+}
+
+// deadlineAt formats a deadline: "17:00 Thứ Sáu 20/12/2026".
+func (c *conv) deadlineAt(t time.Time) string {
+	return calendar.FormatDeadline(t.In(c.Calendar.Location()))
 }
 
 // deadline formats a task's deadline: "17:00 Thứ Sáu 20/12/2026".

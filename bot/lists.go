@@ -61,26 +61,43 @@ func (c *conv) scopeList(f nhacviec.TaskFilter, header, empty string) error {
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, header, len(tasks))
-	if err := c.writeByPerson(&b, tasks); err != nil {
+	st, err := c.standing()
+	if err != nil {
+		return err
+	}
+	if c.chat.Kind == nhacviec.ChatPrivate && st.readsAll() {
+		err = c.writeByUnit(&b, tasks)
+	} else {
+		listed := 0
+		err = c.writeByPerson(&b, tasks, &listed)
+	}
+	if err != nil {
 		return err
 	}
 	return c.reply(&nhacviec.Message{Text: b.String()})
 }
 
-// writeByPerson writes tasks grouped by assignee, people in order of their
-// most pressing task.
-func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task) error {
+// groupBy splits tasks by key, keys in order of their most pressing task
+// (tasks come soonest first).
+func groupBy(tasks []*nhacviec.Task, key func(*nhacviec.Task) int64) ([]int64, map[int64][]*nhacviec.Task) {
 	var order []int64
 	by := map[int64][]*nhacviec.Task{}
 	for _, t := range tasks {
-		if _, seen := by[t.AssigneeID]; !seen {
-			order = append(order, t.AssigneeID)
+		k := key(t)
+		if _, seen := by[k]; !seen {
+			order = append(order, k)
 		}
-		by[t.AssigneeID] = append(by[t.AssigneeID], t)
+		by[k] = append(by[k], t)
 	}
-	listed := 0
+	return order, by
+}
+
+// writeByPerson writes tasks grouped by assignee, people in order of their
+// most pressing task, within the shared budget *listed.
+func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed *int) error {
+	order, by := groupBy(tasks, func(t *nhacviec.Task) int64 { return t.AssigneeID })
 	for i, id := range order {
-		if listed >= maxListed {
+		if *listed >= maxListed {
 			rest := 0
 			for _, id := range order[i:] {
 				rest += len(by[id])
@@ -93,7 +110,32 @@ func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task) error {
 			return err
 		}
 		fmt.Fprintf(b, "\n\n<b>%s</b> (%d)", esc(p.Mention()), len(by[id]))
-		listed = c.writeTasks(b, by[id], &listed)
+		*listed = c.writeTasks(b, by[id], listed)
+	}
+	return nil
+}
+
+// writeByUnit writes tasks grouped by unit, then by person: the view of
+// leaders, admins and monitors over the whole organisation.
+func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task) error {
+	st, err := c.standing()
+	if err != nil {
+		return err
+	}
+	order, by := groupBy(tasks, func(t *nhacviec.Task) int64 { return t.UnitID })
+	listed := 0
+	for _, id := range order {
+		if listed >= maxListed {
+			break // writeByPerson already said how many more
+		}
+		name := st.tree.path(id)
+		if name == "" {
+			name = textNoUnit
+		}
+		fmt.Fprintf(b, "\n\n🏢 <b>%s</b> (%d)", esc(name), len(by[id]))
+		if err := c.writeByPerson(b, by[id], &listed); err != nil {
+			return err
+		}
 	}
 	return nil
 }

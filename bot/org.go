@@ -451,7 +451,7 @@ func (c *conv) join(code string) error {
 			return err
 		}
 	}
-	return c.say(fmt.Sprintf(textJoined, esc(c.me.DisplayName), esc(u.Name)) + "\n\n" + textHelp)
+	return c.say(fmt.Sprintf(textJoined, esc(c.me.DisplayName), esc(u.Name)) + "\n\n" + c.helpText())
 }
 
 // linkGroup: /ganhom ĐƠN_VỊ binds this group to a unit (its head or an

@@ -26,8 +26,22 @@ const (
 /chitiet 12 — chi tiết và lịch sử việc #12
 /huy 12 — hủy việc mình đã giao
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
+/thanhvien — thành viên đơn vị của tôi; /roi 3 — rời đơn vị [3]
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upcoming, /task, /cancel, /holidays, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
+
+	textHelpHead = `<b>Trưởng đơn vị</b>
+/giao @người ... — giao việc cho người trong đơn vị mình
+/quahan, /sapden — việc của cả đơn vị, theo từng người
+/moi — link mời vào đơn vị (hết hạn sau 7 ngày); /moi huy MÃ — hủy link
+/ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
+/bonhiem @an thanhvien 3 — thêm thành viên; /roi @an 3 — cho rời đơn vị
+/huy 12 — hủy việc trong đơn vị mình`
+
+	textHelpAdmin = `<b>Quản trị viên</b>
+/donvi — cây đơn vị; /donvi them Phòng A trong Sở KHCN; /donvi doiten 3 Tên mới; /donvi chuyen 3 vao 1; /donvi xoa 3
+/bonhiem @an truong 3 — vai trò: lanhdao, truong, thanhvien, theodoi; /bonhiem bo @an truong 3 — bỏ
+/ngaynghi them 12/02/2027 nghỉ Lý do; /ngaynghi xoa 12/02/2027 — lịch nghỉ bù, làm bù`
 
 	textAssignUsage       = "Cách giao việc: /giao @người nội dung hạn THỜI_HẠN\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 	textAssignNoPerson    = "Thiếu người nhận việc: sau /giao hãy ghi @tên_người_dùng.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
@@ -36,6 +50,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upco
 	textTitleTooLong      = "Nội dung công việc dài quá: tối đa %d ký tự (bạn gõ %d). Hãy tóm tắt lại, chi tiết gửi kèm sau.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 	textUnknownPerson     = "Tôi chưa biết %s. Người đó cần nhắn /start cho @%s hoặc nhắn một lệnh trong nhóm này trước.\nVí dụ sau đó: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 	textAmbiguousDeadline = "Thời hạn \"%s\" có thể hiểu theo nhiều cách. Bạn chọn ngày nào?"
+	textWhoAssign         = "Giao việc <b>%s</b> (hạn %s) cho ai? Chọn một người:"
 	textChoicePast        = "Thời hạn bạn chọn đã qua. Hãy giao lại với thời hạn mới, ví dụ: /giao @an Báo cáo hạn 20/12"
 	textRecurs            = " (lặp lại: %s)"
 	textNextOccurrence    = "🔁 Kỳ tiếp theo: việc #%d, hạn %s"
@@ -63,6 +78,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upco
 	textDetail              = "<b>#%d %s</b>\nNgười giao: %s\nNgười thực hiện: %s\nHạn: %s\nTình trạng: %s"
 	textHistory             = "<b>Lịch sử</b>"
 
+	textNoUnit         = "Chưa thuộc đơn vị"
 	textNoOpenTasks    = "Bạn không có việc nào đang mở. 🎉"
 	textMyTasksHeader  = "<b>Việc của bạn</b> (%d)"
 	textHiddenTasks    = "Còn %d việc khác được giao riêng: xem trong chat riêng với @%s."

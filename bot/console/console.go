@@ -90,6 +90,9 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 	where := s.where(m.ChatExternalID)
 	switch m.Kind {
 	case nhacviec.KindAnswer:
+		if m.Text == "" {
+			return "", nil // a silent acknowledgement
+		}
 		fmt.Fprintf(s.Out, "  (bot báo trên nút, %s: %s)\n", where, m.Text)
 		return "", nil
 	case nhacviec.KindEdit:

@@ -369,3 +369,36 @@ func TestAssignByTextMention(t *testing.T) {
 		return s.ChatID == nameless.ID && strings.Contains(s.Plain, "giao cho bạn việc #1")
 	})
 }
+
+// "/giao" without a person offers the unit's people as buttons; only the
+// author's press counts, and it is authorised when pressed.
+func TestAssignPicksFromUnitList(t *testing.T) {
+	o := newOrg(t)
+	h := o.h
+	h.say(o.groupA, o.headA, "/ganhom Phòng A")
+	ask := h.say(o.groupA, o.headA, "/giao Soạn công văn hạn mai")
+	contains(t, ask, "cho ai?")
+	var data string
+	for _, row := range ask.Markup.InlineKeyboard {
+		for _, b := range row {
+			if b.Text == "@membera1" {
+				data = *b.CallbackData
+			}
+		}
+		for _, b := range row {
+			if b.Text == "@memberb" {
+				t.Fatal("another unit's member offered")
+			}
+		}
+	}
+	if data == "" {
+		t.Fatalf("@membera1 not offered: %+v", ask.Markup)
+	}
+	before := h.count()
+	if a := h.press(o.groupA, o.memberA, ask.MessageID, data); !strings.Contains(a.Text, "không còn dùng được") || h.count() != before {
+		t.Fatalf("someone else's press: %q", a.Text)
+	}
+	h.press(o.groupA, o.headA, ask.MessageID, data)
+	r := h.wait(func(s telegramtest.Sent) bool { return s.ChatID == o.groupA.ID && strings.Contains(s.Plain, "Soạn công văn") && strings.Contains(s.Plain, "Đã giao") })
+	contains(t, r, "@membera1")
+}
