@@ -30,21 +30,35 @@ type DB struct {
 	// Now is the store's clock; tests and the demo replace it.
 	Now func() time.Time
 
-	path  string
-	write *sql.DB // exactly one connection: SQLite has one writer anyway
-	read  *sql.DB
+	path   string
+	write  *sql.DB // exactly one connection: SQLite has one writer anyway
+	read   *sql.DB
+	unlock func() error // releases the single-instance lock; nil when none
 }
 
 var _ nhacviec.Store = (*DB)(nil)
 
 // Open opens (creating if needed) the database at path and brings its
-// schema up to date.
-func Open(ctx context.Context, path string) (*DB, error) {
+// schema up to date. It holds an exclusive lock on the database until
+// Close: while one DB is open, a second Open of the same path, in this
+// process or another, fails with a *LockedError (errors.Is ErrLocked).
+func Open(ctx context.Context, path string) (db *DB, err error) {
 	if dir := filepath.Dir(path); dir != "" {
 		if err := os.MkdirAll(dir, 0o750); err != nil {
 			return nil, fmt.Errorf("store: create directory: %w", err)
 		}
 	}
+	// Locked before SQLite touches the file, so a second instance does
+	// not even run the migrations.
+	unlock, err := lock(path)
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil {
+			unlock()
+		}
+	}()
 	// synchronous=NORMAL in WAL mode loses no committed transaction when
 	// the process dies; only a power cut can lose the last ones.
 	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"}
@@ -63,7 +77,7 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	}
 	write.SetMaxOpenConns(1)
 	write.SetConnMaxIdleTime(0)
-	db := &DB{Now: time.Now, path: path, write: write}
+	db = &DB{Now: time.Now, path: path, write: write, unlock: unlock}
 	if err := db.migrate(ctx); err != nil {
 		write.Close()
 		return nil, err
@@ -79,9 +93,48 @@ func Open(ctx context.Context, path string) (*DB, error) {
 	return db, nil
 }
 
-// Close closes the database.
+// OpenReadOnly opens an existing database for reading only, without the
+// single-instance lock and without migrating it: it is how `nhacviec
+// backup` reads the database of a running bot. SQLite opens the file
+// read-only (mode=ro, stronger than query_only, which would also forbid
+// VACUUM INTO); Update fails.
+func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
+	// SQLite would create a missing file; a typo in the path must not
+	// back up an empty database.
+	if _, err := os.Stat(path); err != nil {
+		return nil, fmt.Errorf("store: %w", err)
+	}
+	q := url.Values{}
+	q.Set("mode", "ro")
+	q.Add("_pragma", "busy_timeout(10000)")
+	conn, err := sql.Open("sqlite", "file:"+path+"?"+q.Encode())
+	if err != nil {
+		return nil, fmt.Errorf("store: open: %w", err)
+	}
+	conn.SetMaxOpenConns(2)
+	// Reading the schema version checks that this is an SQLite database
+	// at all ("file is not a database").
+	var version int
+	if err := conn.QueryRowContext(ctx, "PRAGMA user_version").Scan(&version); err != nil {
+		conn.Close()
+		return nil, fmt.Errorf("store: open %s: %w", path, err)
+	}
+	return &DB{Now: time.Now, path: path, write: conn, read: conn}, nil
+}
+
+// Close closes the database and releases its lock.
 func (db *DB) Close() error {
-	return errors.Join(db.read.Close(), db.write.Close())
+	err := db.read.Close()
+	if db.write != db.read {
+		err = errors.Join(err, db.write.Close())
+	}
+	// Released only after SQLite closed (and checkpointed) the file, so
+	// the next instance finds it quiet.
+	if db.unlock != nil {
+		err = errors.Join(err, db.unlock())
+		db.unlock = nil
+	}
+	return err
 }
 
 // Path is the database file.

@@ -31,6 +31,9 @@ type Config struct {
 	// ClockStart, for tests and rehearsals only: the bot's clock starts at
 	// this time and runs at the real pace.
 	ClockStart time.Time
+	// Args are the arguments after the flags: backup's FILE; other
+	// subcommands take none.
+	Args []string
 }
 
 // now returns the bot's clock: the real one, or one shifted to start at
@@ -61,7 +64,7 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	fs.StringVar(&cfg.Timezone, "timezone", env("NHACVIEC_TIMEZONE", "Asia/Ho_Chi_Minh"), "the organisation's time zone (env NHACVIEC_TIMEZONE)")
 	admins := fs.String("admins", env("NHACVIEC_ADMINS", ""), "bootstrap admins, e.g. tg:123456,zalo:abc (env NHACVIEC_ADMINS)")
 	fs.StringVar(&cfg.HolidaysFile, "holidays-file", env("NHACVIEC_HOLIDAYS_FILE", ""), "a file of yearly day-off swaps loaded at start (env NHACVIEC_HOLIDAYS_FILE)")
-	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("NHACVIEC_HTTP_ADDR", "127.0.0.1:8080"), "address for /healthz and /metrics (env NHACVIEC_HTTP_ADDR)")
+	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("NHACVIEC_HTTP_ADDR", "127.0.0.1:8080"), "address for /healthz and /metrics; empty or off: none (env NHACVIEC_HTTP_ADDR)")
 	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("NHACVIEC_LOG_FORMAT", "json"), "json or console (env NHACVIEC_LOG_FORMAT)")
@@ -69,8 +72,11 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	if err := fs.Parse(args); err != nil {
 		return nil, usageError{err.Error()}
 	}
-	if fs.NArg() > 0 {
+	if cfg.Args = fs.Args(); len(cfg.Args) > 0 && sub != "backup" {
 		return nil, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if cfg.HTTPAddr == "off" {
+		cfg.HTTPAddr = ""
 	}
 	set := map[string]bool{}
 	fs.Visit(func(f *flag.Flag) { set[f.Name] = true })

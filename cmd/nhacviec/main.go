@@ -1,8 +1,9 @@
 // Command nhacviec runs the nhacviec bot.
 //
-//	nhacviec [run]     run the bot (needs NHACVIEC_TELEGRAM_TOKEN)
-//	nhacviec demo      a console chat with a demo group, no token needed
-//	nhacviec version   print the version
+//	nhacviec [run]         run the bot (needs NHACVIEC_TELEGRAM_TOKEN)
+//	nhacviec demo          a console chat with a demo group, no token needed
+//	nhacviec backup FILE   copy the database to FILE, also while the bot runs
+//	nhacviec version       print the version
 package main
 
 import (
@@ -19,7 +20,7 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	err := (&Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: os.Getenv}).Run(ctx, os.Args[1:])
+	err := (&Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: getenv}).Run(ctx, os.Args[1:])
 	stop()
 	if err != nil {
 		var u usageError
@@ -30,6 +31,17 @@ func main() {
 		fmt.Fprintln(os.Stderr, "nhacviec:", err)
 		os.Exit(1)
 	}
+}
+
+// getenv is os.Getenv, except that NHACVIEC_HTTP_ADDR set but empty
+// means "no HTTP server" (as in systemd's Environment=NHACVIEC_HTTP_ADDR=)
+// rather than the default address.
+func getenv(name string) string {
+	v, ok := os.LookupEnv(name)
+	if name == "NHACVIEC_HTTP_ADDR" && ok && v == "" {
+		return "off"
+	}
+	return v
 }
 
 // Main is the program, with its surroundings as fields so tests can run
@@ -61,9 +73,11 @@ func (m *Main) Run(ctx context.Context, args []string) error {
 		return m.run(ctx, cfg)
 	case "demo":
 		return m.demo(ctx, cfg)
+	case "backup":
+		return m.backup(ctx, cfg)
 	case "version":
 		fmt.Fprintln(m.Stdout, "nhacviec", version())
 		return nil
 	}
-	return usageError{fmt.Sprintf("unknown command %q; use run, demo or version", sub)}
+	return usageError{fmt.Sprintf("unknown command %q; use run, demo, backup or version", sub)}
 }

@@ -62,6 +62,7 @@ func TestRunAnswersAndStopsOnSignal(t *testing.T) {
 		"NHACVIEC_TELEGRAM_API_URL": srv.URL(),
 		"NHACVIEC_DB":               filepath.Join(t.TempDir(), "run.db"),
 		"NHACVIEC_LOG_LEVEL":        "debug",
+		"NHACVIEC_HTTP_ADDR":        "127.0.0.1:0", // any free port: 8080 may be taken
 	})}
 	ctx, cancel := context.WithCancel(context.Background())
 	done := make(chan error, 1)

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net"
+	"net/http"
 	"os"
 	"sync"
 	"time"
@@ -21,6 +23,10 @@ import (
 // shutdownGrace bounds how long in-flight work may take after a signal.
 const shutdownGrace = 10 * time.Second
 
+// pollTimeout is getUpdates' long-poll timeout; /healthz derives from it
+// how old the last good poll may be.
+const pollTimeout = 30 * time.Second
+
 // app is the wired core: the bot, its sender and its scheduler over one
 // store.
 type app struct {
@@ -29,6 +35,7 @@ type app struct {
 	bot       *bot.Bot
 	sender    *bot.Sender
 	scheduler *scheduler.Scheduler
+	metrics   *metrics
 }
 
 func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, now func() time.Time, username string, transports map[string]bot.Transport) (*app, error) {
@@ -49,6 +56,11 @@ func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, 
 	a.sender.Chats = a.bot
 	a.scheduler = &scheduler.Scheduler{Store: db, Composer: a.bot, Calendar: cal,
 		Log: log.With().Str("component", "scheduler").Logger(), Planned: a.sender.Wake}
+	// The hooks are set here, before any goroutine runs, so that setting
+	// them is no data race.
+	a.metrics = newMetrics(db, now, log.With().Str("component", "metrics").Logger())
+	a.bot.Observe = a.metrics.observeUpdate
+	a.sender.Observe = a.metrics.observeSend
 	return a, nil
 }
 
@@ -105,7 +117,17 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 		return err
 	}
 	defer db.Close()
-	tg, err := telegram.New(telegram.Config{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL, Log: log.With().Str("component", "telegram").Logger()})
+	// Bound after the lock, so that a second instance reports the lock,
+	// not the busy port.
+	var ln net.Listener
+	if cfg.HTTPAddr != "" {
+		if ln, err = listenHTTP(cfg.HTTPAddr); err != nil {
+			return err
+		}
+		defer ln.Close()
+	}
+	tg, err := telegram.New(telegram.Config{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+		Log: log.With().Str("component", "telegram").Logger(), PollTimeout: pollTimeout})
 	if err != nil {
 		return err
 	}
@@ -129,6 +151,18 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 			a.scheduler.Resume()
 		}
 	}
+	var srv *http.Server
+	if ln != nil {
+		health := &healthCheck{lastPoll: tg.LastPoll, lastRun: a.scheduler.LastRun, probe: probeDB(db),
+			pollStale: 2*pollTimeout + pollGrace, started: time.Now(), now: time.Now}
+		srv = newHTTPServer(httpHandler(health, a.metrics.reg))
+		go func() {
+			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+				log.Error().Err(err).Msg("health and metrics server stopped")
+			}
+		}()
+		log.Info().Str("addr", ln.Addr().String()).Msg("serving /healthz and /metrics")
+	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	go func() { defer wg.Done(); a.sender.Run(ctx) }()
@@ -136,13 +170,30 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 	waitScheduler := a.scheduler.Start(ctx, now)
 	<-ctx.Done()
 	log.Info().Msg("shutting down")
+	deadline := time.Now().Add(shutdownGrace)
 	done := make(chan struct{})
-	go func() { wg.Wait(); waitScheduler(); close(done) }()
+	go func() {
+		var stopping sync.WaitGroup
+		if srv != nil {
+			// In parallel with the rest: a scrape under way is let finish.
+			stopping.Go(func() {
+				sctx, cancel := context.WithDeadline(context.Background(), deadline)
+				defer cancel()
+				if err := srv.Shutdown(sctx); err != nil {
+					srv.Close()
+				}
+			})
+		}
+		wg.Wait()
+		waitScheduler()
+		stopping.Wait()
+		close(done)
+	}()
 	select {
 	case <-done:
 		log.Info().Msg("stopped")
 		return nil
-	case <-time.After(shutdownGrace):
+	case <-time.After(time.Until(deadline)):
 		return errors.New("shutdown took longer than 10 s; stopped anyway")
 	}
 }
