@@ -88,7 +88,8 @@ func (c *conv) start(args string) error {
 		if err := c.updateMenu(c.me); err != nil {
 			return err
 		}
-		return c.say(fmt.Sprintf(textWelcomePrivate, esc(c.me.DisplayName)) + "\n\n" + c.helpText())
+		return c.say(fmt.Sprintf(textWelcomePrivate, esc(c.me.DisplayName)) + "\n\n" + c.helpText() +
+			"\n\n" + fmt.Sprintf(textYourID, esc(c.me.ExternalID)))
 	}
 	return c.say(textWelcomeGroup)
 }

@@ -13,6 +13,7 @@ const (
 	textNotUnderstood  = "Tôi chưa hiểu ý bạn. Gõ /huongdan để xem các lệnh, ví dụ: /viec để xem việc của bạn."
 
 	textWelcomePrivate = "Chào %s! Tôi là trợ lý nhắc việc. Từ giờ tôi sẽ nhắn riêng cho bạn khi được giao việc, trước hạn và khi quá hạn."
+	textYourID         = "Mã người dùng của bạn: <code>%s</code> (quản trị viên dùng mã này trong NHACVIEC_ADMINS)."
 	textWelcomeGroup   = "Chào cả nhóm! Tôi là trợ lý nhắc việc. Giao việc bằng: /giao @người nội dung hạn 20/12. Mỗi người hãy nhắn /start cho tôi trong chat riêng để nhận nhắc việc."
 	textHelp           = `<b>Hướng dẫn</b>
 /giao @người nội dung hạn THỜI_HẠN — giao việc
