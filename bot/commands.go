@@ -498,22 +498,8 @@ func (c *conv) done(args string) error {
 }
 
 func (c *conv) markDone(id int64) error {
-	t, err := c.visibleTask(id)
+	t, err := c.closeTask(id, nhacviec.StatusDone)
 	if err != nil {
-		return err
-	}
-	if t.AssigneeID != c.me.ID {
-		if ok, err := c.canManage(t); err != nil {
-			return err
-		} else if !ok {
-			return c.refuse(t, nhacviec.Errorf(nhacviec.EForbidden, textCannotFinish, t.ID))
-		}
-	}
-	if !t.Open() {
-		return nhacviec.Errorf(nhacviec.EConflict, textAlreadyClosed, t.ID, statusText(t.Status))
-	}
-	t.Status, t.ClosedAt, t.NextPlanAt = nhacviec.StatusDone, c.now, nhacviec.Task{}.NextPlanAt
-	if err := c.close(t, nhacviec.EventDone, ""); err != nil {
 		return err
 	}
 	late := ""
@@ -578,16 +564,42 @@ func (c *conv) nextOccurrence(t *nhacviec.Task) error {
 	return c.reply(&nhacviec.Message{TaskID: next.ID, Text: fmt.Sprintf(textNextOccurrence, next.ID, c.deadline(next)), Buttons: doneButton(next)})
 }
 
-// close saves a finished or cancelled task, records it in the history and
-// drops the reminders that were still waiting.
-func (c *conv) close(t *nhacviec.Task, kind nhacviec.EventKind, note string) error {
+// closeTask finishes (StatusDone) or cancels a task for the caller: it
+// must be visible to them, theirs to change — the assignee may finish it;
+// its assigner, the heads above its unit, leaders and admins may finish or
+// cancel it — and still open. It records the history and drops the
+// reminders that were still waiting.
+func (c *conv) closeTask(id int64, status nhacviec.Status) (*nhacviec.Task, error) {
+	t, err := c.visibleTask(id)
+	if err != nil {
+		return nil, err
+	}
+	if status != nhacviec.StatusDone || t.AssigneeID != c.me.ID {
+		why := nhacviec.Errorf(nhacviec.EForbidden, textOnlyAssignerCancels, t.ID)
+		if status == nhacviec.StatusDone {
+			why = nhacviec.Errorf(nhacviec.EForbidden, textCannotFinish, t.ID)
+		}
+		if ok, err := c.canManage(t); err != nil {
+			return nil, err
+		} else if !ok {
+			return nil, c.refuse(t, why)
+		}
+	}
+	if !t.Open() {
+		return nil, nhacviec.Errorf(nhacviec.EConflict, textAlreadyClosed, t.ID, statusText(t.Status))
+	}
+	kind := nhacviec.EventCancelled
+	if status == nhacviec.StatusDone {
+		kind = nhacviec.EventDone
+	}
+	t.Status, t.ClosedAt, t.NextPlanAt = status, c.now, time.Time{}
 	if err := c.tx.SaveTask(t); err != nil {
-		return err
+		return nil, err
 	}
-	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: t.ID, ActorID: c.me.ID, Kind: kind, Note: note}); err != nil {
-		return err
+	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: t.ID, ActorID: c.me.ID, Kind: kind}); err != nil {
+		return nil, err
 	}
-	return c.tx.DropChasing(t.ID)
+	return t, c.tx.DropChasing(t.ID)
 }
 
 func (c *conv) cancel(args string) error {
@@ -595,20 +607,8 @@ func (c *conv) cancel(args string) error {
 	if !ok {
 		return badID(args, "/huy 12")
 	}
-	t, err := c.visibleTask(id)
+	t, err := c.closeTask(id, nhacviec.StatusCancelled)
 	if err != nil {
-		return err
-	}
-	if ok, err := c.canManage(t); err != nil {
-		return err
-	} else if !ok {
-		return c.refuse(t, nhacviec.Errorf(nhacviec.EForbidden, textOnlyAssignerCancels, t.ID))
-	}
-	if !t.Open() {
-		return nhacviec.Errorf(nhacviec.EConflict, textAlreadyClosed, t.ID, statusText(t.Status))
-	}
-	t.Status, t.ClosedAt, t.NextPlanAt = nhacviec.StatusCancelled, c.now, nhacviec.Task{}.NextPlanAt
-	if err := c.close(t, nhacviec.EventCancelled, ""); err != nil {
 		return err
 	}
 	if c.showable(t) {
