@@ -193,7 +193,7 @@ func (t *Telegram) poll(ctx context.Context, h Handler) error {
 		return err
 	}
 	cfg := tgbotapi.UpdateConfig{Offset: int(offset), Limit: 100, Timeout: int(t.pollTimeout / time.Second),
-		AllowedUpdates: []string{"message", "callback_query", "my_chat_member"}}
+		AllowedUpdates: allowedUpdates}
 	updates, err := t.getUpdates(ctx, cfg)
 	if err != nil {
 		return err

@@ -4,7 +4,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/url"
 	"os"
+	"regexp"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -24,10 +26,15 @@ type Config struct {
 	Timezone       string
 	Admins         []string
 	HTTPAddr       string
-	HolidaysFile   string
-	SendRate       float64
-	LogLevel       string
-	LogFormat      string
+	// WebhookURL, when set, has Telegram push updates to this HTTPS URL
+	// (served on HTTPAddr at its path) instead of getUpdates; WebhookSecret
+	// is the secret token Telegram sends with each.
+	WebhookURL    string
+	WebhookSecret string
+	HolidaysFile  string
+	SendRate      float64
+	LogLevel      string
+	LogFormat     string
 	// ClockStart, for tests and rehearsals only: the bot's clock starts at
 	// this time and runs at the real pace.
 	ClockStart time.Time
@@ -64,6 +71,7 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	fs.StringVar(&cfg.Timezone, "timezone", env("NHACVIEC_TIMEZONE", "Asia/Ho_Chi_Minh"), "the organisation's time zone (env NHACVIEC_TIMEZONE)")
 	admins := fs.String("admins", env("NHACVIEC_ADMINS", ""), "bootstrap admins, e.g. tg:123456,zalo:abc (env NHACVIEC_ADMINS)")
 	fs.StringVar(&cfg.HolidaysFile, "holidays-file", env("NHACVIEC_HOLIDAYS_FILE", ""), "a file of yearly day-off swaps loaded at start (env NHACVIEC_HOLIDAYS_FILE)")
+	fs.StringVar(&cfg.WebhookURL, "webhook-url", env("NHACVIEC_WEBHOOK_URL", ""), "HTTPS URL for Telegram to deliver updates to, instead of polling (env NHACVIEC_WEBHOOK_URL)")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("NHACVIEC_HTTP_ADDR", "127.0.0.1:8080"), "address for /healthz and /metrics; empty or off: none (env NHACVIEC_HTTP_ADDR)")
 	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
@@ -88,6 +96,11 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	}
 	if !set["zalo-token"] {
 		if cfg.ZaloToken, err = m.secret("NHACVIEC_ZALO_TOKEN"); err != nil {
+			return nil, err
+		}
+	}
+	if cfg.WebhookURL != "" {
+		if err := cfg.checkWebhook(m); err != nil {
 			return nil, err
 		}
 	}
@@ -121,6 +134,28 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 		return nil, usageError{fmt.Sprintf("unknown time zone %q", cfg.Timezone)}
 	}
 	return cfg, nil
+}
+
+// webhookSecret is what Telegram accepts as a secret_token.
+var webhookSecret = regexp.MustCompile(`^[A-Za-z0-9_-]{16,256}$`)
+
+// checkWebhook validates webhook mode: an HTTPS URL, a secret token from
+// NHACVIEC_WEBHOOK_SECRET (or _FILE), and an address to serve it on.
+func (c *Config) checkWebhook(m *Main) error {
+	u, err := url.Parse(c.WebhookURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return usageError{fmt.Sprintf("NHACVIEC_WEBHOOK_URL=%q: want an https:// URL Telegram can reach, e.g. https://nhacviec.example.gov.vn/telegram", c.WebhookURL)}
+	}
+	if c.WebhookSecret, err = m.secret("NHACVIEC_WEBHOOK_SECRET"); err != nil {
+		return err
+	}
+	if !webhookSecret.MatchString(c.WebhookSecret) {
+		return usageError{"webhook mode needs NHACVIEC_WEBHOOK_SECRET (or _FILE): 16 to 256 characters of A-Z a-z 0-9 _ -"}
+	}
+	if c.HTTPAddr == "" {
+		return usageError{"webhook mode needs NHACVIEC_HTTP_ADDR: the address behind the HTTPS proxy that receives Telegram's requests"}
+	}
+	return nil
 }
 
 // adminKey turns "tg:123", "telegram:123", "123" or "zalo:abc" into the

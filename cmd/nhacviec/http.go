@@ -71,7 +71,9 @@ func (h *healthCheck) check(ctx context.Context) healthReport {
 		s := math.Round(max(0, d.Seconds())*10) / 10
 		return &s
 	}
-	r.LastPollAgeS = age(h.lastPoll(), h.pollStale, firstPollGrace, "good getUpdates")
+	if h.lastPoll != nil { // nil in webhook mode: Telegram calls us, there is no poll to watch
+		r.LastPollAgeS = age(h.lastPoll(), h.pollStale, firstPollGrace, "good getUpdates")
+	}
 	r.SchedulerAgeS = age(h.lastRun(), schedulerStale, schedulerStale, "scheduler pass")
 	pctx, cancel := context.WithTimeout(ctx, probeTimeout)
 	defer cancel()
@@ -107,9 +109,13 @@ func probeDB(db *store.DB) func(context.Context) error {
 	}
 }
 
-// httpHandler serves /healthz and /metrics.
-func httpHandler(health http.Handler, reg *prometheus.Registry) http.Handler {
+// httpHandler serves /healthz and /metrics, and the webhook when there
+// is one (path → handler).
+func httpHandler(health http.Handler, reg *prometheus.Registry, routes map[string]http.Handler) http.Handler {
 	mux := http.NewServeMux()
+	for path, h := range routes {
+		mux.Handle(path, h)
+	}
 	mux.Handle("/healthz", health)
 	mux.Handle("/metrics", promhttp.HandlerFor(reg, promhttp.HandlerOpts{
 		// The outbox gauges may fail alone; serve the rest.

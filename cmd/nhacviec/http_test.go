@@ -143,7 +143,7 @@ func TestMetricsAfterTraffic(t *testing.T) {
 	})
 	h.settle()
 
-	handler := httpHandler(http.NotFoundHandler(), h.app.metrics.reg)
+	handler := httpHandler(http.NotFoundHandler(), h.app.metrics.reg, nil)
 	body := scrape(t, handler)
 	for _, want := range []string{
 		`nhacviec_updates_total{command="giao",outcome="ok"} 1`,
@@ -183,7 +183,7 @@ func grepLines(s, substr string) string {
 func TestOutboxGauges(t *testing.T) {
 	h := newHarness(t)
 	h.hello(h.an)
-	handler := httpHandler(http.NotFoundHandler(), h.app.metrics.reg)
+	handler := httpHandler(http.NotFoundHandler(), h.app.metrics.reg, nil)
 	if body := scrape(t, handler); !strings.Contains(body, "nhacviec_outbox_depth 0\n") || !strings.Contains(body, "nhacviec_outbox_oldest_age_seconds 0\n") {
 		t.Fatalf("empty outbox:\n%s", grepLines(body, "outbox"))
 	}
@@ -227,7 +227,7 @@ func TestOutboxGaugeValues(t *testing.T) {
 		{fakeOutbox{err: errors.New("database is locked")}, []string{"nhacviec_telegram_429_total 0\n"}},
 	} {
 		m := newMetrics(c.outbox, clock, zerolog.Nop())
-		body := scrape(t, httpHandler(http.NotFoundHandler(), m.reg))
+		body := scrape(t, httpHandler(http.NotFoundHandler(), m.reg, nil))
 		for _, w := range c.want {
 			if !strings.Contains(body, w) {
 				t.Errorf("%+v: /metrics lacks %q:\n%s", c.outbox, w, grepLines(body, "nhacviec_"))

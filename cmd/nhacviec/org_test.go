@@ -399,6 +399,8 @@ func TestAssignPicksFromUnitList(t *testing.T) {
 		t.Fatalf("someone else's press: %q", a.Text)
 	}
 	h.press(o.groupA, o.headA, ask.MessageID, data)
-	r := h.wait(func(s telegramtest.Sent) bool { return s.ChatID == o.groupA.ID && strings.Contains(s.Plain, "Soạn công văn") && strings.Contains(s.Plain, "Đã giao") })
+	r := h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == o.groupA.ID && strings.Contains(s.Plain, "Soạn công văn") && strings.Contains(s.Plain, "Đã giao")
+	})
 	contains(t, r, "@membera1")
 }

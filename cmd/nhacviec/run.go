@@ -1,11 +1,13 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"sync"
 	"time"
@@ -151,11 +153,19 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 			a.scheduler.Resume()
 		}
 	}
+	routes := map[string]http.Handler{}
+	if cfg.WebhookURL != "" {
+		u, _ := url.Parse(cfg.WebhookURL) // checked in config
+		routes[cmp.Or(u.Path, "/")] = tg.WebhookHandler(a.bot, cfg.WebhookSecret)
+	}
 	var srv *http.Server
 	if ln != nil {
 		health := &healthCheck{lastPoll: tg.LastPoll, lastRun: a.scheduler.LastRun, probe: probeDB(db),
 			pollStale: 2*pollTimeout + pollGrace, started: time.Now(), now: time.Now}
-		srv = newHTTPServer(httpHandler(health, a.metrics.reg))
+		if cfg.WebhookURL != "" {
+			health.lastPoll = nil // Telegram calls us; a quiet hour is not a fault
+		}
+		srv = newHTTPServer(httpHandler(health, a.metrics.reg, routes))
 		go func() {
 			if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 				log.Error().Err(err).Msg("health and metrics server stopped")
@@ -163,10 +173,19 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 		}()
 		log.Info().Str("addr", ln.Addr().String()).Msg("serving /healthz and /metrics")
 	}
+	if cfg.WebhookURL != "" {
+		// Updates come to the HTTP server; Telegram keeps them while we
+		// are down and delivers each until it is answered 200.
+		if err := tg.SetWebhook(ctx, cfg.WebhookURL, cfg.WebhookSecret); err != nil {
+			return fmt.Errorf("setWebhook: %w", err)
+		}
+		log.Info().Str("url", cfg.WebhookURL).Msg("receiving updates by webhook")
+	}
 	var wg sync.WaitGroup
-	wg.Add(2)
-	go func() { defer wg.Done(); a.sender.Run(ctx) }()
-	go func() { defer wg.Done(); tg.Run(ctx, a.bot) }()
+	wg.Go(func() { a.sender.Run(ctx) })
+	if cfg.WebhookURL == "" {
+		wg.Go(func() { tg.Run(ctx, a.bot) })
+	}
 	waitScheduler := a.scheduler.Start(ctx, now)
 	<-ctx.Done()
 	log.Info().Msg("shutting down")
