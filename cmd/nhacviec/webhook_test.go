@@ -89,7 +89,9 @@ func TestRunWithWebhook(t *testing.T) {
 	}
 	wctx, wcancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer wcancel()
-	if _, err := srv.WaitSent(wctx, func(s telegramtest.Sent) bool { return s.ChatID == 77 && strings.Contains(s.Plain, "không có việc") }); err != nil {
+	if _, err := srv.WaitSent(wctx, func(s telegramtest.Sent) bool {
+		return s.ChatID == 77 && strings.Contains(s.Plain, "không có việc")
+	}); err != nil {
 		t.Fatalf("no answer to the webhook update: %v", err)
 	}
 	// Delivered again (Telegram retries): applied once, answered 200.
