@@ -72,7 +72,7 @@ type Session struct {
 	mu      sync.Mutex
 	nextID  int // message ids, shared by people and bot as in a real chat
 	update  int64
-	buttons map[int]string // message id → first button's data
+	buttons map[int][]string // message id → its buttons' data, in order
 	chat    map[int]string // message id → chat id
 	quiet   bool
 }
@@ -95,6 +95,8 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 		}
 		fmt.Fprintf(s.Out, "  (bot báo trên nút, %s: %s)\n", where, m.Text)
 		return "", nil
+	case nhacviec.KindMenu:
+		return "", nil // a terminal has no command menu
 	case nhacviec.KindEdit:
 		id, _ := strconv.Atoi(m.EditOf)
 		delete(s.buttons, id)
@@ -112,9 +114,18 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 	for _, line := range strings.Split(text, "\n") {
 		fmt.Fprintf(s.Out, "    %s\n", line)
 	}
-	if len(m.Buttons) > 0 && len(m.Buttons[0]) > 0 {
-		s.buttons[id] = m.Buttons[0][0].Data
+	var shown []string
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			s.buttons[id] = append(s.buttons[id], b.Data)
+			shown = append(shown, fmt.Sprintf("[%d.%d %s]", id, len(s.buttons[id]), b.Text))
+		}
+	}
+	switch {
+	case len(shown) == 1:
 		fmt.Fprintf(s.Out, "    [%s]  (bấm: <tên>> [%d])\n", m.Buttons[0][0].Text, id)
+	case len(shown) > 1:
+		fmt.Fprintf(s.Out, "    %s  (bấm: <tên>> [%d.1], <tên>> [%d.2] …)\n", strings.Join(shown, " "), id, id)
 	}
 	return strconv.Itoa(id), nil
 }
@@ -138,8 +149,9 @@ func plain(s string) string { return html.UnescapeString(tags.ReplaceAllString(s
 
 // Seed introduces the demo people to the bot through its normal path:
 // those with private set have opened a private chat (/start), the others
-// have only spoken in the group. Nothing is printed.
-func (s *Session) Seed(ctx context.Context, private map[string]bool) error {
+// have only spoken in the group; then the setup lines ("lead>> /donvi
+// them ...") are typed. Nothing is printed.
+func (s *Session) Seed(ctx context.Context, private map[string]bool, setup ...string) error {
 	s.init()
 	s.mu.Lock()
 	s.quiet = true
@@ -159,6 +171,11 @@ func (s *Session) Seed(ctx context.Context, private map[string]bool) error {
 			}
 		}
 	}
+	for _, line := range setup {
+		if _, err := s.Line(ctx, line); err != nil {
+			return fmt.Errorf("%s: %w", line, err)
+		}
+	}
 	_, err := s.Drain(ctx)
 	return err
 }
@@ -167,7 +184,7 @@ func (s *Session) init() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.buttons == nil {
-		s.buttons, s.chat = map[int]string{}, map[int]string{}
+		s.buttons, s.chat = map[int][]string{}, map[int]string{}
 	}
 }
 
@@ -176,7 +193,7 @@ const Help = `Gõ như một thành viên, tên trước dấu ">":
   lead> /giao @an Báo cáo tuần hạn mai     (trong nhóm)
   an>> /viec                               (chat riêng với bot: hai dấu ">")
   an> >12 xong                             (trả lời "xong" vào tin [12])
-  an> [12]                                 (bấm nút ✅ dưới tin [12])
+  an> [12]                                 (bấm nút ✅ dưới tin [12]; nút thứ hai: an> [12.2])
 Lệnh của bản thử:
   :sau 1d | :sau 3h | :sau 30m   cho đồng hồ chạy tới (nhắc việc, quá hạn, điểm việc sáng sẽ hiện ra)
   :gio     xem giờ hiện tại       :ai     xem các thành viên
@@ -220,7 +237,7 @@ func (s *Session) stamp() string {
 var (
 	linePattern   = regexp.MustCompile(`^\s*([\p{L}\d_]+)\s*(>>?)\s?(.*)$`)
 	replyPattern  = regexp.MustCompile(`^>(\d+)\s+(.*)$`)
-	buttonPattern = regexp.MustCompile(`^\[(\d+)\]\s*$`)
+	buttonPattern = regexp.MustCompile(`^\[(\d+)(?:\.(\d+))?\]\s*$`)
 )
 
 // Line handles one typed line; it reports whether the session should end.
@@ -260,7 +277,11 @@ func (s *Session) Line(ctx context.Context, line string) (bool, error) {
 	private, text := m[2] == ">>", m[3]
 	if b := buttonPattern.FindStringSubmatch(text); b != nil {
 		id, _ := strconv.Atoi(b[1])
-		return false, s.press(ctx, p, id)
+		n := 1
+		if b[2] != "" {
+			n, _ = strconv.Atoi(b[2])
+		}
+		return false, s.press(ctx, p, id, n)
 	}
 	replyTo := 0
 	if r := replyPattern.FindStringSubmatch(text); r != nil {
@@ -316,13 +337,15 @@ func (s *Session) say(ctx context.Context, p Person, private bool, text string, 
 	return s.Bot.Handle(ctx, u)
 }
 
-func (s *Session) press(ctx context.Context, p Person, id int) error {
+// press presses the n-th button (from 1) under message id.
+func (s *Session) press(ctx context.Context, p Person, id, n int) error {
 	s.mu.Lock()
-	data, ok := s.buttons[id]
+	all := s.buttons[id]
 	s.mu.Unlock()
-	if !ok {
-		return fmt.Errorf("tin [%d] không có nút để bấm", id)
+	if n < 1 || n > len(all) {
+		return fmt.Errorf("tin [%d] không có nút %d để bấm", id, n)
 	}
+	data := all[n-1]
 	if err := s.say(ctx, p, false, "", id, data); err != nil {
 		return err
 	}

@@ -56,7 +56,10 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 		_, err := a.scheduler.RunOnce(ctx, now)
 		return err
 	}
-	if err := s.Seed(ctx, map[string]bool{"lead": true, "an": true}); err != nil {
+	// The group is Phòng Tổng hợp's, lead its head (and the demo's admin).
+	setup := []string{"lead>> /donvi them Phòng Tổng hợp", "lead>> /bonhiem @lead truong 1",
+		"lead>> /bonhiem @an thanhvien 1", "lead>> /bonhiem @binh thanhvien 1", "lead> /ganhom 1"}
+	if err := s.Seed(ctx, map[string]bool{"lead": true, "an": true}, setup...); err != nil {
 		return fmt.Errorf("demo: seed: %w", err)
 	}
 	fmt.Fprintln(m.Stdout, "nhacviec — bản thử trên màn hình (binh chưa mở chat riêng với bot).")
