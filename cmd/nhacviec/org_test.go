@@ -404,3 +404,32 @@ func TestAssignPicksFromUnitList(t *testing.T) {
 	})
 	contains(t, r, "@membera1")
 }
+
+// The bot removed from a group (my_chat_member) stops planning there; a
+// message without a sender is skipped; a bound group migrated to a
+// supergroup keeps its unit.
+func TestGroupLifecycle(t *testing.T) {
+	o := newOrg(t)
+	h := o.h
+	h.say(o.groupA, o.headA, "/ganhom Phòng A")
+	h.srv.AddUpdate(tgbotapi.Update{Message: &tgbotapi.Message{Chat: &o.groupA, Text: "/quahan"}}) // no from
+	// Migration: the supergroup still lists Phòng A's work.
+	super := h.srv.Supergroup(50, "Nhóm Phòng A")
+	h.srv.AddUpdate(tgbotapi.Update{Message: &tgbotapi.Message{Chat: &o.groupA, MigrateToChatID: super.ID}})
+	h.settle()
+	h.clock.Set(monday0900.AddDate(0, 0, 2))
+	contains(t, h.say(super, o.memberA, "/quahan"), "Việc tổ A1")
+	// Removed from group B: no digest there any more.
+	h.say(o.groupB, o.headB, "/ganhom Phòng B")
+	bot := h.srv.BotUser()
+	h.srv.AddUpdate(tgbotapi.Update{MyChatMember: &tgbotapi.ChatMemberUpdated{Chat: o.groupB, From: o.headB,
+		OldChatMember: tgbotapi.ChatMember{User: &bot, Status: "member"},
+		NewChatMember: tgbotapi.ChatMember{User: &bot, Status: "left"}}})
+	h.settle()
+	refused := h.srv.Stats().Errors[403]
+	h.tick(monday0900.AddDate(0, 0, 3).Add(-90 * 60e9)) // Thursday 07:30
+	if n := h.srv.Stats().Errors[403] - refused; n != 0 {
+		t.Fatalf("%d attempts to write to a group the bot was removed from", n)
+	}
+	h.wait(func(s telegramtest.Sent) bool { return s.ChatID == super.ID && strings.Contains(s.Plain, "☀️ Điểm việc sáng") })
+}
