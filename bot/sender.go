@@ -59,7 +59,10 @@ type Sender struct {
 	PrivatePerSecond float64
 	GroupPerMinute   int
 	// Workers send in parallel; a chat's messages always go through the
-	// same worker, in order (default 8).
+	// same worker, in order. The default, 1, keeps one send in flight, so
+	// that a crash can repeat at most one message (DESIGN.md §4.2); more
+	// workers send faster over a slow link at the price of repeating up
+	// to Workers messages after a crash.
 	Workers int
 	// Observe, if set, is told of every send attempt's result: "sent",
 	// "rate_limited", "retry" or "failed", and for a sent message how late
@@ -98,7 +101,7 @@ func (s *Sender) init() {
 			s.Rate = 25
 		}
 		if s.Workers <= 0 {
-			s.Workers = 8
+			s.Workers = 1
 		}
 		if s.PrivatePerSecond <= 0 {
 			s.PrivatePerSecond = 1
@@ -198,15 +201,20 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing) int {
 	stopped := map[int64]bool{}
 	tried := 0
 	for _, m := range lane {
-		if ctx.Err() != nil || time.Until(s.pausedUntil()) > 0 {
-			break
-		}
-		if stopped[m.ChatID] || !s.ready(m) {
-			stopped[m.ChatID] = true
+		if ctx.Err() != nil || stopped[m.ChatID] {
 			continue
 		}
 		if err := s.global.Wait(ctx); err != nil {
 			break
+		}
+		// Checked after the wait: a 429 may have paused the flow or held
+		// this chat meanwhile, and retry_after is never to be ignored.
+		if time.Until(s.pausedUntil()) > 0 {
+			break
+		}
+		if !s.ready(m) {
+			stopped[m.ChatID] = true
+			continue
 		}
 		tried++
 		if !s.send(ctx, m) {

@@ -73,7 +73,7 @@ type Session struct {
 	nextID  int // message ids, shared by people and bot as in a real chat
 	update  int64
 	buttons map[int][]string // message id → its buttons' data, in order
-	chat    map[int]string // message id → chat id
+	chat    map[int]string   // message id → chat id
 	quiet   bool
 }
 

@@ -11,6 +11,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"time"
 	"unicode/utf16"
@@ -57,7 +58,14 @@ type Telegram struct {
 	pollTimeout time.Duration
 	lastPoll    atomic.Int64 // Unix ms of the last successful getUpdates
 	conflict    bool         // the last getUpdates answered 409; Run's goroutine only
+	caughtUp    chan struct{}
+	caughtOnce  sync.Once
 }
+
+// CaughtUp is closed once the updates Telegram kept while the bot was
+// down have been handled, so that catching up on reminders does not race
+// a "xong" that is still waiting in the queue.
+func (t *Telegram) CaughtUp() <-chan struct{} { return t.caughtUp }
 
 // LastPoll is when getUpdates last answered successfully (zero before the
 // first): the transport's heartbeat for health checks.
@@ -78,7 +86,7 @@ func New(cfg Config) (*Telegram, error) {
 	if cfg.PollTimeout <= 0 {
 		cfg.PollTimeout = 30 * time.Second
 	}
-	t := &Telegram{token: cfg.Token, log: cfg.Log, pollTimeout: cfg.PollTimeout,
+	t := &Telegram{token: cfg.Token, log: cfg.Log, pollTimeout: cfg.PollTimeout, caughtUp: make(chan struct{}),
 		// Longer than the long poll, so a healthy poll is never cut off.
 		http: &http.Client{Timeout: cfg.PollTimeout + 15*time.Second}}
 	// The library logs with the standard logger, URLs and all.
@@ -166,10 +174,14 @@ func (t *Telegram) Run(ctx context.Context, h Handler) error {
 		failures++
 		wait := min(30*time.Second, time.Second<<min(failures, 5))
 		var apiErr *tgbotapi.Error
-		if errors.As(err, &apiErr) && apiErr.Code == http.StatusConflict {
+		switch {
+		case errors.As(err, &apiErr) && apiErr.Code == http.StatusConflict:
 			t.log.Error().Msg("getUpdates: 409 Conflict: another instance is polling this bot token; stop it")
 			t.setConflict(true)
-		} else {
+		case errors.As(err, &apiErr) && (apiErr.Code == http.StatusUnauthorized || apiErr.Code == http.StatusNotFound):
+			t.log.Error().Int("status", apiErr.Code).Dur("retry_in", wait).
+				Msg("getUpdates: the bot token was refused (revoked in BotFather?); set a valid NHACVIEC_TELEGRAM_TOKEN")
+		default:
 			t.log.Warn().Err(err).Dur("retry_in", wait).Msg("polling failed")
 		}
 		select {
@@ -194,6 +206,11 @@ func (t *Telegram) poll(ctx context.Context, h Handler) error {
 	}
 	cfg := tgbotapi.UpdateConfig{Offset: int(offset), Limit: 100, Timeout: int(t.pollTimeout / time.Second),
 		AllowedUpdates: allowedUpdates}
+	select {
+	case <-t.caughtUp:
+	default:
+		cfg.Timeout = 0 // catching up: return at once when nothing was kept
+	}
 	updates, err := t.getUpdates(ctx, cfg)
 	if err != nil {
 		return err
@@ -208,6 +225,9 @@ func (t *Telegram) poll(ctx context.Context, h Handler) error {
 		if err := h.Handle(context.WithoutCancel(ctx), t.convert(u)); err != nil {
 			return fmt.Errorf("update %d: %w", u.UpdateID, err)
 		}
+	}
+	if len(updates) < cfg.Limit {
+		t.caughtOnce.Do(func() { close(t.caughtUp) })
 	}
 	return nil
 }

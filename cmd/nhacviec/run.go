@@ -22,6 +22,10 @@ import (
 	"github.com/nhacviec/nhacviec/store"
 )
 
+// catchUpWait bounds how long the scheduler waits for the updates that
+// Telegram kept while the bot was down.
+const catchUpWait = 30 * time.Second
+
 // shutdownGrace bounds how long in-flight work may take after a signal.
 const shutdownGrace = 10 * time.Second
 
@@ -185,6 +189,16 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 	wg.Go(func() { a.sender.Run(ctx) })
 	if cfg.WebhookURL == "" {
 		wg.Go(func() { tg.Run(ctx, a.bot) })
+	}
+	if cfg.WebhookURL == "" {
+		// Updates kept while the bot was down go first: a "xong" among them
+		// must close its task before the catch-up pass chases it.
+		select {
+		case <-tg.CaughtUp():
+		case <-ctx.Done():
+		case <-time.After(catchUpWait):
+			log.Warn().Msg("still handling the updates kept while the bot was down; starting the scheduler anyway")
+		}
 	}
 	waitScheduler := a.scheduler.Start(ctx, now)
 	<-ctx.Done()
