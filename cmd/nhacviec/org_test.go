@@ -431,5 +431,7 @@ func TestGroupLifecycle(t *testing.T) {
 	if n := h.srv.Stats().Errors[403] - refused; n != 0 {
 		t.Fatalf("%d attempts to write to a group the bot was removed from", n)
 	}
-	h.wait(func(s telegramtest.Sent) bool { return s.ChatID == super.ID && strings.Contains(s.Plain, "☀️ Điểm việc sáng") })
+	h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == super.ID && strings.Contains(s.Plain, "☀️ Điểm việc sáng")
+	})
 }
