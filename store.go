@@ -50,7 +50,16 @@ type Tx interface {
 	// SaveTask writes the mutable fields: status, deadline, closed time and
 	// the next planning time.
 	SaveTask(t *Task) error
+	// SetNextPlan sets only when the scheduler next looks at task id (the
+	// zero time: never). Cheaper than SaveTask, whose other columns are
+	// indexed: the scheduler's pass writes it for every task it plans.
+	SetNextPlan(id int64, at time.Time) error
 	FindTasks(f TaskFilter) ([]*Task, error)
+	// FindTaskKeys selects as FindTasks does, in the same order, but
+	// returns only what listings sort, group and count tasks by, read
+	// from indexes alone: a long listing loads in full only the tasks it
+	// shows.
+	FindTaskKeys(f TaskFilter) ([]TaskKey, error)
 	AddEvent(e *TaskEvent) error
 	Events(taskID int64) ([]*TaskEvent, error)
 	// TaskOfMessage returns the task a sent bot message was about, or 0.
@@ -133,7 +142,15 @@ type TaskFilter struct {
 	UnitIDs        []int64
 	DeadlineBefore time.Time // deadline < DeadlineBefore
 	DeadlineFrom   time.Time // deadline >= DeadlineFrom
-	Limit          int
+	// IDs, when not empty, selects only these tasks.
+	IDs   []int64
+	Limit int
+}
+
+// TaskKey is a task as FindTaskKeys returns it.
+type TaskKey struct {
+	ID, AssigneeID, UnitID int64
+	Deadline               time.Time
 }
 
 // Outbox is the sender's view of the store.

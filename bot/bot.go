@@ -112,6 +112,7 @@ type conv struct {
 	stand *standing // loaded on first use
 	// answered is set once a button press got its answer.
 	answered bool
+	people   map[int64]*nhacviec.Person // loaded by person(); listings only
 }
 
 // admin reports whether the caller is a configured administrator.

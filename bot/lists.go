@@ -52,26 +52,46 @@ func (c *conv) scopeList(f nhacviec.TaskFilter, header, empty string) error {
 	if err != nil {
 		return err
 	}
-	tasks, err := c.tx.FindTasks(f)
+	// Only the keys of every task (a unit's listing may count hundreds,
+	// and shows maxListed): a first pass over them finds the tasks shown,
+	// whose titles are then read at once.
+	keys, err := c.tx.FindTaskKeys(f)
 	if err != nil {
 		return err
 	}
-	if len(tasks) == 0 {
+	if len(keys) == 0 {
 		return c.say(empty)
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, header, len(tasks))
+	tasks := make([]*nhacviec.Task, len(keys))
+	for i, k := range keys {
+		tasks[i] = &nhacviec.Task{ID: k.ID, AssigneeID: k.AssigneeID, UnitID: k.UnitID, Deadline: k.Deadline, Status: f.Status}
+	}
 	st, err := c.standing()
 	if err != nil {
 		return err
 	}
-	if c.chat.Kind == nhacviec.ChatPrivate && st.readsAll() {
-		err = c.writeByUnit(&b, tasks)
-	} else {
+	write := func(b *strings.Builder, title func(*nhacviec.Task) string) error {
+		if c.chat.Kind == nhacviec.ChatPrivate && st.readsAll() {
+			return c.writeByUnit(b, tasks, title)
+		}
 		listed := 0
-		err = c.writeByPerson(&b, tasks, &listed)
+		return c.writeByPerson(b, tasks, &listed, title)
 	}
+	var shown []int64
+	if err := write(&strings.Builder{}, func(t *nhacviec.Task) string { shown = append(shown, t.ID); return "" }); err != nil {
+		return err
+	}
+	full, err := c.tx.FindTasks(nhacviec.TaskFilter{IDs: shown})
 	if err != nil {
+		return err
+	}
+	titles := make(map[int64]string, len(full))
+	for _, t := range full {
+		titles[t.ID] = t.Title
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, header, len(tasks))
+	if err := write(&b, func(t *nhacviec.Task) string { return titles[t.ID] }); err != nil {
 		return err
 	}
 	return c.reply(&nhacviec.Message{Text: b.String()})
@@ -93,8 +113,9 @@ func groupBy(tasks []*nhacviec.Task, key func(*nhacviec.Task) int64) ([]int64, m
 }
 
 // writeByPerson writes tasks grouped by assignee, people in order of their
-// most pressing task, within the shared budget *listed.
-func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed *int) error {
+// most pressing task, within the shared budget *listed; title names a
+// task.
+func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed *int, title func(*nhacviec.Task) string) error {
 	order, by := groupBy(tasks, func(t *nhacviec.Task) int64 { return t.AssigneeID })
 	for i, id := range order {
 		if *listed >= maxListed {
@@ -105,19 +126,19 @@ func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed 
 			fmt.Fprintf(b, "\n\n"+textMoreTasks, rest)
 			break
 		}
-		p, err := c.tx.Person(id)
+		p, err := c.person(id)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(b, "\n\n<b>%s</b> (%d)", esc(p.Mention()), len(by[id]))
-		*listed = c.writeTasks(b, by[id], listed)
+		*listed = c.writeLines(b, by[id], listed, title)
 	}
 	return nil
 }
 
 // writeByUnit writes tasks grouped by unit, then by person: the view of
 // leaders, admins and monitors over the whole organisation.
-func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task) error {
+func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task, title func(*nhacviec.Task) string) error {
 	st, err := c.standing()
 	if err != nil {
 		return err
@@ -133,7 +154,7 @@ func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task) error {
 			name = textNoUnit
 		}
 		fmt.Fprintf(b, "\n\n🏢 <b>%s</b> (%d)", esc(name), len(by[id]))
-		if err := c.writeByPerson(b, by[id], &listed); err != nil {
+		if err := c.writeByPerson(b, by[id], &listed, title); err != nil {
 			return err
 		}
 	}
@@ -143,6 +164,12 @@ func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task) error {
 // writeTasks writes one line per task, up to maxListed in all (counted in
 // *listed when several groups share the budget); it returns the new count.
 func (c *conv) writeTasks(b *strings.Builder, tasks []*nhacviec.Task, listed *int) int {
+	return c.writeLines(b, tasks, listed, nil)
+}
+
+// writeLines is writeTasks with the tasks named by title (nil: their
+// Title).
+func (c *conv) writeLines(b *strings.Builder, tasks []*nhacviec.Task, listed *int, title func(*nhacviec.Task) string) int {
 	n := 0
 	if listed != nil {
 		n = *listed
@@ -152,10 +179,30 @@ func (c *conv) writeTasks(b *strings.Builder, tasks []*nhacviec.Task, listed *in
 			fmt.Fprintf(b, "\n"+textMoreTasks, len(tasks)-i)
 			break
 		}
-		fmt.Fprintf(b, "\n• #%d %s — %s (%s)", t.ID, esc(t.Title), c.deadline(t), c.state(t))
+		name := t.Title
+		if title != nil {
+			name = title(t)
+		}
+		fmt.Fprintf(b, "\n• #%d %s — %s (%s)", t.ID, esc(name), c.deadline(t), c.state(t))
 		n++
 	}
 	return n
+}
+
+// person loads a person once per update.
+func (c *conv) person(id int64) (*nhacviec.Person, error) {
+	if p, ok := c.people[id]; ok {
+		return p, nil
+	}
+	p, err := c.tx.Person(id)
+	if err != nil {
+		return nil, err
+	}
+	if c.people == nil {
+		c.people = map[int64]*nhacviec.Person{}
+	}
+	c.people[id] = p
+	return p, nil
 }
 
 // split separates the tasks that may be shown in this chat from those

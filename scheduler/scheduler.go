@@ -115,7 +115,7 @@ func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, 
 				}
 			}
 			t.NextPlanAt = next
-			if err := tx.SaveTask(t); err != nil {
+			if err := tx.SetNextPlan(t.ID, next); err != nil {
 				return err
 			}
 		}

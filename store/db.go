@@ -34,6 +34,9 @@ type DB struct {
 	write  *sql.DB // exactly one connection: SQLite has one writer anyway
 	read   *sql.DB
 	unlock func() error // releases the single-instance lock; nil when none
+	// Prepared statements of each pool (stmt.go).
+	wstmts, rstmts *stmtCache
+	checkpoints    func() error // stops the background checkpoints; nil when none
 }
 
 var _ nhacviec.Store = (*DB)(nil)
@@ -71,6 +74,10 @@ func Open(ctx context.Context, path string) (db *DB, err error) {
 		wq[k] = v
 	}
 	wq.Set("_txlock", "immediate")
+	// The WAL is copied back into the database file in the background
+	// (checkpoints), not by whichever commit crosses SQLite's 1000-page
+	// mark: that commit's command waited for the copy and its fsync.
+	wq.Add("_pragma", "wal_autocheckpoint(0)")
 	write, err := sql.Open("sqlite", "file:"+path+"?"+wq.Encode())
 	if err != nil {
 		return nil, fmt.Errorf("store: open: %w", err)
@@ -90,7 +97,54 @@ func Open(ctx context.Context, path string) (db *DB, err error) {
 	}
 	read.SetMaxOpenConns(max(4, runtime.NumCPU()))
 	db.read = read
+	db.wstmts, db.rstmts = newStmtCache(write), newStmtCache(read)
+	ckq := url.Values{}
+	for _, p := range pragmas {
+		ckq.Add("_pragma", p)
+	}
+	ck, err := sql.Open("sqlite", "file:"+path+"?"+ckq.Encode())
+	if err != nil {
+		read.Close()
+		write.Close()
+		return nil, fmt.Errorf("store: open checkpointer: %w", err)
+	}
+	ck.SetMaxOpenConns(1)
+	db.checkpoints = startCheckpoints(ck)
 	return db, nil
+}
+
+// checkpointEvery is how often the background checkpoint runs.
+const checkpointEvery = time.Second
+
+// startCheckpoints copies the WAL back into the database every
+// checkpointEvery on a connection of its own (a PASSIVE checkpoint: it
+// never blocks the writer or the readers; what it cannot copy yet waits
+// for the next). The returned function stops it and closes the
+// connection; SQLite checkpoints once more when the last connection
+// closes.
+func startCheckpoints(conn *sql.DB) (stop func() error) {
+	done := make(chan struct{})
+	stopped := make(chan struct{})
+	go func() {
+		defer close(stopped)
+		t := time.NewTicker(checkpointEvery)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+				// Errors (a busy database, a full disk) are retried at
+				// the next tick; the commands meet them on their own.
+				_, _ = conn.Exec("PRAGMA wal_checkpoint(PASSIVE)")
+			}
+		}
+	}()
+	return func() error {
+		close(done)
+		<-stopped
+		return conn.Close()
+	}
 }
 
 // OpenReadOnly opens an existing database for reading only, without the
@@ -119,12 +173,22 @@ func OpenReadOnly(ctx context.Context, path string) (*DB, error) {
 		conn.Close()
 		return nil, fmt.Errorf("store: open %s: %w", path, err)
 	}
-	return &DB{Now: time.Now, path: path, write: conn, read: conn}, nil
+	stmts := newStmtCache(conn)
+	return &DB{Now: time.Now, path: path, write: conn, read: conn, wstmts: stmts, rstmts: stmts}, nil
 }
 
 // Close closes the database and releases its lock.
 func (db *DB) Close() error {
-	err := db.read.Close()
+	var err error
+	if db.checkpoints != nil {
+		err = db.checkpoints()
+		db.checkpoints = nil
+	}
+	err = errors.Join(err, db.wstmts.close())
+	if db.rstmts != db.wstmts {
+		err = errors.Join(err, db.rstmts.close())
+	}
+	err = errors.Join(err, db.read.Close())
 	if db.write != db.read {
 		err = errors.Join(err, db.write.Close())
 	}
@@ -193,11 +257,18 @@ func (db *DB) View(ctx context.Context, fn func(nhacviec.Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, conn *sql.DB, readonly bool, fn func(nhacviec.Tx) error) (err error) {
+	stmts := db.wstmts
+	if readonly {
+		stmts = db.rstmts
+	}
 	sqlTx, err := conn.BeginTx(ctx, &sql.TxOptions{ReadOnly: readonly})
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	t := &tx{Tx: sqlTx, ctx: ctx, now: db.Now(), readonly: readonly}
+	// Once the transaction let go of its connection, the queries it ran
+	// for the first time are prepared for the next ones.
+	defer stmts.prepareWanted(ctx)
+	t := &tx{Tx: sqlTx, ctx: ctx, now: db.Now(), readonly: readonly, stmts: stmts}
 	defer func() {
 		if p := recover(); p != nil {
 			sqlTx.Rollback()

@@ -9,7 +9,7 @@ import (
 )
 
 func (t *tx) Units() ([]*nhacviec.Unit, error) {
-	rows, err := t.QueryContext(t.ctx, `SELECT id, name, COALESCE(parent_id, 0) FROM units ORDER BY id`)
+	rows, err := t.query(`SELECT id, name, COALESCE(parent_id, 0) FROM units ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: units: %w", err)
 	}
@@ -26,7 +26,7 @@ func (t *tx) Units() ([]*nhacviec.Unit, error) {
 }
 
 func (t *tx) CreateUnit(u *nhacviec.Unit) error {
-	err := t.QueryRowContext(t.ctx, `INSERT INTO units (name, parent_id, created_at) VALUES (?, ?, ?) RETURNING id`,
+	err := t.queryRow(`INSERT INTO units (name, parent_id, created_at) VALUES (?, ?, ?) RETURNING id`,
 		u.Name, nullID(u.ParentID), ms(t.now)).Scan(&u.ID)
 	if err != nil {
 		return fmt.Errorf("store: create unit: %w", err)
@@ -55,7 +55,7 @@ func (t *tx) DeleteUnit(id int64) error {
 }
 
 func (t *tx) queryRoles(query string, arg int64) ([]nhacviec.Membership, error) {
-	rows, err := t.QueryContext(t.ctx, query, arg)
+	rows, err := t.query(query, arg)
 	if err != nil {
 		return nil, fmt.Errorf("store: roles: %w", err)
 	}
@@ -105,7 +105,7 @@ func (t *tx) CreateInvite(i *nhacviec.Invite) error {
 func (t *tx) Invite(code string) (*nhacviec.Invite, error) {
 	var i nhacviec.Invite
 	var expires int64
-	err := t.QueryRowContext(t.ctx, `SELECT code, unit_id, created_by, expires_at, max_uses, uses, revoked FROM invites WHERE code = ?`, code).
+	err := t.queryRow(`SELECT code, unit_id, created_by, expires_at, max_uses, uses, revoked FROM invites WHERE code = ?`, code).
 		Scan(&i.Code, &i.UnitID, &i.CreatedBy, &expires, &i.MaxUses, &i.Uses, &i.Revoked)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "invite not found")
@@ -125,7 +125,7 @@ func (t *tx) BindChat(chatID, unitID int64) error {
 }
 
 func (t *tx) GroupOfUnit(unitID int64) (*nhacviec.Chat, error) {
-	c, err := scanChat(t.QueryRowContext(t.ctx, `SELECT `+chatColumns+` FROM chats
+	c, err := scanChat(t.queryRow(`SELECT `+chatColumns+` FROM chats
 		WHERE unit_id = ? AND kind = 'group' AND active = 1 ORDER BY id LIMIT 1`, unitID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -140,7 +140,7 @@ func (t *tx) SeenIn(chatID, personID int64) error {
 
 func (t *tx) Seen(chatID, personID int64) (bool, error) {
 	var one int
-	err := t.QueryRowContext(t.ctx, `SELECT 1 FROM chat_members WHERE chat_id = ? AND person_id = ?`, chatID, personID).Scan(&one)
+	err := t.queryRow(`SELECT 1 FROM chat_members WHERE chat_id = ? AND person_id = ?`, chatID, personID).Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}

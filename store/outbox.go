@@ -17,16 +17,22 @@ import (
 // was closed meanwhile are dropped here.
 func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Outgoing, error) {
 	// perChat caps each chat's share of a batch: a group limited to 20
-	// messages a minute must not hold up everyone else's.
+	// messages a minute must not hold up everyone else's. The shares are
+	// numbered over the index outbox_pending alone (ids and chats); only
+	// the messages picked are read whole.
 	const perChat = 3
-	rows, err := db.write.QueryContext(ctx, `SELECT o.id, o.key, o.chat_id, o.kind, o.task_id, o.text, o.html, o.buttons,
+	// Read on a reader connection, so that the writer (which the bot's
+	// commands need) is not held; WAL readers see every commit made
+	// before they start, MarkSent's and Retry's included.
+	rows, err := db.readQuery(ctx, `SELECT o.id, o.key, o.chat_id, o.kind, o.task_id, o.text, o.html, o.buttons,
 			o.reply_to, o.callback, o.edit_of, o.not_before, o.created_at, o.attempts,
 			c.transport, c.external_id, c.kind, COALESCE(t.status, '')
-		FROM (SELECT *, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id) AS rn
-			FROM outbox WHERE state = 'pending' AND not_before <= ?) o
+		FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id) AS rn
+			FROM outbox WHERE state = 'pending' AND not_before <= ?) w
+		JOIN outbox o ON o.id = w.id
 		JOIN chats c ON c.id = o.chat_id
 		LEFT JOIN tasks t ON t.id = o.task_id
-		WHERE o.rn <= ?
+		WHERE w.rn <= ?
 		AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.state = 'pending'
 			AND e.attempts > 0 AND e.id < o.id AND e.not_before > ?)
 		ORDER BY o.id LIMIT ?`, ms(now), perChat, ms(now), limit)
@@ -66,7 +72,7 @@ func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Ou
 		return nil, fmt.Errorf("store: due: %w", err)
 	}
 	for _, id := range stale {
-		if _, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'dropped', last_error = 'task closed'
+		if _, err := db.writeExec(ctx, `UPDATE outbox SET state = 'dropped', last_error = 'task closed'
 			WHERE id = ? AND state = 'pending'`, id); err != nil {
 			return nil, fmt.Errorf("store: drop: %w", err)
 		}
@@ -77,7 +83,7 @@ func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Ou
 // NextDue returns when the earliest pending message becomes due.
 func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 	var next sql.NullInt64
-	err := db.write.QueryRowContext(ctx, `SELECT MIN(not_before) FROM outbox WHERE state = 'pending'`).Scan(&next)
+	err := db.readQueryRow(ctx, `SELECT MIN(not_before) FROM outbox WHERE state = 'pending'`).Scan(&next)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next due: %w", err)
 	}
@@ -85,13 +91,13 @@ func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 }
 
 // MarkSent records that the transport accepted the message, and which
-// task the sent message is about so that replies to it resolve.
+// task the sent message is about so that replies resolve.
 func (db *DB) MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error {
 	return db.Update(ctx, func(ntx nhacviec.Tx) error {
 		t := ntx.(*tx)
 		var chat int64
 		var task sql.NullInt64
-		err := t.QueryRowContext(ctx, `UPDATE outbox SET state = 'sent', sent_at = ?, external_id = ?, attempts = attempts + 1
+		err := t.queryRow(`UPDATE outbox SET state = 'sent', sent_at = ?, external_id = ?, attempts = attempts + 1
 			WHERE id = ? AND state = 'pending' RETURNING chat_id, task_id`, ms(at), externalID, id).Scan(&chat, &task)
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil // dropped meanwhile; it went out all the same
@@ -108,14 +114,14 @@ func (db *DB) MarkSent(ctx context.Context, id int64, externalID string, at time
 
 // Retry puts the message back to be tried again at at.
 func (db *DB) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?
+	_, err := db.writeExec(ctx, `UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?
 		WHERE id = ? AND state = 'pending'`, ms(at), reason, id)
 	return err
 }
 
 // GiveUp marks the message failed for good.
 func (db *DB) GiveUp(ctx context.Context, id int64, reason string) error {
-	_, err := db.write.ExecContext(ctx, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?
+	_, err := db.writeExec(ctx, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?
 		WHERE id = ? AND state = 'pending'`, reason, id)
 	return err
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -18,22 +19,16 @@ type tx struct {
 	ctx      context.Context
 	now      time.Time
 	readonly bool
+	stmts    *stmtCache
 }
 
 var errReadOnly = errors.New("store: write in a read-only transaction")
 
 func (t *tx) Now() time.Time { return t.now }
 
-func (t *tx) exec(query string, args ...any) (sql.Result, error) {
-	if t.readonly {
-		return nil, errReadOnly
-	}
-	return t.ExecContext(t.ctx, query, args...)
-}
-
 func (t *tx) Offset(source string) (int64, error) {
 	var next int64
-	err := t.QueryRowContext(t.ctx, `SELECT next FROM offsets WHERE source = ?`, source).Scan(&next)
+	err := t.queryRow(`SELECT next FROM offsets WHERE source = ?`, source).Scan(&next)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -48,13 +43,20 @@ func (t *tx) SetOffset(source string, offset int64) error {
 
 func (t *tx) EnsureChat(c *nhacviec.Chat) error {
 	var unit sql.NullInt64
-	err := t.QueryRowContext(t.ctx, `INSERT INTO chats (transport, external_id, kind, title, active, created_at)
+	// A chat seen again is rewritten only when it changed (most updates
+	// come from known chats; an unchanged row costs no write). Then
+	// RETURNING returns nothing, and the row is read instead.
+	err := t.queryRow(`INSERT INTO chats (transport, external_id, kind, title, active, created_at)
 		VALUES (?, ?, ?, ?, 1, ?)
 		ON CONFLICT (transport, external_id) DO UPDATE SET
 			title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE chats.title END,
 			active = 1
+		WHERE NOT chats.active OR (excluded.title <> '' AND excluded.title <> chats.title)
 		RETURNING id, unit_id`,
 		c.Transport, c.ExternalID, string(c.Kind), c.Title, ms(t.now)).Scan(&c.ID, &unit)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = t.queryRow(`SELECT id, unit_id FROM chats WHERE transport = ? AND external_id = ?`, c.Transport, c.ExternalID).Scan(&c.ID, &unit)
+	}
 	if err != nil {
 		return fmt.Errorf("store: ensure chat: %w", err)
 	}
@@ -76,7 +78,7 @@ func scanChat(row interface{ Scan(...any) error }) (*nhacviec.Chat, error) {
 }
 
 func (t *tx) Chat(id int64) (*nhacviec.Chat, error) {
-	c, err := scanChat(t.QueryRowContext(t.ctx, `SELECT `+chatColumns+` FROM chats WHERE id = ?`, id))
+	c, err := scanChat(t.queryRow(`SELECT `+chatColumns+` FROM chats WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "chat %d not found", id)
 	}
@@ -87,22 +89,31 @@ func (t *tx) EnsurePerson(p *nhacviec.Person) error {
 	if p.Username != "" {
 		// A username belongs to one account at a time: whoever had it
 		// before has since changed theirs.
-		if _, err := t.exec(`UPDATE people SET username = '' WHERE transport = ? AND username = ? COLLATE NOCASE AND external_id <> ?`,
+		// (username <> '' lets SQLite use the partial index people_username.)
+		if _, err := t.exec(`UPDATE people SET username = '' WHERE transport = ? AND username = ? COLLATE NOCASE AND username <> '' AND external_id <> ?`,
 			p.Transport, p.Username, p.ExternalID); err != nil {
 			return fmt.Errorf("store: ensure person: %w", err)
 		}
 	}
 	var private sql.NullInt64
-	err := t.QueryRowContext(t.ctx, `INSERT INTO people (transport, external_id, username, display_name, private_chat_id, created_at, updated_at)
+	err := t.queryRow(`INSERT INTO people (transport, external_id, username, display_name, private_chat_id, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (transport, external_id) DO UPDATE SET
 			username = excluded.username,
 			display_name = excluded.display_name,
 			private_chat_id = COALESCE(excluded.private_chat_id, people.private_chat_id),
 			updated_at = excluded.updated_at
+		WHERE people.username IS NOT excluded.username OR people.display_name IS NOT excluded.display_name
+			OR people.private_chat_id IS NOT COALESCE(excluded.private_chat_id, people.private_chat_id)
 		RETURNING id, private_chat_id`,
 		p.Transport, p.ExternalID, p.Username, p.DisplayName, nullID(p.PrivateChatID), ms(t.now), ms(t.now)).
 		Scan(&p.ID, &private)
+	if errors.Is(err, sql.ErrNoRows) {
+		// Known and unchanged: not rewritten (updated_at is when the
+		// person's name or private chat last changed).
+		err = t.queryRow(`SELECT id, private_chat_id FROM people WHERE transport = ? AND external_id = ?`, p.Transport, p.ExternalID).
+			Scan(&p.ID, &private)
+	}
 	if err != nil {
 		return fmt.Errorf("store: ensure person: %w", err)
 	}
@@ -123,7 +134,7 @@ func scanPerson(row interface{ Scan(...any) error }) (*nhacviec.Person, error) {
 }
 
 func (t *tx) Person(id int64) (*nhacviec.Person, error) {
-	p, err := scanPerson(t.QueryRowContext(t.ctx, `SELECT `+personColumns+` FROM people WHERE id = ?`, id))
+	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM people WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "person %d not found", id)
 	}
@@ -132,7 +143,7 @@ func (t *tx) Person(id int64) (*nhacviec.Person, error) {
 
 func (t *tx) PersonByUsername(transport, username string) (*nhacviec.Person, error) {
 	username = strings.TrimPrefix(username, "@")
-	p, err := scanPerson(t.QueryRowContext(t.ctx, `SELECT `+personColumns+` FROM people
+	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM people
 		WHERE transport = ? AND username = ? COLLATE NOCASE AND username <> ''`, transport, username))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "@%s not found", username)
@@ -159,7 +170,7 @@ func (t *tx) insertTask(task *nhacviec.Task, conflict string) (bool, error) {
 	if task.NextPlanAt.IsZero() && task.Status == nhacviec.StatusOpen {
 		task.NextPlanAt = task.CreatedAt
 	}
-	err := t.QueryRowContext(t.ctx, `INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id)
+	err := t.queryRow(`INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
 		task.Title, task.AssignerID, task.AssigneeID, task.ChatID, ms(task.Deadline), string(task.Status),
 		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID)).Scan(&task.ID)
@@ -178,7 +189,7 @@ func (t *tx) ReplanOpen(at time.Time) error {
 }
 
 func (t *tx) Overrides() ([]nhacviec.DayOverride, error) {
-	rows, err := t.QueryContext(t.ctx, `SELECT day, working, reason, COALESCE(created_by, 0) FROM calendar_overrides ORDER BY day`)
+	rows, err := t.query(`SELECT day, working, reason, COALESCE(created_by, 0) FROM calendar_overrides ORDER BY day`)
 	if err != nil {
 		return nil, fmt.Errorf("store: overrides: %w", err)
 	}
@@ -215,7 +226,7 @@ func (t *tx) SaveDraft(d *nhacviec.Draft) error {
 	if d.CreatedAt.IsZero() {
 		d.CreatedAt = t.now
 	}
-	err := t.QueryRowContext(t.ctx, `INSERT INTO drafts (chat_id, person_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+	err := t.queryRow(`INSERT INTO drafts (chat_id, person_id, kind, payload, created_at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 		d.ChatID, d.PersonID, d.Kind, d.Payload, ms(d.CreatedAt)).Scan(&d.ID)
 	if err != nil {
 		return fmt.Errorf("store: save draft: %w", err)
@@ -226,7 +237,7 @@ func (t *tx) SaveDraft(d *nhacviec.Draft) error {
 func (t *tx) Draft(id int64) (*nhacviec.Draft, error) {
 	var d nhacviec.Draft
 	var created int64
-	err := t.QueryRowContext(t.ctx, `SELECT id, chat_id, person_id, kind, payload, created_at FROM drafts WHERE id = ?`, id).
+	err := t.queryRow(`SELECT id, chat_id, person_id, kind, payload, created_at FROM drafts WHERE id = ?`, id).
 		Scan(&d.ID, &d.ChatID, &d.PersonID, &d.Kind, &d.Payload, &created)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "draft %d not found", id)
@@ -259,7 +270,7 @@ func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
 }
 
 func (t *tx) Task(id int64) (*nhacviec.Task, error) {
-	task, err := scanTask(t.QueryRowContext(t.ctx, `SELECT `+taskColumns+` FROM tasks WHERE id = ?`, id))
+	task, err := scanTask(t.queryRow(`SELECT `+taskColumns+` FROM tasks WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", id)
 	}
@@ -274,6 +285,17 @@ func (t *tx) SaveTask(task *nhacviec.Task) error {
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", task.ID)
+	}
+	return nil
+}
+
+func (t *tx) SetNextPlan(id int64, at time.Time) error {
+	res, err := t.exec(`UPDATE tasks SET next_plan_at = ? WHERE id = ?`, nullMS(at), id)
+	if err != nil {
+		return fmt.Errorf("store: set next plan: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", id)
 	}
 	return nil
 }
@@ -310,6 +332,12 @@ func (t *tx) FindTasks(f nhacviec.TaskFilter) ([]*nhacviec.Task, error) {
 	if !f.DeadlineFrom.IsZero() {
 		where, args = append(where, "deadline >= ?"), append(args, ms(f.DeadlineFrom))
 	}
+	if len(f.IDs) > 0 {
+		where = append(where, "id IN (?"+strings.Repeat(", ?", len(f.IDs)-1)+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
+	}
 	query := `SELECT ` + taskColumns + ` FROM tasks`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
@@ -321,8 +349,98 @@ func (t *tx) FindTasks(f nhacviec.TaskFilter) ([]*nhacviec.Task, error) {
 	return t.queryTasks(query, args...)
 }
 
+func (t *tx) FindTaskKeys(f nhacviec.TaskFilter) ([]nhacviec.TaskKey, error) {
+	// The terms every task must meet, and one SELECT per scope term, in a
+	// UNION: each SELECT reads one index alone (the indexes hold these
+	// columns, 0004_perf.sql), where an OR would read every matching row
+	// of the table.
+	var common []string
+	var cargs []any
+	switch f.Status {
+	case "":
+	case nhacviec.StatusOpen, nhacviec.StatusDone, nhacviec.StatusCancelled:
+		// Written out, not bound, so that SQLite may use the partial
+		// index tasks_open.
+		common = append(common, "status = '"+string(f.Status)+"'")
+	default:
+		common, cargs = append(common, "status = ?"), append(cargs, string(f.Status))
+	}
+	if f.AssigneeID != 0 {
+		common, cargs = append(common, "assignee_id = ?"), append(cargs, f.AssigneeID)
+	}
+	if !f.DeadlineBefore.IsZero() {
+		common, cargs = append(common, "deadline < ?"), append(cargs, ms(f.DeadlineBefore))
+	}
+	if !f.DeadlineFrom.IsZero() {
+		common, cargs = append(common, "deadline >= ?"), append(cargs, ms(f.DeadlineFrom))
+	}
+	if len(f.IDs) > 0 {
+		common = append(common, "id IN (?"+strings.Repeat(", ?", len(f.IDs)-1)+")")
+		for _, id := range f.IDs {
+			cargs = append(cargs, id)
+		}
+	}
+	type term struct {
+		where string
+		args  []any
+	}
+	var scope []term
+	if f.InvolvedID != 0 {
+		scope = append(scope, term{"assignee_id = ?", []any{f.InvolvedID}}, term{"assigner_id = ?", []any{f.InvolvedID}})
+	}
+	if f.ChatID != 0 {
+		scope = append(scope, term{"chat_id = ?", []any{f.ChatID}})
+	}
+	if len(f.UnitIDs) > 0 {
+		var ids []any
+		for _, id := range f.UnitIDs {
+			ids = append(ids, id)
+		}
+		scope = append(scope, term{"unit_id IN (?" + strings.Repeat(", ?", len(f.UnitIDs)-1) + ")", ids})
+	}
+	selectWhere := func(extra []string) string {
+		q := `SELECT id, assignee_id, COALESCE(unit_id, 0), deadline FROM tasks`
+		if w := append(slices.Clone(common), extra...); len(w) > 0 {
+			q += " WHERE " + strings.Join(w, " AND ")
+		}
+		return q
+	}
+	var query string
+	var args []any
+	if len(scope) == 0 {
+		query, args = selectWhere(nil), cargs
+	} else {
+		var parts []string
+		for _, s := range scope {
+			parts = append(parts, selectWhere([]string{s.where}))
+			args = append(append(args, cargs...), s.args...)
+		}
+		query = strings.Join(parts, " UNION ")
+	}
+	query += " ORDER BY deadline, id"
+	if f.Limit > 0 {
+		query += fmt.Sprintf(" LIMIT %d", f.Limit)
+	}
+	rows, err := t.query(query, args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: find task keys: %w", err)
+	}
+	defer rows.Close()
+	var out []nhacviec.TaskKey
+	for rows.Next() {
+		var k nhacviec.TaskKey
+		var deadline int64
+		if err := rows.Scan(&k.ID, &k.AssigneeID, &k.UnitID, &deadline); err != nil {
+			return nil, fmt.Errorf("store: find task keys: %w", err)
+		}
+		k.Deadline = fromMS(deadline)
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
 func (t *tx) queryTasks(query string, args ...any) ([]*nhacviec.Task, error) {
-	rows, err := t.QueryContext(t.ctx, query, args...)
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: find tasks: %w", err)
 	}
@@ -342,7 +460,7 @@ func (t *tx) AddEvent(e *nhacviec.TaskEvent) error {
 	if e.At.IsZero() {
 		e.At = t.now
 	}
-	err := t.QueryRowContext(t.ctx, `INSERT INTO task_events (task_id, actor_id, kind, note, at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
+	err := t.queryRow(`INSERT INTO task_events (task_id, actor_id, kind, note, at) VALUES (?, ?, ?, ?, ?) RETURNING id`,
 		e.TaskID, nullID(e.ActorID), string(e.Kind), e.Note, ms(e.At)).Scan(&e.ID)
 	if err != nil {
 		return fmt.Errorf("store: add event: %w", err)
@@ -351,7 +469,7 @@ func (t *tx) AddEvent(e *nhacviec.TaskEvent) error {
 }
 
 func (t *tx) Events(taskID int64) ([]*nhacviec.TaskEvent, error) {
-	rows, err := t.QueryContext(t.ctx, `SELECT id, task_id, actor_id, kind, note, at FROM task_events WHERE task_id = ? ORDER BY id`, taskID)
+	rows, err := t.query(`SELECT id, task_id, actor_id, kind, note, at FROM task_events WHERE task_id = ? ORDER BY id`, taskID)
 	if err != nil {
 		return nil, fmt.Errorf("store: events: %w", err)
 	}
@@ -373,7 +491,7 @@ func (t *tx) Events(taskID int64) ([]*nhacviec.TaskEvent, error) {
 
 func (t *tx) TaskOfMessage(chatID int64, messageID string) (int64, error) {
 	var id int64
-	err := t.QueryRowContext(t.ctx, `SELECT task_id FROM bot_messages WHERE chat_id = ? AND message_id = ?`, chatID, messageID).Scan(&id)
+	err := t.queryRow(`SELECT task_id FROM bot_messages WHERE chat_id = ? AND message_id = ?`, chatID, messageID).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
@@ -396,7 +514,7 @@ func (t *tx) Enqueue(m *nhacviec.Message) (bool, error) {
 		buttons = sql.NullString{String: string(b), Valid: true}
 	}
 	key := sql.NullString{String: m.Key, Valid: m.Key != ""}
-	err := t.QueryRowContext(t.ctx, `INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, reply_to, callback, edit_of, not_before, created_at)
+	err := t.queryRow(`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, reply_to, callback, edit_of, not_before, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (key) DO NOTHING RETURNING id`,
 		key, m.ChatID, string(m.Kind), nullID(m.TaskID), m.Text, m.HTML, buttons, m.ReplyTo, m.Callback, m.EditOf,
@@ -413,7 +531,7 @@ func (t *tx) Enqueue(m *nhacviec.Message) (bool, error) {
 func (t *tx) Planned(key string) (bool, error) {
 	var one int
 	// A range on the unique index: every key that starts with "key:".
-	err := t.QueryRowContext(t.ctx, `SELECT 1 FROM outbox WHERE key >= ? AND key < ? LIMIT 1`, key+":", key+";").Scan(&one)
+	err := t.queryRow(`SELECT 1 FROM outbox WHERE key >= ? AND key < ? LIMIT 1`, key+":", key+";").Scan(&one)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -434,13 +552,13 @@ func (t *tx) TasksToPlan(now time.Time, limit int) ([]*nhacviec.Task, error) {
 
 func (t *tx) MigrateChat(transport, oldExternalID, newExternalID string) error {
 	var oldID, newID int64
-	err := t.QueryRowContext(t.ctx, `SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, oldExternalID).Scan(&oldID)
+	err := t.queryRow(`SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, oldExternalID).Scan(&oldID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // never seen: nothing to follow
 	} else if err != nil {
 		return fmt.Errorf("store: migrate chat: %w", err)
 	}
-	err = t.QueryRowContext(t.ctx, `SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, newExternalID).Scan(&newID)
+	err = t.queryRow(`SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, newExternalID).Scan(&newID)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: migrate chat: %w", err)
 	}
@@ -478,7 +596,7 @@ func (t *tx) DeactivateChat(chatID int64) error {
 }
 
 func (t *tx) Unreachable(privateChatID int64) (*nhacviec.Person, error) {
-	p, err := scanPerson(t.QueryRowContext(t.ctx, `UPDATE people SET private_chat_id = NULL, updated_at = ?
+	p, err := scanPerson(t.queryRow(`UPDATE people SET private_chat_id = NULL, updated_at = ?
 		WHERE private_chat_id = ? RETURNING `+personColumns, ms(t.now), privateChatID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
@@ -494,7 +612,7 @@ func (t *tx) GroupsWithOpenTasks() ([]*nhacviec.Chat, error) {
 }
 
 func (t *tx) queryChats(query string, args ...any) ([]*nhacviec.Chat, error) {
-	rows, err := t.QueryContext(t.ctx, query, args...)
+	rows, err := t.query(query, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: chats: %w", err)
 	}

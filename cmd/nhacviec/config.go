@@ -33,8 +33,17 @@ type Config struct {
 	WebhookSecret string
 	HolidaysFile  string
 	SendRate      float64
-	LogLevel      string
-	LogFormat     string
+	// NoChatPace lifts the sender's per-chat pace (1 message a second in
+	// a private chat, 20 a minute in a group): a benchmark knob
+	// (NHACVIEC_CHAT_PACE=off), for a fake Bot API without limits only.
+	NoChatPace bool
+	// SendWorkers is how many messages the sender has in flight at once
+	// (bot.Sender.Workers): 1, the default, means a crash repeats at most
+	// one message; more send faster over a slow link, or under load, and
+	// a crash may repeat up to that many.
+	SendWorkers int
+	LogLevel    string
+	LogFormat   string
 	// ClockStart, for tests and rehearsals only: the bot's clock starts at
 	// this time and runs at the real pace.
 	ClockStart time.Time
@@ -74,6 +83,8 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	fs.StringVar(&cfg.WebhookURL, "webhook-url", env("NHACVIEC_WEBHOOK_URL", ""), "HTTPS URL for Telegram to deliver updates to, instead of polling (env NHACVIEC_WEBHOOK_URL)")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("NHACVIEC_HTTP_ADDR", "127.0.0.1:8080"), "address for /healthz and /metrics; empty or off: none (env NHACVIEC_HTTP_ADDR)")
 	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
+	chatPace := fs.String("chat-pace", env("NHACVIEC_CHAT_PACE", "on"), "for benchmarks: off lifts the per-chat pace (env NHACVIEC_CHAT_PACE)")
+	workers := fs.String("send-workers", env("NHACVIEC_SEND_WORKERS", "1"), "messages in flight at once; a crash may repeat up to this many (env NHACVIEC_SEND_WORKERS)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("NHACVIEC_LOG_FORMAT", "json"), "json or console (env NHACVIEC_LOG_FORMAT)")
 	clock := fs.String("clock", env("NHACVIEC_CLOCK", ""), "for tests: start the bot's clock at this RFC 3339 time (env NHACVIEC_CLOCK)")
@@ -115,6 +126,16 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 		return nil, usageError{"the send rate must be above 0"}
 	}
 	cfg.SendRate = *rate
+	if cfg.SendWorkers, err = strconv.Atoi(*workers); err != nil || cfg.SendWorkers < 1 || cfg.SendWorkers > 64 {
+		return nil, usageError{fmt.Sprintf("NHACVIEC_SEND_WORKERS=%q: want a number from 1 to 64", *workers)}
+	}
+	switch *chatPace {
+	case "on", "":
+	case "off":
+		cfg.NoChatPace = true
+	default:
+		return nil, usageError{fmt.Sprintf("NHACVIEC_CHAT_PACE=%q: use on or off", *chatPace)}
+	}
 	for _, a := range strings.Split(*admins, ",") {
 		if a = strings.TrimSpace(a); a == "" {
 			continue

@@ -20,8 +20,10 @@ import (
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	stopProfiles := startProfiles()
 	err := (&Main{Stdin: os.Stdin, Stdout: os.Stdout, Stderr: os.Stderr, Getenv: getenv}).Run(ctx, os.Args[1:])
 	stop()
+	stopProfiles()
 	if err != nil {
 		var u usageError
 		if errors.As(err, &u) {

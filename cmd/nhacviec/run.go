@@ -53,6 +53,10 @@ func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, 
 	}
 	a := &app{db: db, cal: cal}
 	a.sender = &bot.Sender{Outbox: db, Transports: transports, Log: log.With().Str("component", "sender").Logger(), Now: now, Rate: cfg.SendRate}
+	a.sender.Workers = cfg.SendWorkers
+	if cfg.NoChatPace {
+		a.sender.PrivatePerSecond, a.sender.GroupPerMinute = 1e6, 1e9
+	}
 	admins := map[string]bool{}
 	for _, k := range cfg.Admins {
 		admins[k] = true

@@ -89,6 +89,11 @@ type Server struct {
 	webhookSecret string
 	stats         Stats
 	seq           int64 // callback ids, file ids
+
+	// observation (observe.go)
+	hold      bool                 // getUpdates answers as if nothing were pending
+	fetched   map[int]time.Time    // update id → first getUpdates answer carrying it
+	firstCall map[string]time.Time // method → arrival of its first request
 }
 
 type chatState struct {
@@ -183,6 +188,8 @@ func New(token string) *Server {
 		callbacks:    map[string]bool{},
 		currentCmds:  map[string][]tgbotapi.BotCommand{},
 		stats:        Stats{Requests: map[string]int{}, Errors: map[int]int{}},
+		fetched:      map[int]time.Time{},
+		firstCall:    map[string]time.Time{},
 		seq:          4300000000000000000,
 	}
 	s.hs = httptest.NewServer(http.HandlerFunc(s.serve))
@@ -352,6 +359,9 @@ func (s *Server) count(method string) {
 	defer s.mu.Unlock()
 	if method != "" {
 		s.stats.Requests[method]++
+		if _, ok := s.firstCall[method]; !ok {
+			s.firstCall[method] = time.Now()
+		}
 	}
 }
 

@@ -381,10 +381,17 @@ func (s *Server) collectLocked(limit int) []json.RawMessage {
 		s.updates[i] = tgbotapi.Update{}
 	}
 	s.updates = keep
+	if s.hold {
+		return nil
+	}
 	n := min(limit, len(s.updates))
 	out := make([]json.RawMessage, 0, n)
+	now := time.Now()
 	for i := 0; i < n; i++ {
 		out = append(out, encodeUpdate(&s.updates[i]))
+		if _, ok := s.fetched[s.updates[i].UpdateID]; !ok {
+			s.fetched[s.updates[i].UpdateID] = now
+		}
 	}
 	return out
 }

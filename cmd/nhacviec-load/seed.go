@@ -1,0 +1,141 @@
+package main
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+
+	_ "modernc.org/sqlite"
+)
+
+// seedBulk writes n tasks with their history straight into the database
+// at path (whose schema and organisation the store has made), in big
+// INSERT … SELECT statements: going through the store one task at a time
+// would take an hour for a million. The rows are what the bot itself
+// writes for such tasks (see store/tx.go, store/outbox.go):
+//
+//   - 5% of the tasks are open, a fifth of those overdue (by 1–30 days),
+//     the rest due in 1–45 days; the other 95% were finished (3% of
+//     them cancelled) over the last two years;
+//   - each has its "created" event, and a closed one its closing event;
+//   - each has the bot's reply in the unit's group and the notice in the
+//     assignee's private chat, both sent and remembered for "xong"
+//     replies; a closed one its sent reminder; an overdue one its sent
+//     overdue notices to assignee and assigner;
+//   - today's digests went out at 07:30.
+//
+// The bot's clock is monday0900: open tasks are next looked at tomorrow
+// at 08:00, as after this morning's pass.
+func seedBulk(ctx context.Context, path string, org *org, n int, progress func(string)) error {
+	db, err := sql.Open("sqlite", "file:"+path+"?_pragma=journal_mode(WAL)&_pragma=synchronous(OFF)&_pragma=foreign_keys(0)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	db.SetMaxOpenConns(1)
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	exec := func(q string, args ...any) error {
+		_, err := conn.ExecContext(ctx, q, args...)
+		return err
+	}
+	if err := exec(`CREATE TEMP TABLE seedp (i INTEGER PRIMARY KEY, person INTEGER, unit INTEGER, head INTEGER, grp INTEGER, priv INTEGER, headpriv INTEGER, name TEXT)`); err != nil {
+		return err
+	}
+	if err := exec(`BEGIN`); err != nil {
+		return err
+	}
+	for i, p := range org.people {
+		if err := exec(`INSERT INTO seedp VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, i, p.id, p.unit.id, p.unit.head.id, p.unit.group, p.priv, p.unit.head.priv, p.user.UserName); err != nil {
+			return err
+		}
+	}
+	if err := exec(`COMMIT`); err != nil {
+		return err
+	}
+	const day = int64(24 * time.Hour / time.Millisecond)
+	now := monday0900.UnixMilli()
+	due := now + 8*int64(time.Hour/time.Millisecond) // today 17:00
+	tomorrow0800 := monday0900.Add(23 * time.Hour).UnixMilli()
+	np := len(org.people)
+	const chunk = 100000
+	for a := 0; a < n; a += chunk {
+		b := min(n, a+chunk)
+		start := time.Now()
+		steps := []string{
+			// The tasks.
+			`WITH RECURSIVE k(k) AS (SELECT ?1 UNION ALL SELECT k + 1 FROM k WHERE k + 1 < ?2),
+			-- person i = k mod people: everyone holds as many; h: a hash of k that decides the rest
+			t AS (SELECT k, k + 1 AS id, k % ?3 AS i, (k * 2654435761) % 4294967296 AS h FROM k),
+			d AS (SELECT t.*, h % 20 = 0 AS open, h % 20 = 0 AND (h / 20) % 5 = 0 AS overdue,
+				CASE WHEN h % 20 = 0 AND (h / 20) % 5 = 0 THEN ?5 - (1 + (h / 100) % 30) * ?4
+				WHEN h % 20 = 0 THEN ?5 + (1 + (h / 100) % 43) * ?4
+				ELSE ?5 - (1 + (h / 100) % 730) * ?4 END AS deadline FROM t)
+			INSERT INTO tasks (id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id)
+			SELECT d.id, 'Báo cáo kết quả thực hiện nhiệm vụ số ' || d.id, p.head, p.person, p.grp, d.deadline,
+				CASE WHEN open THEN 'open' WHEN (h / 100) % 33 = 1 THEN 'cancelled' ELSE 'done' END,
+				MIN(d.deadline - (3 + h % 20) * ?4, ?6 - (1 + h % 10) * ?4),
+				CASE WHEN open THEN NULL ELSE d.deadline + (h % 5 - 2) * ?4 END,
+				CASE WHEN open THEN ?7 ELSE NULL END, '', NULL, p.unit
+			FROM d JOIN seedp p ON p.i = d.i`,
+			// Their history.
+			`INSERT INTO task_events (task_id, actor_id, kind, note, at)
+			SELECT t.id, t.assigner_id, 'created', 'giao cho @' || p.username || ', hạn 17:00 ' || strftime('%d/%m/%Y', t.deadline / 1000 + 25200, 'unixepoch'), t.created_at
+			FROM tasks t JOIN people p ON p.id = t.assignee_id WHERE t.id > ?1 AND t.id <= ?2`,
+			`INSERT INTO task_events (task_id, actor_id, kind, note, at)
+			SELECT id, CASE status WHEN 'done' THEN assignee_id ELSE assigner_id END, status, '', closed_at
+			FROM tasks WHERE id > ?1 AND id <= ?2 AND status <> 'open'`,
+			// What the bot said about them: the reply in the group and the
+			// notice in private (remembered for "xong" replies) ...
+			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, reply_to, not_before, created_at, state, attempts, sent_at, external_id)
+			SELECT NULL, t.chat_id, 'reply', t.id, '📌 Đã giao việc #' || t.id || ' cho @' || p.username || char(10) || '<b>' || t.title || '</b>' || char(10) || 'Hạn: 17:00 ' || strftime('%d/%m/%Y', t.deadline / 1000 + 25200, 'unixepoch'),
+				1, '[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', CAST(t.id * 4 AS TEXT), t.created_at, t.created_at, 'sent', 1, t.created_at, CAST(t.id * 4 + 1 AS TEXT)
+			FROM tasks t JOIN people p ON p.id = t.assignee_id WHERE t.id > ?1 AND t.id <= ?2`,
+			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, not_before, created_at, state, attempts, sent_at, external_id)
+			SELECT NULL, p.private_chat_id, 'notice', t.id, '📌 @' || a.username || ' giao cho bạn việc #' || t.id || char(10) || '<b>' || t.title || '</b>' || char(10) || 'Hạn: 17:00 ' || strftime('%d/%m/%Y', t.deadline / 1000 + 25200, 'unixepoch') || char(10) || char(10) || 'Xong thì bấm ✅ hoặc trả lời "xong" vào tin nhắn này.',
+				1, '[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', t.created_at, t.created_at, 'sent', 1, t.created_at, CAST(t.id * 4 + 2 AS TEXT)
+			FROM tasks t JOIN people p ON p.id = t.assignee_id JOIN people a ON a.id = t.assigner_id WHERE t.id > ?1 AND t.id <= ?2`,
+			`INSERT INTO bot_messages (chat_id, message_id, task_id)
+			SELECT chat_id, external_id, task_id FROM outbox WHERE task_id > ?1 AND task_id <= ?2 AND kind IN ('reply', 'notice')`,
+			// ... the reminder of a closed task ...
+			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, not_before, created_at, state, attempts, sent_at, external_id)
+			SELECT 'reminder:' || t.id || ':due:' || strftime('%Y-%m-%d', t.deadline / 1000 + 25200, 'unixepoch') || ':' || p.private_chat_id,
+				p.private_chat_id, 'reminder', t.id, '⏰ Hôm nay đến hạn việc #' || t.id || ': <b>' || t.title || '</b>', 1,
+				'[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', t.deadline - 9 * 3600000, t.deadline - 9 * 3600000, 'sent', 1, t.deadline - 9 * 3600000, CAST(t.id * 4 + 3 AS TEXT)
+			FROM tasks t JOIN people p ON p.id = t.assignee_id WHERE t.id > ?1 AND t.id <= ?2 AND t.status <> 'open'`,
+			// ... and an overdue one's overdue notices.
+			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, not_before, created_at, state, attempts, sent_at)
+			SELECT 'overdue:' || t.id || ':' || strftime('%Y%m%d%H%M', t.deadline / 1000 + 25200, 'unixepoch') || ':' || c.chat,
+				c.chat, 'overdue', t.id, '⚠️ Việc #' || t.id || ' đã quá hạn: <b>' || t.title || '</b>', 1, t.deadline, t.deadline, 'sent', 1, t.deadline
+			FROM tasks t JOIN (SELECT 0 AS w UNION ALL SELECT 1) x
+			JOIN (SELECT person, priv AS chat FROM seedp) c ON c.person = CASE x.w WHEN 0 THEN t.assignee_id ELSE t.assigner_id END
+			WHERE t.id > ?1 AND t.id <= ?2 AND t.status = 'open' AND t.deadline < ?6
+				AND (x.w = 0 OR t.assigner_id <> t.assignee_id)`,
+		}
+		if err := exec(`BEGIN`); err != nil {
+			return err
+		}
+		for _, q := range steps {
+			if err := exec(q, a, b, np, day, due, now, tomorrow0800); err != nil {
+				return fmt.Errorf("seed: %w\n%s", err, q)
+			}
+		}
+		if err := exec(`COMMIT`); err != nil {
+			return err
+		}
+		if progress != nil {
+			progress(fmt.Sprintf("%d tasks (%s)", b, since(start)))
+		}
+	}
+	// Today's digests went out at 07:30.
+	if err := exec(`INSERT INTO outbox (key, chat_id, kind, text, html, not_before, created_at, state, attempts, sent_at)
+		SELECT 'digest:' || id || ':2026-11-23:' || id, id, 'digest', '☀️ Điểm việc sáng', 1, ?1, ?1, 'sent', 1, ?1
+		FROM chats WHERE kind = 'group'`, monday0900.Add(-90*time.Minute).UnixMilli()); err != nil {
+		return err
+	}
+	return exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
+}
