@@ -19,6 +19,10 @@ type Store interface {
 type Tx interface {
 	// Now is the store's clock, the same for the whole transaction.
 	Now() time.Time
+	// Savepoint runs fn so that, if fn fails, its writes are undone while
+	// the transaction's earlier ones stay: several updates can share one
+	// commit and still fail one by one.
+	Savepoint(fn func() error) error
 
 	// Offset returns the next update offset stored for source (e.g.
 	// "telegram"), 0 if none. SetOffset stores it with the transaction's

@@ -31,6 +31,9 @@ type Bot struct {
 	// Admins are the bootstrap administrators from configuration, keyed
 	// "transport:user id" (e.g. "telegram:123456"). Never "first to /start".
 	Admins map[string]bool
+	// BatchWindow bounds how long updates handed over together share one
+	// transaction (default defaultBatchWindow).
+	BatchWindow time.Duration
 }
 
 // AdminKey is how Admins names a person.
@@ -42,60 +45,130 @@ func AdminKey(transport, userID string) string { return transport + ":" + userID
 // cannot be stored, in which case Handle returns the error and the caller
 // retries the same update later.
 func (b *Bot) Handle(ctx context.Context, u Update) error {
-	start := time.Now()
-	var cmd string
-	var after []func()
-	err := b.Store.Update(ctx, func(tx nhacviec.Tx) error {
-		c, err := b.begin(tx, u)
-		if err != nil || c == nil {
-			return err
-		}
-		cmd, err = c.run()
-		after = c.after
-		return err
-	})
-	if err == nil {
-		for _, fn := range after {
-			fn()
-		}
-	}
-	outcome := "ok"
-	if err != nil {
-		// Nothing of the failed attempt was stored; say why in a
-		// transaction of its own.
-		msg := nhacviec.ErrorMessage(err)
-		outcome = nhacviec.ErrorCode(err)
-		if msg == "" {
-			b.Log.Error().Err(err).Str("transport", u.Transport).Int64("update_id", u.ID).Str("command", cmd).Msg("update failed")
-			msg = textInternalError
-		}
-		err = b.Store.Update(ctx, func(tx nhacviec.Tx) error {
-			c, err := b.begin(tx, u)
-			if err != nil || c == nil {
-				return err
-			}
-			return c.say(msg)
-		})
+	return b.HandleBatch(ctx, []Update{u})
+}
+
+// defaultBatchWindow: long enough that a burst pays for one commit per
+// several updates, short enough that the first one's reply is not held
+// back noticeably (BENCHMARKS.md).
+const defaultBatchWindow = 5 * time.Millisecond
+
+// HandleBatch applies updates in order, as Handle does each, committing
+// those handled within BatchWindow of each other together. Each update
+// runs in a savepoint of its own, so one update's failure undoes only its
+// own writes. On an error HandleBatch returns, the updates of the failed
+// transaction were not applied and are to be offered again.
+func (b *Bot) HandleBatch(ctx context.Context, us []Update) error {
+	for len(us) > 0 {
+		n, err := b.handleSome(ctx, us)
 		if err != nil {
 			return err
+		}
+		us = us[n:]
+	}
+	return nil
+}
+
+// handled is what is told about an update once its transaction committed.
+type handled struct {
+	u       Update
+	cmd     string
+	outcome string
+	took    time.Duration
+	after   []func()
+}
+
+// handleSome applies a prefix of us in one transaction and returns its
+// length.
+func (b *Bot) handleSome(ctx context.Context, us []Update) (int, error) {
+	window := b.BatchWindow
+	if window <= 0 {
+		window = defaultBatchWindow
+	}
+	var done []handled
+	err := b.Store.Update(ctx, func(tx nhacviec.Tx) error {
+		done = done[:0]
+		start := time.Now()
+		for _, u := range us {
+			h, err := b.apply(tx, u)
+			if err != nil {
+				return err
+			}
+			done = append(done, h)
+			if time.Since(start) >= window {
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	for _, h := range done {
+		for _, fn := range h.after {
+			fn()
 		}
 	}
 	if b.Wake != nil {
 		b.Wake()
 	}
+	for _, h := range done {
+		b.told(h)
+	}
+	return len(done), nil
+}
+
+// apply handles u inside tx: its effect in a savepoint, or, when that
+// fails, only the answer saying why in another. The error it returns is
+// the store's, and fails the whole transaction.
+func (b *Bot) apply(tx nhacviec.Tx, u Update) (handled, error) {
+	start := time.Now()
+	h := handled{u: u, outcome: "ok"}
+	err := tx.Savepoint(func() error {
+		c, err := b.begin(tx, u)
+		if err != nil || c == nil {
+			return err
+		}
+		h.cmd, err = c.run()
+		h.after = c.after
+		return err
+	})
+	if err != nil {
+		// Nothing of the failed attempt stays; say why.
+		h.after = nil
+		msg := nhacviec.ErrorMessage(err)
+		h.outcome = nhacviec.ErrorCode(err)
+		if msg == "" {
+			b.Log.Error().Err(err).Str("transport", u.Transport).Int64("update_id", u.ID).Str("command", h.cmd).Msg("update failed")
+			msg = textInternalError
+		}
+		if err := tx.Savepoint(func() error {
+			c, err := b.begin(tx, u)
+			if err != nil || c == nil {
+				return err
+			}
+			return c.say(msg)
+		}); err != nil {
+			return h, err
+		}
+	}
+	h.took = time.Since(start)
+	return h, nil
+}
+
+// told logs and observes a handled update: one line per command.
+func (b *Bot) told(h handled) {
 	ev := b.Log.Info()
-	if outcome == nhacviec.EInternal {
+	if h.outcome == nhacviec.EInternal {
 		ev = b.Log.Warn()
 	}
-	took := time.Since(start)
-	if cmd != "" || outcome != "ok" {
-		ev.Str("transport", u.Transport).Int64("update_id", u.ID).Str("command", cmd).
-			Str("outcome", outcome).Dur("took", took).Msg("update")
+	if h.cmd != "" || h.outcome != "ok" {
+		ev.Str("transport", h.u.Transport).Int64("update_id", h.u.ID).Str("command", h.cmd).
+			Str("outcome", h.outcome).Dur("took", h.took).Msg("update")
 	}
 	if b.Observe != nil {
-		b.Observe(cmd, outcome, took)
+		b.Observe(h.cmd, h.outcome, h.took)
 	}
-	return nil
 }
 
 // conv is one update being handled inside a transaction.

@@ -37,6 +37,7 @@ type DB struct {
 	// Prepared statements of each pool (stmt.go).
 	wstmts, rstmts *stmtCache
 	checkpoints    func() error // stops the background checkpoints; nil when none
+	marks          marks        // MarkSent's group commit (outbox.go)
 }
 
 var _ nhacviec.Store = (*DB)(nil)
@@ -254,6 +255,35 @@ func (db *DB) Update(ctx context.Context, fn func(nhacviec.Tx) error) error {
 // View runs fn in a read-only transaction.
 func (db *DB) View(ctx context.Context, fn func(nhacviec.Tx) error) error {
 	return db.run(ctx, db.read, true, fn)
+}
+
+// Savepoint runs fn inside an SQL savepoint: fn's error rolls back what
+// fn wrote, and only that.
+func (t *tx) Savepoint(fn func() error) (err error) {
+	if t.readonly {
+		return fn()
+	}
+	if _, err := t.ExecContext(t.ctx, "SAVEPOINT sp"); err != nil {
+		return fmt.Errorf("store: savepoint: %w", err)
+	}
+	defer func() {
+		if p := recover(); p != nil {
+			t.ExecContext(t.ctx, "ROLLBACK TO sp")
+			t.ExecContext(t.ctx, "RELEASE sp")
+			panic(p)
+		}
+	}()
+	if err = fn(); err != nil {
+		if _, rerr := t.ExecContext(t.ctx, "ROLLBACK TO sp"); rerr != nil {
+			return fmt.Errorf("store: rollback to savepoint: %w (after: %v)", rerr, err)
+		}
+	}
+	// RELEASE after ROLLBACK TO closes the savepoint; after success it
+	// keeps fn's writes in the transaction.
+	if _, rerr := t.ExecContext(t.ctx, "RELEASE sp"); rerr != nil && err == nil {
+		return fmt.Errorf("store: release savepoint: %w", rerr)
+	}
+	return err
 }
 
 func (db *DB) run(ctx context.Context, conn *sql.DB, readonly bool, fn func(nhacviec.Tx) error) (err error) {

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	nhacviec "github.com/nhacviec/nhacviec"
@@ -91,25 +92,77 @@ func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 }
 
 // MarkSent records that the transport accepted the message, and which
-// task the sent message is about so that replies resolve.
+// task the sent message is about so that replies resolve. It returns once
+// the record is committed. Marks of parallel senders that arrive while one
+// is being committed share the next commit: a commit each is what made
+// sending slower than handling commands (BENCHMARKS.md).
 func (db *DB) MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error {
-	return db.Update(ctx, func(ntx nhacviec.Tx) error {
-		t := ntx.(*tx)
-		var chat int64
-		var task sql.NullInt64
-		err := t.queryRow(`UPDATE outbox SET state = 'sent', sent_at = ?, external_id = ?, attempts = attempts + 1
-			WHERE id = ? AND state = 'pending' RETURNING chat_id, task_id`, ms(at), externalID, id).Scan(&chat, &task)
-		if errors.Is(err, sql.ErrNoRows) {
-			return nil // dropped meanwhile; it went out all the same
+	req := &mark{id: id, ext: externalID, at: at, done: make(chan error, 1)}
+	m := &db.marks
+	m.mu.Lock()
+	m.queue = append(m.queue, req)
+	lead := !m.busy
+	m.busy = true
+	m.mu.Unlock()
+	if !lead {
+		return <-req.done // the caller committing now takes it in its next round
+	}
+	for {
+		m.mu.Lock()
+		batch := m.queue
+		m.queue = nil
+		if len(batch) == 0 {
+			m.busy = false
+			m.mu.Unlock()
+			break
 		}
-		if err != nil {
-			return fmt.Errorf("store: mark sent: %w", err)
+		m.mu.Unlock()
+		err := db.Update(ctx, func(ntx nhacviec.Tx) error {
+			t := ntx.(*tx)
+			for _, r := range batch {
+				if err := t.markSent(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		for _, r := range batch {
+			r.done <- err
 		}
-		if task.Valid && externalID != "" {
-			_, err = t.exec(`INSERT OR REPLACE INTO bot_messages (chat_id, message_id, task_id) VALUES (?, ?, ?)`, chat, externalID, task.Int64)
-		}
-		return err
-	})
+	}
+	return <-req.done
+}
+
+// marks is the queue of MarkSent calls waiting for a commit; busy is set
+// while one caller commits rounds of it.
+type marks struct {
+	mu    sync.Mutex
+	queue []*mark
+	busy  bool
+}
+
+type mark struct {
+	id   int64
+	ext  string
+	at   time.Time
+	done chan error
+}
+
+func (t *tx) markSent(r *mark) error {
+	var chat int64
+	var task sql.NullInt64
+	err := t.queryRow(`UPDATE outbox SET state = 'sent', sent_at = ?, external_id = ?, attempts = attempts + 1
+		WHERE id = ? AND state = 'pending' RETURNING chat_id, task_id`, ms(r.at), r.ext, r.id).Scan(&chat, &task)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil // dropped meanwhile; it went out all the same
+	}
+	if err != nil {
+		return fmt.Errorf("store: mark sent: %w", err)
+	}
+	if task.Valid && r.ext != "" {
+		_, err = t.exec(`INSERT OR REPLACE INTO bot_messages (chat_id, message_id, task_id) VALUES (?, ?, ?)`, chat, r.ext, task.Int64)
+	}
+	return err
 }
 
 // Retry puts the message back to be tried again at at.

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"path/filepath"
+	"strconv"
+	"sync"
 	"testing"
 	"time"
 
@@ -203,4 +205,86 @@ func texts(ms []*nhacviec.Outgoing) []string {
 		out = append(out, m.Text)
 	}
 	return out
+}
+
+// Parallel senders' marks share commits; each caller must still learn
+// that its own mark is stored, and every message must end up sent with
+// its reply lookup, none twice.
+func TestMarkSentConcurrent(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	const n = 400
+	var chat, taskID int64
+	update(t, db, func(tx nhacviec.Tx) error {
+		c := &nhacviec.Chat{Transport: "telegram", ExternalID: "10", Kind: nhacviec.ChatGroup}
+		p := &nhacviec.Person{Transport: "telegram", ExternalID: "1"}
+		if err := tx.EnsureChat(c); err != nil {
+			return err
+		}
+		if err := tx.EnsurePerson(p); err != nil {
+			return err
+		}
+		task := &nhacviec.Task{Title: "x", AssignerID: p.ID, AssigneeID: p.ID, ChatID: c.ID, Deadline: now.Add(time.Hour), Status: nhacviec.StatusOpen}
+		if err := tx.CreateTask(task); err != nil {
+			return err
+		}
+		chat, taskID = c.ID, task.ID
+		for i := range n {
+			if _, err := tx.Enqueue(&nhacviec.Message{ChatID: c.ID, Kind: nhacviec.KindReply, TaskID: task.ID, Text: strconv.Itoa(i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	due, err := db.Due(ctx, now, n)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ids []int64
+	for len(due) > 0 { // Due hands out a few per chat at a time
+		for _, m := range due {
+			ids = append(ids, m.ID)
+		}
+		var wg sync.WaitGroup
+		errs := make(chan error, len(due))
+		for _, m := range due {
+			wg.Go(func() { errs <- db.MarkSent(ctx, m.ID, "ext"+strconv.FormatInt(m.ID, 10), now) })
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if due, err = db.Due(ctx, now, n); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if len(ids) != n {
+		t.Fatalf("%d messages went through Due, want %d", len(ids), n)
+	}
+	// Many at once, beyond Due's per-chat share: long queues per commit.
+	var wg sync.WaitGroup
+	for _, id := range ids {
+		wg.Go(func() {
+			if err := db.MarkSent(ctx, id, "again", now); err != nil {
+				t.Error(err)
+			}
+		})
+	}
+	wg.Wait()
+	db.View(ctx, func(tx nhacviec.Tx) error {
+		for _, id := range ids {
+			if got, _ := tx.TaskOfMessage(chat, "ext"+strconv.FormatInt(id, 10)); got != taskID {
+				t.Fatalf("message %d: TaskOfMessage = %d, want %d", id, got, taskID)
+			}
+		}
+		// A mark of a message already sent changes nothing.
+		if got, _ := tx.TaskOfMessage(chat, "again"); got != 0 {
+			t.Errorf("a second mark of sent messages rewrote them")
+		}
+		return nil
+	})
 }

@@ -149,6 +149,9 @@ func menu(name string) []tgbotapi.BotCommand {
 // Handler is what the poll loop feeds: the bot core.
 type Handler interface {
 	Handle(ctx context.Context, u bot.Update) error
+	// HandleBatch handles a poll's updates in order; several may share a
+	// commit.
+	HandleBatch(ctx context.Context, us []bot.Update) error
 	Offset(ctx context.Context, transport string) (int64, error)
 }
 
@@ -217,13 +220,14 @@ func (t *Telegram) poll(ctx context.Context, h Handler) error {
 	}
 	t.lastPoll.Store(time.Now().UnixMilli())
 	t.setConflict(false)
-	for _, u := range updates {
-		if ctx.Err() != nil {
-			return nil
+	if len(updates) > 0 {
+		us := make([]bot.Update, len(updates))
+		for i, u := range updates {
+			us[i] = t.convert(u)
 		}
-		// Finish the update even if shutdown starts meanwhile.
-		if err := h.Handle(context.WithoutCancel(ctx), t.convert(u)); err != nil {
-			return fmt.Errorf("update %d: %w", u.UpdateID, err)
+		// Finish the poll's updates even if shutdown starts meanwhile.
+		if err := h.HandleBatch(context.WithoutCancel(ctx), us); err != nil {
+			return fmt.Errorf("updates from %d: %w", updates[0].UpdateID, err)
 		}
 	}
 	if len(updates) < cfg.Limit {

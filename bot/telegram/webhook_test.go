@@ -27,6 +27,15 @@ func (r *recorder) Handle(_ context.Context, u bot.Update) error {
 	return nil
 }
 
+func (r *recorder) HandleBatch(ctx context.Context, us []bot.Update) error {
+	for _, u := range us {
+		if err := r.Handle(ctx, u); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 func (r *recorder) Offset(context.Context, string) (int64, error) { return 0, nil }
 
 func TestWebhook(t *testing.T) {

@@ -4,7 +4,6 @@ import (
 	"context"
 	"fmt"
 	"math/rand/v2"
-	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -50,8 +49,12 @@ type commandsResult struct {
 // batches of 100 as fast as it can; the fake enforces no limits and the
 // bot's own pace is off (NHACVIEC_CHAT_PACE=off, NHACVIEC_SEND_RATE=100000).
 func runCommands(ctx context.Context, o *options) error {
-	fmt.Printf("\n== 1. commands: %d mixed commands (%s) from %d people in %d groups; getUpdates batches of 100; fake limits off, NHACVIEC_CHAT_PACE=off, NHACVIEC_SEND_RATE=100000, NHACVIEC_SEND_WORKERS=%d; %d run(s)\n",
-		o.commands, mixText(), o.people, o.groups, o.workers, o.runs)
+	how := "queued at once, taken in getUpdates batches of 100"
+	if o.offer > 0 {
+		how = fmt.Sprintf("offered at %g/s", o.offer)
+	}
+	fmt.Printf("\n== 1. commands: %d mixed commands (%s) from %d people in %d groups, %s; fake limits off, NHACVIEC_CHAT_PACE=off, NHACVIEC_SEND_RATE=100000, NHACVIEC_SEND_WORKERS=%d; %d run(s)\n",
+		o.commands, mixText(), o.people, o.groups, how, o.workers, o.runs)
 	var rates, intake, botCores, loadCores []float64
 	var p50s, p99s, starts []time.Duration
 	var hwms []int64
@@ -230,8 +233,18 @@ func commandsOnce(ctx context.Context, o *options, profile bool) (res commandsRe
 		total += m.weight
 	}
 	var ups []upd
-	srv.HoldUpdates(true)
+	// All at once (held, then released: the bot takes them in batches of
+	// 100 as fast as it can), or, with -offer, at a steady rate.
+	botCPU0, selfCPU0, wall0 := p.cpu(), selfCPU(), time.Now()
+	if o.offer <= 0 {
+		srv.HoldUpdates(true)
+	}
 	for i := range o.commands {
+		if o.offer > 0 {
+			if err := sleep(ctx, time.Until(wall0.Add(time.Duration(float64(i)/o.offer*float64(time.Second))))); err != nil {
+				return res, err
+			}
+		}
 		kind := ""
 		for r, m := rng.IntN(total), 0; kind == ""; m++ {
 			if r < mix[m].weight {
@@ -289,8 +302,10 @@ func commandsOnce(ctx context.Context, o *options, profile bool) (res commandsRe
 		}
 		ups = append(ups, upd{id: id, chat: chat.ID, msg: srv.MessageOf(id), kind: kind})
 	}
-	botCPU0, selfCPU0, wall0 := p.cpu(), selfCPU(), time.Now()
-	srv.HoldUpdates(false)
+	if o.offer <= 0 {
+		botCPU0, selfCPU0, wall0 = p.cpu(), selfCPU(), time.Now()
+		srv.HoldUpdates(false)
+	}
 	got := 0
 	err = tr.wait(ctx, p, 10*time.Minute, "the replies to the measured commands", func() bool {
 		for got < len(ups) {
@@ -350,13 +365,6 @@ func commandsOnce(ctx context.Context, o *options, profile bool) (res commandsRe
 		return res, fmt.Errorf("the bot logged %d warnings or errors, e.g.\n%s", len(probs), strings.Join(probs[:min(5, len(probs))], "\n"))
 	}
 	res.perSecond = float64(len(ups)) / last.Sub(first).Seconds()
-	if f := os.Getenv("NVLOAD_DUMP"); f != "" {
-		var b strings.Builder
-		for _, s := range tr.sent {
-			fmt.Fprintf(&b, "%d,%d,%s\n", s.At.UnixMicro(), s.ChatID, s.Method)
-		}
-		os.WriteFile(f, []byte(b.String()), 0o644)
-	}
 	lastFetch := first
 	for _, u := range ups {
 		if at, _ := srv.FetchedAt(u.id); at.After(lastFetch) {

@@ -26,6 +26,8 @@ import (
 	"strings"
 	"syscall"
 	"time"
+
+	"github.com/nhacviec/nhacviec/bot"
 )
 
 type options struct {
@@ -47,6 +49,7 @@ type options struct {
 	stateDB  string
 	workers  int
 	latency  time.Duration
+	offer    float64
 }
 
 func main() {
@@ -62,7 +65,8 @@ func main() {
 	flag.IntVar(&o.commands, "commands", 10000, "commands: how many mixed commands are measured")
 	flag.IntVar(&o.people, "people", 1000, "commands: how many people")
 	flag.IntVar(&o.groups, "groups", 50, "commands: how many groups (one unit each)")
-	flag.IntVar(&o.workers, "workers", 1, "NHACVIEC_SEND_WORKERS for every scenario (the bot's default is 1)")
+	flag.Float64Var(&o.offer, "offer", 0, "commands: offer the commands at this many a second instead of all at once")
+	flag.IntVar(&o.workers, "workers", 0, "NHACVIEC_SEND_WORKERS for every scenario (0: the bot's default)")
 	flag.DurationVar(&o.latency, "api-latency", 0, "fanout, lateness: the fake answers every call this much later (a real Bot API is 50–300 ms away)")
 	flag.StringVar(&fanout, "fanout", "1000,5000,10000", "fanout: people sizes")
 	flag.StringVar(&rates, "rates", "25,30", "fanout: NHACVIEC_SEND_RATE values")
@@ -81,6 +85,9 @@ func main() {
 	}
 	if err != nil {
 		fatal(err)
+	}
+	if o.workers <= 0 {
+		o.workers = bot.DefaultWorkers
 	}
 	if o.quick {
 		o.runs, o.commands, o.people, o.groups = 1, 1000, 100, 5

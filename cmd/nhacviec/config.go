@@ -13,6 +13,8 @@ import (
 	"time"
 
 	"github.com/rs/zerolog"
+
+	"github.com/nhacviec/nhacviec/bot"
 )
 
 // Config is the program's configuration: every setting is an environment
@@ -38,9 +40,8 @@ type Config struct {
 	// (NHACVIEC_CHAT_PACE=off), for a fake Bot API without limits only.
 	NoChatPace bool
 	// SendWorkers is how many messages the sender has in flight at once
-	// (bot.Sender.Workers): 1, the default, means a crash repeats at most
-	// one message; more send faster over a slow link, or under load, and
-	// a crash may repeat up to that many.
+	// (bot.Sender.Workers, default 8): a crash may repeat up to that many;
+	// fewer cap the rate over a slow link (BENCHMARKS.md).
 	SendWorkers int
 	LogLevel    string
 	LogFormat   string
@@ -84,7 +85,7 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("NHACVIEC_HTTP_ADDR", "127.0.0.1:8080"), "address for /healthz and /metrics; empty or off: none (env NHACVIEC_HTTP_ADDR)")
 	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
 	chatPace := fs.String("chat-pace", env("NHACVIEC_CHAT_PACE", "on"), "for benchmarks: off lifts the per-chat pace (env NHACVIEC_CHAT_PACE)")
-	workers := fs.String("send-workers", env("NHACVIEC_SEND_WORKERS", "1"), "messages in flight at once; a crash may repeat up to this many (env NHACVIEC_SEND_WORKERS)")
+	workers := fs.String("send-workers", env("NHACVIEC_SEND_WORKERS", strconv.Itoa(bot.DefaultWorkers)), "messages in flight at once; a crash may repeat up to this many (env NHACVIEC_SEND_WORKERS)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("NHACVIEC_LOG_FORMAT", "json"), "json or console (env NHACVIEC_LOG_FORMAT)")
 	clock := fs.String("clock", env("NHACVIEC_CLOCK", ""), "for tests: start the bot's clock at this RFC 3339 time (env NHACVIEC_CLOCK)")

@@ -51,6 +51,7 @@ import (
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
 	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/bot/telegram"
 	"github.com/nhacviec/nhacviec/bot/telegram/telegramtest"
 	"github.com/nhacviec/nhacviec/store"
@@ -891,10 +892,10 @@ func TestFaultCrashKill9(t *testing.T) {
 	if len(dupLines) > 0 {
 		t.Logf("crash safety: the duplicate sends:\n%s", strings.Join(dupLines, "\n"))
 	}
-	// The sender keeps one send in flight (bot.Sender.Workers = 1), so a
-	// kill can repeat at most that one message (DESIGN.md §4.2).
-	if maxPerKill > 1 {
-		t.Errorf("%d messages sent twice around one kill (at most one per kill); per kill: %v", maxPerKill, perKill)
+	// A kill can repeat only the messages in flight: at most the
+	// sender's workers (bot.DefaultWorkers).
+	if maxPerKill > bot.DefaultWorkers {
+		t.Errorf("%d messages sent twice around one kill (at most %d, the sends in flight); per kill: %v", maxPerKill, bot.DefaultWorkers, perKill)
 	}
 }
 
