@@ -7,6 +7,7 @@ package scheduler
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -34,6 +35,8 @@ type Scheduler struct {
 	DigestAt, DigestUntil calendar.Clock
 	// Planned is called after a pass wrote messages, to wake the sender.
 	Planned func()
+	// Chunk is how many tasks one transaction plans (default 250).
+	Chunk int
 
 	lastRun atomic.Int64 // Unix ms of the last pass that completed
 	paused  atomic.Bool
@@ -53,9 +56,13 @@ func (s *Scheduler) LastRun() time.Time {
 func (s *Scheduler) Pause()  { s.paused.Store(true) }
 func (s *Scheduler) Resume() { s.paused.Store(false) }
 
-// batch bounds the tasks planned in one transaction, so that a large pass
-// does not hold the writer for long.
-const batch = 500
+// defaultChunk bounds the tasks planned in one transaction: a pass plans
+// chunk after chunk, each committing its messages with its tasks' next
+// planning times, so that commands waiting for the single writer wait
+// for a chunk (a few ms), not the whole pass. A pass cut short between
+// chunks (a crash, ctx ended) leaves the rest due: the next pass plans
+// it, and the notice keys keep it from planning anything twice.
+const defaultChunk = 250
 
 func (s *Scheduler) defaults() {
 	if s.RemindAt == (calendar.Clock{}) {
@@ -67,60 +74,122 @@ func (s *Scheduler) defaults() {
 	if s.DigestUntil == (calendar.Clock{}) {
 		s.DigestUntil = calendar.Clock{Hour: 12}
 	}
+	if s.Chunk <= 0 {
+		s.Chunk = defaultChunk
+	}
 }
 
 // RunOnce does one planning pass at now and returns how many messages it
-// wrote to the outbox.
+// wrote to the outbox. On error, the chunks committed before it stay
+// (with their count); the next pass does the rest.
 func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	s.defaults()
 	now = now.In(s.Calendar.Location())
-	written := 0
-	for {
-		n, more, err := s.planTasks(ctx, now)
+	written, chunks := 0, 0
+	var longest time.Duration // the longest hold of the writer
+	var err error
+	for more := true; more && err == nil; chunks++ {
+		start := time.Now()
+		var n int
+		n, more, err = s.planTasks(ctx, now)
+		longest = max(longest, time.Since(start))
 		written += n
-		if err != nil {
-			return written, err
-		}
-		if !more {
-			break
-		}
 	}
-	n, err := s.planDigests(ctx, now)
-	written += n
-	if written > 0 && s.Planned != nil {
-		s.Planned()
+	if err == nil {
+		start := time.Now()
+		var n int
+		n, err = s.planDigests(ctx, now)
+		longest = max(longest, time.Since(start))
+		written += n
+	}
+	if written > 0 {
+		s.Log.Debug().Int("planned", written).Int("chunks", chunks).Dur("longest", longest).Msg("scheduler: planned")
+		if s.Planned != nil {
+			s.Planned()
+		}
 	}
 	return written, err
 }
 
+// taskPlan is a task of a chunk with its notices due now, their keys and
+// when it is next looked at.
+type taskPlan struct {
+	task    *nhacviec.Task
+	notices []nhacviec.Notice
+	keys    []string
+	next    time.Time
+}
+
+// planTasks plans the next chunk of due tasks in one transaction and
+// reports whether more may be due. Its statements work on the whole
+// chunk (batch.go): one per step, not one per task.
 func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, more bool, err error) {
 	err = s.Store.Update(ctx, func(tx nhacviec.Tx) error {
-		tasks, err := tx.TasksToPlan(now, batch)
+		tasks, err := tx.TasksToPlan(now, s.Chunk)
 		if err != nil {
 			return err
 		}
-		more = len(tasks) == batch
-		for _, t := range tasks {
-			notices, next := s.plan(t, now)
-			for _, n := range notices {
-				w, err := s.enqueue(tx, n, now)
-				if err != nil {
-					return fmt.Errorf("scheduler: task %d: %w", t.ID, err)
-				}
-				written += w
+		more = len(tasks) == s.Chunk
+		c := newChunk(tx)
+		plans := make([]taskPlan, len(tasks))
+		var keys []string
+		for i, t := range tasks {
+			p := &plans[i]
+			p.task = t
+			p.notices, p.next = s.plan(t, now)
+			for _, n := range p.notices {
+				p.keys = append(p.keys, noticeKey(n))
 			}
+			keys = append(keys, p.keys...)
+		}
+		planned, err := c.PlannedKeys(keys)
+		if err != nil {
+			return err
+		}
+		// The people the messages go to, in one query; the composer
+		// finds them through c.Person.
+		var people []int64
+		for _, p := range plans {
+			for _, k := range p.keys {
+				if !planned[k] {
+					people = append(people, p.task.AssigneeID, p.task.AssignerID)
+					break
+				}
+			}
+		}
+		if err := c.prefetch(people); err != nil {
+			return err
+		}
+		var msgs []*nhacviec.Message
+		for _, p := range plans {
+			for i, n := range p.notices {
+				if planned[p.keys[i]] {
+					continue
+				}
+				if msgs, err = s.compose(c, n, p.keys[i], now, msgs); err != nil {
+					return fmt.Errorf("scheduler: task %d: %w", p.task.ID, err)
+				}
+			}
+		}
+		if written, err = c.EnqueueAll(msgs); err != nil {
+			return err
+		}
+		ids, next := make([]int64, len(plans)), make([]time.Time, len(plans))
+		for i, p := range plans {
+			t := p.task
 			if t.Recur != "" && !now.Before(t.Deadline) {
 				if err := s.nextOccurrence(tx, t); err != nil {
 					return fmt.Errorf("scheduler: task %d: %w", t.ID, err)
 				}
 			}
-			t.NextPlanAt = next
-			if err := tx.SetNextPlan(t.ID, next); err != nil {
-				return err
-			}
+			t.NextPlanAt = p.next
+			ids[i], next[i] = t.ID, p.next
 		}
-		return nil
+		return c.SetNextPlans(ids, next)
 	})
+	if err != nil {
+		written = 0 // rolled back
+	}
 	return written, more, err
 }
 
@@ -136,30 +205,20 @@ func (s *Scheduler) nextOccurrence(tx nhacviec.Tx, t *nhacviec.Task) error {
 	return err
 }
 
-// enqueue composes a notice and writes its messages under their keys.
-func (s *Scheduler) enqueue(tx nhacviec.Tx, n nhacviec.Notice, now time.Time) (int, error) {
-	key := noticeKey(n)
-	if planned, err := tx.Planned(key); err != nil || planned {
-		return 0, err
-	}
-	msgs, err := s.Composer.Compose(tx, n)
+// compose composes notice n (whose key is key) and appends its messages
+// to msgs, each under its key.
+func (s *Scheduler) compose(tx nhacviec.Tx, n nhacviec.Notice, key string, now time.Time, msgs []*nhacviec.Message) ([]*nhacviec.Message, error) {
+	out, err := s.Composer.Compose(tx, n)
 	if err != nil {
-		return 0, err
+		return msgs, err
 	}
-	written := 0
-	for _, m := range msgs {
-		m.Key = fmt.Sprintf("%s:%d", key, m.ChatID)
-		// Nobody is nagged outside working hours or on a day off.
-		m.NotBefore = s.Calendar.InWorkingHours(later(n.At, now))
-		ok, err := tx.Enqueue(m)
-		if err != nil {
-			return written, err
-		}
-		if ok {
-			written++
-		}
+	// Nobody is nagged outside working hours or on a day off.
+	notBefore := s.Calendar.InWorkingHours(later(n.At, now))
+	for _, m := range out {
+		m.Key = key + ":" + strconv.FormatInt(m.ChatID, 10)
+		m.NotBefore = notBefore
 	}
-	return written, nil
+	return append(msgs, out...), nil
 }
 
 // noticeKey names a notice's slot; its messages' keys add the chat. The
@@ -243,15 +302,31 @@ func (s *Scheduler) planDigests(ctx context.Context, now time.Time) (int, error)
 		if err != nil {
 			return err
 		}
-		for _, g := range groups {
-			n, err := s.enqueue(tx, nhacviec.Notice{Kind: nhacviec.KindDigest, Slot: day(at), Chat: g, At: later(at, now)}, now)
-			if err != nil {
-				return fmt.Errorf("scheduler: digest for chat %d: %w", g.ID, err)
-			}
-			written += n
+		c := newChunk(tx)
+		notices, keys := make([]nhacviec.Notice, len(groups)), make([]string, len(groups))
+		for i, g := range groups {
+			notices[i] = nhacviec.Notice{Kind: nhacviec.KindDigest, Slot: day(at), Chat: g, At: later(at, now)}
+			keys[i] = noticeKey(notices[i])
 		}
-		return nil
+		planned, err := c.PlannedKeys(keys)
+		if err != nil {
+			return err
+		}
+		var msgs []*nhacviec.Message
+		for i, n := range notices {
+			if planned[keys[i]] {
+				continue
+			}
+			if msgs, err = s.compose(c, n, keys[i], now, msgs); err != nil {
+				return fmt.Errorf("scheduler: digest for chat %d: %w", n.Chat.ID, err)
+			}
+		}
+		written, err = c.EnqueueAll(msgs)
+		return err
 	})
+	if err != nil {
+		written = 0 // rolled back
+	}
 	return written, err
 }
 

@@ -54,6 +54,8 @@ type fixture struct {
 	dm    *nhacviec.Chat // the lead's private chat: no digest there
 	lead  *nhacviec.Person
 	an    *nhacviec.Person
+	// firstTask is the first of the tasks overdueTasks added.
+	firstTask int64
 }
 
 func newFixture(t *testing.T) *fixture {

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -499,33 +498,21 @@ func (t *tx) TaskOfMessage(chatID int64, messageID string) (int64, error) {
 }
 
 func (t *tx) Enqueue(m *nhacviec.Message) (bool, error) {
-	if m.CreatedAt.IsZero() {
-		m.CreatedAt = t.now
+	args, err := t.enqueueArgs(m, make([]any, 0, enqueueWidth))
+	if err != nil {
+		return false, err
 	}
-	if m.NotBefore.IsZero() {
-		m.NotBefore = t.now
-	}
-	var buttons sql.NullString
-	if len(m.Buttons) > 0 {
-		b, err := json.Marshal(m.Buttons)
-		if err != nil {
-			return false, err
-		}
-		buttons = sql.NullString{String: string(b), Valid: true}
-	}
-	key := sql.NullString{String: m.Key, Valid: m.Key != ""}
-	err := t.queryRow(`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, reply_to, callback, edit_of, not_before, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (key) DO NOTHING RETURNING id`,
-		key, m.ChatID, string(m.Kind), nullID(m.TaskID), m.Text, m.HTML, buttons, m.ReplyTo, m.Callback, m.EditOf,
-		ms(m.NotBefore), ms(m.CreatedAt)).Scan(&m.ID)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil // already planned
-	}
+	// An Exec, not INSERT … RETURNING through QueryRow: database/sql's
+	// rows cost more than the insert itself.
+	res, err := t.exec(enqueueQueries[0], args...)
 	if err != nil {
 		return false, fmt.Errorf("store: enqueue: %w", err)
 	}
-	return true, nil
+	if n, err := res.RowsAffected(); err != nil || n == 0 {
+		return false, err // n == 0: already planned
+	}
+	m.ID, err = res.LastInsertId()
+	return err == nil, err
 }
 
 func (t *tx) Planned(key string) (bool, error) {
