@@ -113,5 +113,5 @@ func (s *Server) Commands() []CommandSet {
 func (s *Server) Stats() Stats {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return Stats{Requests: maps.Clone(s.stats.Requests), TooMany: s.stats.TooMany, Errors: maps.Clone(s.stats.Errors)}
+	return Stats{Requests: maps.Clone(s.stats.Requests), TooMany: s.stats.TooMany, Errors: maps.Clone(s.stats.Errors), Conns: s.stats.Conns}
 }

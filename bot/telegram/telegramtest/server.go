@@ -20,6 +20,7 @@ import (
 	"io"
 	"mime"
 	"mime/multipart"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -157,6 +158,7 @@ type Stats struct {
 	Requests map[string]int // by method name, every request including failures
 	TooMany  int            // 429 answers (rate limits and injected faults)
 	Errors   map[int]int    // error answers by HTTP code; 0 = connection closed by a Code 0 fault
+	Conns    int            // connections the clients opened
 }
 
 // New starts a fake Bot API server that accepts the given bot token. The bot
@@ -192,7 +194,15 @@ func New(token string) *Server {
 		firstCall:    map[string]time.Time{},
 		seq:          4300000000000000000,
 	}
-	s.hs = httptest.NewServer(http.HandlerFunc(s.serve))
+	s.hs = httptest.NewUnstartedServer(http.HandlerFunc(s.serve))
+	s.hs.Config.ConnState = func(_ net.Conn, st http.ConnState) {
+		if st == http.StateNew {
+			s.mu.Lock()
+			s.stats.Conns++
+			s.mu.Unlock()
+		}
+	}
+	s.hs.Start()
 	return s
 }
 
