@@ -91,7 +91,7 @@ func stateOnce(ctx context.Context, o *options, n, units, perUnit int) error {
 	fmt.Printf("    RunOnce at 09:00 (the pass of every minute): %s\n", spread(steady, ms))
 	var morning []time.Duration
 	planned := 0
-	for r := range min(o.runs, 3) {
+	for r := range o.runs {
 		d, w, err := morningPass(ctx, o, db, n, r == 0)
 		if err != nil {
 			return err
