@@ -137,7 +137,7 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 		defer ln.Close()
 	}
 	tg, err := telegram.New(telegram.Config{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
-		Log: log.With().Str("component", "telegram").Logger(), PollTimeout: pollTimeout})
+		Log: log.With().Str("component", "telegram").Logger(), PollTimeout: pollTimeout, Sends: cfg.SendWorkers})
 	if err != nil {
 		return err
 	}
