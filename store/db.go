@@ -3,6 +3,7 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"embed"
@@ -286,6 +287,9 @@ func (t *tx) Savepoint(fn func() error) (err error) {
 	return err
 }
 
+// run runs fn in a transaction on conn; a write transaction also writes
+// the sent marks waiting for a commit (outbox.go). A nil fn writes only
+// those.
 func (db *DB) run(ctx context.Context, conn *sql.DB, readonly bool, fn func(nhacviec.Tx) error) (err error) {
 	stmts := db.wstmts
 	if readonly {
@@ -305,14 +309,25 @@ func (db *DB) run(ctx context.Context, conn *sql.DB, readonly bool, fn func(nhac
 			panic(p)
 		}
 	}()
-	if err := fn(t); err != nil {
-		sqlTx.Rollback()
-		return err
+	if fn != nil {
+		if err := fn(t); err != nil {
+			sqlTx.Rollback()
+			return err
+		}
 	}
-	if err := sqlTx.Commit(); err != nil {
-		return fmt.Errorf("store: commit: %w", err)
+	// The sent marks waiting for a commit ride along with this one.
+	var marked []*mark
+	if !readonly {
+		marked = db.marks.write(t, fn == nil)
 	}
-	return nil
+	err = sqlTx.Commit()
+	if err != nil {
+		err = fmt.Errorf("store: commit: %w", err)
+	}
+	for _, r := range marked {
+		r.done <- cmp.Or(err, r.err)
+	}
+	return err
 }
 
 // ms converts a time to the stored form; the zero time is stored as NULL

@@ -93,9 +93,11 @@ func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 
 // MarkSent records that the transport accepted the message, and which
 // task the sent message is about so that replies resolve. It returns once
-// the record is committed. Marks of parallel senders that arrive while one
-// is being committed share the next commit: a commit each is what made
-// sending slower than handling commands (BENCHMARKS.md).
+// the record is committed. A mark does not wait for a transaction of its
+// own: it is written by the next write transaction to commit, whoever's
+// (a command's, the scheduler's, other marks'), in a savepoint of its own.
+// A commit each is what made sending slower than handling commands, and
+// waiting for the writer alone kept the replies behind (BENCHMARKS.md).
 func (db *DB) MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error {
 	req := &mark{id: id, ext: externalID, at: at, done: make(chan error, 1)}
 	m := &db.marks
@@ -105,47 +107,65 @@ func (db *DB) MarkSent(ctx context.Context, id int64, externalID string, at time
 	m.busy = true
 	m.mu.Unlock()
 	if !lead {
-		return <-req.done // the caller committing now takes it in its next round
+		return <-req.done // a transaction under way, or the leader's, takes it
 	}
+	// The leader makes sure the queue is written when no other write
+	// comes: an empty transaction, which writes the marks as it ends.
 	for {
 		m.mu.Lock()
-		batch := m.queue
-		m.queue = nil
-		if len(batch) == 0 {
+		if len(m.queue) == 0 {
 			m.busy = false
 			m.mu.Unlock()
 			break
 		}
 		m.mu.Unlock()
-		err := db.Update(ctx, func(ntx nhacviec.Tx) error {
-			t := ntx.(*tx)
-			for _, r := range batch {
-				if err := t.markSent(r); err != nil {
-					return err
-				}
+		if err := db.run(ctx, db.write, false, nil); err != nil {
+			for _, r := range m.take() { // not begun: none was taken
+				r.done <- err
 			}
-			return nil
-		})
-		for _, r := range batch {
-			r.done <- err
 		}
 	}
 	return <-req.done
 }
 
 // marks is the queue of MarkSent calls waiting for a commit; busy is set
-// while one caller commits rounds of it.
+// while a caller leads them to one.
 type marks struct {
 	mu    sync.Mutex
 	queue []*mark
 	busy  bool
+	alone int // marks written by the leader's own transactions (tests)
 }
 
 type mark struct {
 	id   int64
 	ext  string
 	at   time.Time
+	err  error
 	done chan error
+}
+
+func (m *marks) take() []*mark {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	q := m.queue
+	m.queue = nil
+	return q
+}
+
+// writeMarks writes the waiting marks into t, each in a savepoint, so
+// that one's failure is its own; own is set when t is the leader's.
+func (m *marks) write(t *tx, own bool) []*mark {
+	batch := m.take()
+	for _, r := range batch {
+		r.err = t.Savepoint(func() error { return t.markSent(r) })
+	}
+	if own {
+		m.mu.Lock()
+		m.alone += len(batch)
+		m.mu.Unlock()
+	}
+	return batch
 }
 
 func (t *tx) markSent(r *mark) error {

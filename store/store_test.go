@@ -3,6 +3,7 @@ package store_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"path/filepath"
 	"strconv"
 	"sync"
@@ -287,4 +288,67 @@ func TestMarkSentConcurrent(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Marks that arrive while another write transaction is under way (a
+// command's) are written by it, not by transactions of their own; each
+// caller returns only once that transaction committed.
+func TestMarkSentRidesAlongWithAnOpenTransaction(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	const n = 8
+	update(t, db, func(tx nhacviec.Tx) error {
+		for i := range n { // a chat each: Due hands a chat out a few at a time
+			c := &nhacviec.Chat{Transport: "telegram", ExternalID: strconv.Itoa(10 + i), Kind: nhacviec.ChatPrivate}
+			if err := tx.EnsureChat(c); err != nil {
+				return err
+			}
+			if _, err := tx.Enqueue(&nhacviec.Message{ChatID: c.ID, Kind: nhacviec.KindReply, Text: "x"}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	due, err := db.Due(ctx, now, n)
+	if err != nil || len(due) != n {
+		t.Fatalf("Due: %d messages, %v", len(due), err)
+	}
+	alone := store.MarksAlone(db)
+	var wg sync.WaitGroup
+	errs := make(chan error, n)
+	committed := make(chan struct{})
+	update(t, db, func(tx nhacviec.Tx) error {
+		for _, m := range due {
+			wg.Go(func() {
+				err := db.MarkSent(ctx, m.ID, "", now)
+				select {
+				case <-committed:
+				default:
+					err = fmt.Errorf("mark %d returned before its commit", m.ID)
+				}
+				errs <- err
+			})
+		}
+		for deadline := time.Now().Add(5 * time.Second); store.MarksQueued(db) < n; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				return fmt.Errorf("%d of %d marks queued", store.MarksQueued(db), n)
+			}
+		}
+		close(committed) // a moment early: the commit follows fn
+		return nil
+	})
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got := store.MarksAlone(db) - alone; got != 0 {
+		t.Errorf("%d of %d marks waited for a transaction of their own", got, n)
+	}
+	if left, err := db.Due(ctx, now, n); err != nil || len(left) != 0 {
+		t.Errorf("after the marks, Due still hands out %d messages (%v)", len(left), err)
+	}
 }

@@ -1,0 +1,17 @@
+package store
+
+// Views of the sent marks' queue for the tests of package store_test.
+
+// MarksQueued is how many marks wait for a commit.
+func MarksQueued(db *DB) int {
+	db.marks.mu.Lock()
+	defer db.marks.mu.Unlock()
+	return len(db.marks.queue)
+}
+
+// MarksAlone is how many marks were written by transactions of their own.
+func MarksAlone(db *DB) int {
+	db.marks.mu.Lock()
+	defer db.marks.mu.Unlock()
+	return db.marks.alone
+}
