@@ -29,6 +29,10 @@ type Tx interface {
 	// other effects, so an update is confirmed only once it is applied.
 	Offset(source string) (int64, error)
 	SetOffset(source string, offset int64) error
+	// ClaimUpdate stores id+1 as source's offset and reports true, or,
+	// when update id was applied already (the offset is past it), changes
+	// nothing and reports false.
+	ClaimUpdate(source string, id int64) (bool, error)
 
 	// EnsureChat inserts or refreshes c by (Transport, ExternalID) and sets
 	// c.ID.

@@ -201,14 +201,7 @@ func (b *Bot) begin(tx nhacviec.Tx, u Update) (*conv, error) {
 	if u.ID != 0 {
 		// An update at or below an applied one was applied already: a
 		// transport that offers it again must not get it twice.
-		next, err := tx.Offset(u.Transport)
-		if err != nil {
-			return nil, err
-		}
-		if u.ID < next {
-			return nil, nil
-		}
-		if err := tx.SetOffset(u.Transport, u.ID+1); err != nil {
+		if fresh, err := tx.ClaimUpdate(u.Transport, u.ID); err != nil || !fresh {
 			return nil, err
 		}
 	}

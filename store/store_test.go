@@ -352,3 +352,91 @@ func TestMarkSentRidesAlongWithAnOpenTransaction(t *testing.T) {
 		t.Errorf("after the marks, Due still hands out %d messages (%v)", len(left), err)
 	}
 }
+
+// A known chat or person seen again costs one read when nothing changed,
+// and is rewritten when something did; an update is claimed once.
+func TestEnsureRefreshesWhatChangedAndClaimUpdate(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	update(t, db, func(tx nhacviec.Tx) error {
+		g := &nhacviec.Chat{Transport: "telegram", ExternalID: "-5", Kind: nhacviec.ChatGroup, Title: "Phòng A"}
+		if err := tx.EnsureChat(g); err != nil {
+			return err
+		}
+		title := func() string {
+			c, err := tx.Chat(g.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.Title
+		}
+		for _, c := range []struct{ give, want string }{{"", "Phòng A"}, {"Phòng A", "Phòng A"}, {"Phòng B", "Phòng B"}} {
+			again := &nhacviec.Chat{Transport: "telegram", ExternalID: "-5", Kind: nhacviec.ChatGroup, Title: c.give}
+			if err := tx.EnsureChat(again); err != nil {
+				return err
+			}
+			if again.ID != g.ID || !again.Active || title() != c.want {
+				t.Errorf("seen again as %q: id %d (want %d), title %q (want %q)", c.give, again.ID, g.ID, title(), c.want)
+			}
+		}
+		if err := tx.DeactivateChat(g.ID); err != nil {
+			return err
+		}
+		again := &nhacviec.Chat{Transport: "telegram", ExternalID: "-5", Kind: nhacviec.ChatGroup}
+		if err := tx.EnsureChat(again); err != nil {
+			return err
+		}
+		if c, _ := tx.Chat(g.ID); c == nil || !c.Active {
+			t.Errorf("a chat that wrote again after the bot left stays inactive: %+v", c)
+		}
+
+		dm1 := &nhacviec.Chat{Transport: "telegram", ExternalID: "7", Kind: nhacviec.ChatPrivate}
+		dm2 := &nhacviec.Chat{Transport: "telegram", ExternalID: "8", Kind: nhacviec.ChatPrivate}
+		if err := errors.Join(tx.EnsureChat(dm1), tx.EnsureChat(dm2)); err != nil {
+			return err
+		}
+		p := &nhacviec.Person{Transport: "telegram", ExternalID: "7", Username: "an", DisplayName: "An"}
+		if err := tx.EnsurePerson(p); err != nil {
+			return err
+		}
+		for _, c := range []struct {
+			give nhacviec.Person
+			want nhacviec.Person // Username, DisplayName, PrivateChatID
+		}{
+			{nhacviec.Person{Username: "an", DisplayName: "An"}, nhacviec.Person{Username: "an", DisplayName: "An"}},
+			{nhacviec.Person{Username: "an", DisplayName: "Nguyễn An"}, nhacviec.Person{Username: "an", DisplayName: "Nguyễn An"}},
+			{nhacviec.Person{Username: "an2", DisplayName: "Nguyễn An", PrivateChatID: dm1.ID}, nhacviec.Person{Username: "an2", DisplayName: "Nguyễn An", PrivateChatID: dm1.ID}},
+			{nhacviec.Person{Username: "an2", DisplayName: "Nguyễn An"}, nhacviec.Person{Username: "an2", DisplayName: "Nguyễn An", PrivateChatID: dm1.ID}},
+			{nhacviec.Person{Username: "an2", DisplayName: "Nguyễn An", PrivateChatID: dm2.ID}, nhacviec.Person{Username: "an2", DisplayName: "Nguyễn An", PrivateChatID: dm2.ID}},
+		} {
+			again := c.give
+			again.Transport, again.ExternalID = "telegram", "7"
+			if err := tx.EnsurePerson(&again); err != nil {
+				return err
+			}
+			got, err := tx.Person(p.ID)
+			if err != nil {
+				return err
+			}
+			if again.ID != p.ID || again.PrivateChatID != c.want.PrivateChatID || got.Username != c.want.Username ||
+				got.DisplayName != c.want.DisplayName || got.PrivateChatID != c.want.PrivateChatID {
+				t.Errorf("seen as %+v: stored %+v (returned id %d, private %d), want %+v", c.give, got, again.ID, again.PrivateChatID, c.want)
+			}
+		}
+
+		for _, c := range []struct {
+			id    int64
+			fresh bool
+			next  int64
+		}{{5, true, 6}, {5, false, 6}, {3, false, 6}, {6, true, 7}, {9, true, 10}, {8, false, 10}} {
+			fresh, err := tx.ClaimUpdate("telegram", c.id)
+			if err != nil {
+				return err
+			}
+			next, _ := tx.Offset("telegram")
+			if fresh != c.fresh || next != c.next {
+				t.Errorf("ClaimUpdate(%d) = %v, offset %d; want %v, %d", c.id, fresh, next, c.fresh, c.next)
+			}
+		}
+		return nil
+	})
+}

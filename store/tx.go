@@ -40,12 +40,34 @@ func (t *tx) SetOffset(source string, offset int64) error {
 	return err
 }
 
+func (t *tx) ClaimUpdate(source string, id int64) (bool, error) {
+	var next int64
+	err := t.queryRow(`INSERT INTO offsets (source, next) VALUES (?, ?)
+		ON CONFLICT (source) DO UPDATE SET next = excluded.next WHERE excluded.next > offsets.next
+		RETURNING next`, source, id+1).Scan(&next)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	return err == nil, err
+}
+
 func (t *tx) EnsureChat(c *nhacviec.Chat) error {
 	var unit sql.NullInt64
-	// A chat seen again is rewritten only when it changed (most updates
-	// come from known chats; an unchanged row costs no write). Then
+	// Nearly every update comes from a known, unchanged chat: one read.
+	var title string
+	var active bool
+	err := t.queryRow(`SELECT id, unit_id, title, active FROM chats WHERE transport = ? AND external_id = ?`,
+		c.Transport, c.ExternalID).Scan(&c.ID, &unit, &title, &active)
+	if err == nil && active && (c.Title == "" || c.Title == title) {
+		c.Active, c.UnitID = true, unit.Int64
+		return nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: ensure chat: %w", err)
+	}
+	// A chat seen again is rewritten only when it changed; then
 	// RETURNING returns nothing, and the row is read instead.
-	err := t.queryRow(`INSERT INTO chats (transport, external_id, kind, title, active, created_at)
+	err = t.queryRow(`INSERT INTO chats (transport, external_id, kind, title, active, created_at)
 		VALUES (?, ?, ?, ?, 1, ?)
 		ON CONFLICT (transport, external_id) DO UPDATE SET
 			title = CASE WHEN excluded.title <> '' THEN excluded.title ELSE chats.title END,
@@ -85,6 +107,22 @@ func (t *tx) Chat(id int64) (*nhacviec.Chat, error) {
 }
 
 func (t *tx) EnsurePerson(p *nhacviec.Person) error {
+	// Nearly every update comes from a known person whose names and
+	// private chat are as stored: one read. (If this person holds the
+	// username, nobody else does: giving it to them took it from others.)
+	var id int64
+	var username, name string
+	var stored sql.NullInt64
+	err := t.queryRow(`SELECT id, username, display_name, private_chat_id FROM people WHERE transport = ? AND external_id = ?`,
+		p.Transport, p.ExternalID).Scan(&id, &username, &name, &stored)
+	if err == nil && username == p.Username && name == p.DisplayName &&
+		(p.PrivateChatID == 0 || stored.Valid && stored.Int64 == p.PrivateChatID) {
+		p.ID, p.PrivateChatID = id, stored.Int64
+		return nil
+	}
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return fmt.Errorf("store: ensure person: %w", err)
+	}
 	if p.Username != "" {
 		// A username belongs to one account at a time: whoever had it
 		// before has since changed theirs.
@@ -95,7 +133,7 @@ func (t *tx) EnsurePerson(p *nhacviec.Person) error {
 		}
 	}
 	var private sql.NullInt64
-	err := t.queryRow(`INSERT INTO people (transport, external_id, username, display_name, private_chat_id, created_at, updated_at)
+	err = t.queryRow(`INSERT INTO people (transport, external_id, username, display_name, private_chat_id, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (transport, external_id) DO UPDATE SET
 			username = excluded.username,
