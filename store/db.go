@@ -259,29 +259,30 @@ func (db *DB) View(ctx context.Context, fn func(nhacviec.Tx) error) error {
 }
 
 // Savepoint runs fn inside an SQL savepoint: fn's error rolls back what
-// fn wrote, and only that.
+// fn wrote, and only that. Its statements are prepared once, like the
+// others: every update and every sent mark runs two.
 func (t *tx) Savepoint(fn func() error) (err error) {
 	if t.readonly {
 		return fn()
 	}
-	if _, err := t.ExecContext(t.ctx, "SAVEPOINT sp"); err != nil {
+	if _, err := t.exec("SAVEPOINT sp"); err != nil {
 		return fmt.Errorf("store: savepoint: %w", err)
 	}
 	defer func() {
 		if p := recover(); p != nil {
-			t.ExecContext(t.ctx, "ROLLBACK TO sp")
-			t.ExecContext(t.ctx, "RELEASE sp")
+			t.exec("ROLLBACK TO sp")
+			t.exec("RELEASE sp")
 			panic(p)
 		}
 	}()
 	if err = fn(); err != nil {
-		if _, rerr := t.ExecContext(t.ctx, "ROLLBACK TO sp"); rerr != nil {
+		if _, rerr := t.exec("ROLLBACK TO sp"); rerr != nil {
 			return fmt.Errorf("store: rollback to savepoint: %w (after: %v)", rerr, err)
 		}
 	}
 	// RELEASE after ROLLBACK TO closes the savepoint; after success it
 	// keeps fn's writes in the transaction.
-	if _, rerr := t.ExecContext(t.ctx, "RELEASE sp"); rerr != nil && err == nil {
+	if _, rerr := t.exec("RELEASE sp"); rerr != nil && err == nil {
 		return fmt.Errorf("store: release savepoint: %w", rerr)
 	}
 	return err
