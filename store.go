@@ -163,9 +163,10 @@ type TaskKey struct {
 
 // Outbox is the sender's view of the store.
 type Outbox interface {
-	// Due returns up to limit messages that may be sent at now, oldest
-	// first, at most a few per chat so that one busy chat cannot fill a
-	// batch. Chasing messages of tasks no longer open are dropped instead
+	// Due returns up to limit messages that may be sent at now: answers
+	// to people (replies, notices, button answers, edits, menus) first,
+	// then reminders and digests, oldest first within each, at most a
+	// few per chat so that one busy chat cannot fill a batch. Chasing messages of tasks no longer open are dropped instead
 	// of returned.
 	Due(ctx context.Context, now time.Time, limit int) ([]*Outgoing, error)
 	// NextDue returns when the earliest pending message becomes due.

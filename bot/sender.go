@@ -45,7 +45,8 @@ type ChatEvents interface {
 // transport and marks it sent only once the transport accepted it. It
 // keeps to Telegram's limits: an overall rate, about one message a second
 // in a private chat (short bursts allowed) and 20 a minute in a group; a
-// chat's messages go out in order.
+// chat's messages go out in order, but for answers to people, which go
+// before the reminders and digests waiting for their turn (Outbox.Due).
 type Sender struct {
 	Outbox     nhacviec.Outbox
 	Transports map[string]Transport
@@ -90,6 +91,7 @@ const DefaultWorkers = 8
 
 const (
 	batchSize  = 200
+	minBatch   = 16
 	maxBackoff = 5 * time.Minute
 	sendTimout = 15 * time.Second
 	// A private chat may burst 3 messages; a group 5, then its pace is
@@ -177,7 +179,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	if time.Until(s.pausedUntil()) > 0 {
 		return 0, nil
 	}
-	due, err := s.Outbox.Due(ctx, s.Now(), batchSize)
+	due, err := s.Outbox.Due(ctx, s.Now(), s.batch())
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
@@ -205,6 +207,13 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	wg.Wait()
 	s.forget()
 	return tried, nil
+}
+
+// batch is how many messages Drain takes at once: about two seconds'
+// worth at Rate. A reply written meanwhile waits for the next batch; at
+// Telegram's rate a full batch of 200 would take it 8 s.
+func (s *Sender) batch() int {
+	return min(batchSize, max(minBatch, int(2*s.Rate)))
 }
 
 // sendLane sends a lane's messages in order and returns how many it

@@ -15,3 +15,6 @@ func MarksAlone(db *DB) int {
 	defer db.marks.mu.Unlock()
 	return db.marks.alone
 }
+
+// UrgentKinds is the list of kinds Due hands out first, as SQL.
+const UrgentKinds = urgentKinds

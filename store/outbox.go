@@ -12,15 +12,48 @@ import (
 	nhacviec "github.com/nhacviec/nhacviec"
 )
 
-// Due returns up to limit pending messages due at now, in the order they
-// were written. A chat whose earlier message waits for a retry is skipped
-// so that a chat's messages arrive in order. Chasing messages whose task
-// was closed meanwhile are dropped here.
+// Due returns up to limit pending messages due at now: the answers to
+// people (replies, notices, button answers, edits, menus) first, then
+// reminders and digests, each in the order they were written. A reply
+// must not wait behind a morning's reminders, which take minutes at
+// Telegram's rate; so an answer may overtake a reminder queued earlier in
+// the same chat. A chat whose earlier message waits for a retry is
+// skipped so that a chat's messages arrive in order. Chasing messages
+// whose task was closed meanwhile are dropped here.
 func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Outgoing, error) {
+	out, err := db.due(ctx, now, limit, "AND kind IN ("+urgentKinds+")")
+	if err != nil || len(out) >= limit {
+		return out, err
+	}
+	rest, err := db.due(ctx, now, limit, "")
+	if err != nil {
+		return nil, err
+	}
+	taken := make(map[int64]bool, len(out))
+	for _, m := range out {
+		taken[m.ID] = true
+	}
+	for _, m := range rest {
+		if len(out) == limit {
+			break
+		}
+		if !taken[m.ID] {
+			out = append(out, m)
+		}
+	}
+	return out, nil
+}
+
+// urgentKinds are the kinds Due hands out first; the partial index
+// outbox_urgent (migration 0005) is on exactly this list.
+const urgentKinds = "'reply', 'notice', 'answer', 'edit', 'menu'"
+
+// due is Due over the pending messages that also match filter.
+func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) ([]*nhacviec.Outgoing, error) {
 	// perChat caps each chat's share of a batch: a group limited to 20
 	// messages a minute must not hold up everyone else's. The shares are
-	// numbered over the index outbox_pending alone (ids and chats); only
-	// the messages picked are read whole.
+	// numbered over the index outbox_pending (or outbox_urgent) alone
+	// (ids and chats); only the messages picked are read whole.
 	const perChat = 3
 	// Read on a reader connection, so that the writer (which the bot's
 	// commands need) is not held; WAL readers see every commit made
@@ -29,7 +62,7 @@ func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Ou
 			o.reply_to, o.callback, o.edit_of, o.not_before, o.created_at, o.attempts,
 			c.transport, c.external_id, c.kind, COALESCE(t.status, '')
 		FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id) AS rn
-			FROM outbox WHERE state = 'pending' AND not_before <= ?) w
+			FROM outbox WHERE state = 'pending' AND not_before <= ? `+filter+`) w
 		JOIN outbox o ON o.id = w.id
 		JOIN chats c ON c.id = o.chat_id
 		LEFT JOIN tasks t ON t.id = o.task_id

@@ -2,10 +2,12 @@ package store_test
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -166,12 +168,16 @@ func TestOutboxKeysOrderAndTaskOfMessage(t *testing.T) {
 		}
 		return nil
 	})
+	// The replies first (answers to people go before reminders), each
+	// kind in its order.
 	due, err := db.Due(ctx, now, 10)
-	if err != nil || len(due) != 3 || due[0].Text != "a1" || due[1].Text != "a2" || due[2].Text != "b1" {
-		t.Fatalf("due = %v, %v", due, err)
+	if err != nil || strings.Join(texts(due), " ") != "a2 b1 a1" {
+		t.Fatalf("due = %v, %v", texts(due), err)
 	}
-	// a1 fails and waits: a2 must wait behind it, b1 goes on.
-	if err := db.Retry(ctx, due[0].ID, now.Add(time.Minute), "503"); err != nil {
+	a1, a2 := due[2], due[0]
+	// a1 fails and waits: a2, written after it in its chat, must wait
+	// behind it; b1 goes on.
+	if err := db.Retry(ctx, a1.ID, now.Add(time.Minute), "503"); err != nil {
 		t.Fatal(err)
 	}
 	due, _ = db.Due(ctx, now, 10)
@@ -179,10 +185,10 @@ func TestOutboxKeysOrderAndTaskOfMessage(t *testing.T) {
 		t.Fatalf("while a1 waits, due = %v", texts(due))
 	}
 	due, _ = db.Due(ctx, now.Add(time.Minute), 10)
-	if len(due) != 3 || due[0].Text != "a1" {
+	if strings.Join(texts(due), " ") != "a2 b1 a1" {
 		t.Fatalf("after the wait, due = %v", texts(due))
 	}
-	if err := db.MarkSent(ctx, due[0].ID, "555", now); err != nil {
+	if err := db.MarkSent(ctx, a1.ID, "555", now); err != nil {
 		t.Fatal(err)
 	}
 	db.View(ctx, func(tx nhacviec.Tx) error {
@@ -191,7 +197,7 @@ func TestOutboxKeysOrderAndTaskOfMessage(t *testing.T) {
 		}
 		return nil
 	})
-	if err := db.GiveUp(ctx, due[1].ID, "400"); err != nil {
+	if err := db.GiveUp(ctx, a2.ID, "400"); err != nil {
 		t.Fatal(err)
 	}
 	due, _ = db.Due(ctx, now.Add(time.Minute), 10)
@@ -439,4 +445,76 @@ func TestEnsureRefreshesWhatChangedAndClaimUpdate(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// Answers to people go before the reminders and digests waiting their
+// turn, even in a chat where a reminder was queued first; each kind
+// keeps its order.
+func TestDueHandsOutAnswersFirst(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	db := mustOpen(t, path)
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	update(t, db, func(tx nhacviec.Tx) error {
+		var chats []int64
+		for i := range 6 {
+			c := &nhacviec.Chat{Transport: "telegram", ExternalID: strconv.Itoa(100 + i), Kind: nhacviec.ChatPrivate}
+			if err := tx.EnsureChat(c); err != nil {
+				return err
+			}
+			chats = append(chats, c.ID)
+		}
+		for i, c := range chats { // the morning's reminders
+			if _, err := tx.Enqueue(&nhacviec.Message{ChatID: c, Kind: nhacviec.KindReminder, Text: "r" + strconv.Itoa(i)}); err != nil {
+				return err
+			}
+		}
+		for _, m := range []*nhacviec.Message{
+			{ChatID: chats[0], Kind: nhacviec.KindReply, Text: "reply0"}, // behind r0 in its chat
+			{ChatID: chats[5], Kind: nhacviec.KindDigest, Text: "digest5"},
+			{ChatID: chats[3], Kind: nhacviec.KindNotice, Text: "notice3"},
+		} {
+			if _, err := tx.Enqueue(m); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	due, err := db.Due(ctx, now, 4)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got, want := strings.Join(texts(due), " "), "reply0 notice3 r0 r1"; got != want {
+		t.Errorf("Due(4) = %s, want %s", got, want)
+	}
+	due, _ = db.Due(ctx, now, 20)
+	if got, want := strings.Join(texts(due), " "), "reply0 notice3 r0 r1 r2 r3 r4 r5 digest5"; got != want {
+		t.Errorf("Due(20) = %s, want %s", got, want)
+	}
+
+	// The answers are found through their own index, not by reading
+	// every pending message: its WHERE must match Due's filter exactly.
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	rows, err := raw.Query(`EXPLAIN QUERY PLAN SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id)
+		FROM outbox WHERE state = 'pending' AND not_before <= ? AND kind IN (`+store.UrgentKinds+`)`, now.UnixMilli())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var plan []string
+	for rows.Next() {
+		var id, parent, unused int
+		var detail string
+		if err := rows.Scan(&id, &parent, &unused, &detail); err != nil {
+			t.Fatal(err)
+		}
+		plan = append(plan, detail)
+	}
+	if p := strings.Join(plan, "; "); !strings.Contains(p, "outbox_urgent") {
+		t.Errorf("the answers' query does not use outbox_urgent: %s", p)
+	}
 }

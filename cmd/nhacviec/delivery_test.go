@@ -1,12 +1,17 @@
 package main
 
 import (
+	"context"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/bot"
+	"github.com/nhacviec/nhacviec/bot/telegram"
 	"github.com/nhacviec/nhacviec/bot/telegram/telegramtest"
 )
 
@@ -98,5 +103,55 @@ func TestSenderKeepsPerChatPace(t *testing.T) {
 	}
 	if d := time.Since(start); d < 2*time.Second {
 		t.Fatalf("6 messages in %v: faster than 1/s after a burst of 3", d)
+	}
+}
+
+// A reply does not wait behind the morning's reminders: at Telegram's
+// rate 150 reminders take 6 s, and the reply to a command sent while
+// they go out overtakes those not yet taken.
+func TestReplyOvertakesAFanOut(t *testing.T) {
+	h := newHarness(t, sendRate(25))
+	h.hello(h.an)
+	h.srv.SetRequireStart(false)
+	const n = 150
+	err := h.db.Update(context.Background(), func(tx nhacviec.Tx) error {
+		for i := range n {
+			user := h.srv.User(int64(5000+i), "", "Người "+strconv.Itoa(i))
+			c := &nhacviec.Chat{Transport: telegram.Transport, ExternalID: strconv.FormatInt(h.srv.PrivateChat(user).ID, 10), Kind: nhacviec.ChatPrivate}
+			if err := tx.EnsureChat(c); err != nil {
+				return err
+			}
+			if _, err := tx.Enqueue(&nhacviec.Message{ChatID: c.ID, Kind: nhacviec.KindReminder, Text: "⏰ Nhắc việc " + strconv.Itoa(i)}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app.sender.Wake()
+	reminders := func() int {
+		k := 0
+		for _, s := range h.srv.Sent() {
+			if strings.HasPrefix(s.Plain, "⏰ Nhắc việc") {
+				k++
+			}
+		}
+		return k
+	}
+	h.wait(func(s telegramtest.Sent) bool { return strings.HasPrefix(s.Plain, "⏰ Nhắc việc") })
+	h.srv.UserSays(h.srv.PrivateChat(h.an), h.an, "/viec")
+	h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == h.an.ID && strings.Contains(s.Plain, "không có việc")
+	})
+	// The batch under way when the command came (2 s at 25/s), and the
+	// sends in flight beside the reply; not the 150.
+	if got := reminders(); got > 2*25+bot.DefaultWorkers {
+		t.Errorf("%d of %d reminders went out before the reply", got, n)
+	}
+	h.settle()
+	if got := reminders(); got != n {
+		t.Errorf("%d of %d reminders went out in the end", got, n)
 	}
 }

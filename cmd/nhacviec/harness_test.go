@@ -55,10 +55,14 @@ type harness struct {
 	stop  func()
 	logs  syncBuffer // everything the app logged, at debug level
 	paced bool       // keep Telegram's per-chat limits (most tests lift them)
+	rate  float64    // NHACVIEC_SEND_RATE (default: 1000, no limit to speak of)
 }
 
 // paced makes the harness keep Telegram's per-chat limits.
 func paced(h *harness) { h.paced = true }
+
+// sendRate sets the sender's overall rate.
+func sendRate(r float64) func(*harness) { return func(h *harness) { h.rate = r } }
 
 // syncBuffer is a bytes.Buffer safe for the app's goroutines.
 type syncBuffer struct {
@@ -113,6 +117,9 @@ func (h *harness) start(path string) {
 		t.Fatal(err)
 	}
 	cfg := &Config{Timezone: "Asia/Ho_Chi_Minh", SendRate: 1000, Admins: []string{"telegram:101"}} // lead
+	if h.rate > 0 {
+		cfg.SendRate = h.rate
+	}
 	h.db = db
 	h.app, err = newApp(ctx, cfg, db, log, h.clock.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
 	if err != nil {
