@@ -5,6 +5,7 @@ import (
 	"errors"
 	"math/rand/v2"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/rs/zerolog"
@@ -70,6 +71,7 @@ type Sender struct {
 
 	once    sync.Once
 	wake    chan struct{}
+	fresh   atomic.Bool // Wake was called since the batch under way began
 	global  *rate.Limiter
 	mu      sync.Mutex
 	paused  time.Time               // all sends wait until then (429 across chats)
@@ -90,8 +92,11 @@ type Sender struct {
 const DefaultWorkers = 8
 
 const (
-	batchSize  = 200
-	minBatch   = 16
+	batchSize = 200
+	// yieldAfter: a batch under way for this long makes way for messages
+	// written since it began (Wake), which Due may put first: a reply
+	// must not wait for a batch of reminders, 8 s at Telegram's rate.
+	yieldAfter = time.Second
 	maxBackoff = 5 * time.Minute
 	sendTimout = 15 * time.Second
 	// A private chat may burst 3 messages; a group 5, then its pace is
@@ -132,9 +137,11 @@ func (s *Sender) init() {
 	})
 }
 
-// Wake makes a running sender look at the outbox now.
+// Wake makes a running sender look at the outbox now; a batch under way
+// for a while makes way for what was written (yieldAfter).
 func (s *Sender) Wake() {
 	s.init()
+	s.fresh.Store(true)
 	select {
 	case s.wake <- struct{}{}:
 	default:
@@ -179,7 +186,9 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	if time.Until(s.pausedUntil()) > 0 {
 		return 0, nil
 	}
-	due, err := s.Outbox.Due(ctx, s.Now(), s.batch())
+	start := time.Now()
+	s.fresh.Store(false) // what is written from now on, this Due sees or a later one
+	due, err := s.Outbox.Due(ctx, s.Now(), batchSize)
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
@@ -198,7 +207,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			n := s.sendLane(ctx, lane)
+			n := s.sendLane(ctx, lane, start)
 			mu.Lock()
 			tried += n
 			mu.Unlock()
@@ -209,22 +218,18 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	return tried, nil
 }
 
-// batch is how many messages Drain takes at once: about two seconds'
-// worth at Rate. A reply written meanwhile waits for the next batch; at
-// Telegram's rate a full batch of 200 would take it 8 s.
-func (s *Sender) batch() int {
-	return min(batchSize, max(minBatch, int(2*s.Rate)))
-}
-
 // sendLane sends a lane's messages in order and returns how many it
 // tried. A chat that must wait (its pace, a 429, a retry) keeps the rest
 // of its messages back, so a chat's order holds.
-func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing) int {
+func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start time.Time) int {
 	stopped := map[int64]bool{}
 	tried := 0
 	for _, m := range lane {
 		if ctx.Err() != nil || stopped[m.ChatID] {
 			continue
+		}
+		if s.fresh.Load() && time.Since(start) >= yieldAfter {
+			break // the rest stays pending for the next batch
 		}
 		if err := s.global.Wait(ctx); err != nil {
 			break

@@ -108,7 +108,7 @@ func TestSenderKeepsPerChatPace(t *testing.T) {
 
 // A reply does not wait behind the morning's reminders: at Telegram's
 // rate 150 reminders take 6 s, and the reply to a command sent while
-// they go out overtakes those not yet taken.
+// they go out overtakes those not yet sent.
 func TestReplyOvertakesAFanOut(t *testing.T) {
 	h := newHarness(t, sendRate(25))
 	h.hello(h.an)
@@ -145,8 +145,8 @@ func TestReplyOvertakesAFanOut(t *testing.T) {
 	h.wait(func(s telegramtest.Sent) bool {
 		return s.ChatID == h.an.ID && strings.Contains(s.Plain, "không có việc")
 	})
-	// The batch under way when the command came (2 s at 25/s), and the
-	// sends in flight beside the reply; not the 150.
+	// The batch under way makes way a second after it began (25 at
+	// 25/s), and sends in flight finish beside the reply; not the 150.
 	if got := reminders(); got > 2*25+bot.DefaultWorkers {
 		t.Errorf("%d of %d reminders went out before the reply", got, n)
 	}
