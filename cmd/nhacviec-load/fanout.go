@@ -24,6 +24,7 @@ type fanoutResult struct {
 	span      time.Duration // first message accepted → last
 	fromStart time.Duration // process start → last message accepted
 	tooMany   int
+	probes    []time.Duration // -probe: each /viec's update fetched → reply accepted
 }
 
 // runFanout is scenario 2: at 08:00 on a working day each of N people
@@ -37,6 +38,7 @@ func runFanout(ctx context.Context, o *options) error {
 			var spans, starts []time.Duration
 			var ratios []float64
 			var tooMany []int64
+			var probes []time.Duration
 			msgs := 0
 			for r := range o.runs {
 				res, err := fanoutOnce(ctx, o, n, rate)
@@ -47,15 +49,24 @@ func runFanout(ctx context.Context, o *options) error {
 				spans, starts = append(spans, res.span), append(starts, res.fromStart)
 				ratios, tooMany = append(ratios, float64(res.span)/float64(floor)), append(tooMany, int64(res.tooMany))
 				msgs = res.messages
+				probes = append(probes, res.probes...)
 				if o.verbose || o.runs == 1 {
 					fmt.Printf("  N=%d R=%g run %d: %d messages, first→last %s (floor %s, %+.1f%%), start→last %s, %d × 429\n",
 						n, rate, r+1, res.messages, ms(res.span), ms(floor), 100*(float64(res.span)/float64(floor)-1), ms(res.fromStart), res.tooMany)
+					if len(res.probes) > 0 {
+						fmt.Printf("    /viec sent meanwhile (%d): reply p50 %s, p99 %s, max %s\n", len(res.probes),
+							ms(pct(res.probes, 50)), ms(pct(res.probes, 99)), ms(pct(res.probes, 100)))
+					}
 				}
 			}
 			floor := time.Duration(float64(msgs) / rate * float64(time.Second))
 			fmt.Printf("  N=%-6d R=%-3g %6d messages: first→last %s, floor N/R %s → %s over; start→last %s; 429s: %s\n",
 				n, rate, msgs, spread(spans, ms), ms(floor), spread(ratios, func(f float64) string { return fmt.Sprintf("%+.1f%%", 100*(f-1)) }),
 				spread(starts, ms), spread(tooMany, func(v int64) string { return strconv.FormatInt(v, 10) }))
+			if len(probes) > 0 {
+				fmt.Printf("    /viec every %s while they go out (%d in all): update fetched → reply accepted p50 %s, p99 %s, max %s\n",
+					o.probe, len(probes), ms(pct(probes, 50)), ms(pct(probes, 99)), ms(pct(probes, 100)))
+			}
 		}
 	}
 	return nil
@@ -108,15 +119,47 @@ func fanoutOnce(ctx context.Context, o *options, n int, rate float64) (res fanou
 	seen := 0
 	want := len(org.people) + len(org.units)
 	timeout := time.Duration(float64(want)/rate*1.5*float64(time.Second)) + time.Minute
+	// -probe: people ask /viec while the messages go out; their replies
+	// are not part of the fan-out.
+	var probes []upd
+	probed := map[chatMsg]bool{}
+	var lastProbe time.Time
+	probe := func() {
+		if o.probe <= 0 || len(tr.sent) == 0 || time.Since(lastProbe) < o.probe {
+			return
+		}
+		who := org.people[len(org.people)-1-len(probes)%len(org.people)]
+		id := srv.UserSays(who.chat(), who.user, "/viec")
+		u := upd{id: id, chat: who.user.ID, msg: srv.MessageOf(id), kind: "viec"}
+		probes, probed[chatMsg{u.chat, u.msg}], lastProbe = append(probes, u), true, time.Now()
+	}
+	fanned := func(s telegramtest.Sent) bool { return !probed[chatMsg{s.ChatID, s.ReplyTo}] }
 	err = tr.wait(ctx, p, timeout, "every reminder and digest", func() bool {
 		for _, s := range tr.sent[seen:] {
-			got[s.ChatID] = true
+			if fanned(s) {
+				got[s.ChatID] = true
+			}
 		}
 		seen = len(tr.sent)
-		return len(got) >= want
+		if len(got) >= want {
+			return true
+		}
+		probe()
+		return false
 	})
 	if err != nil {
 		return res, fmt.Errorf("%w (%d of %d chats reached)", err, len(got), want)
+	}
+	err = tr.wait(ctx, p, 30*time.Second, "the replies to /viec sent during the fan-out", func() bool {
+		for _, u := range probes {
+			if _, ok := tr.reply(u); !ok {
+				return false
+			}
+		}
+		return true
+	})
+	if err != nil {
+		return res, err
 	}
 	// A digest too long for one message goes in parts: wait for quiet.
 	for n := len(tr.sent); ; n = len(tr.sent) {
@@ -127,11 +170,25 @@ func fanoutOnce(ctx context.Context, o *options, n int, rate float64) (res fanou
 			break
 		}
 	}
+	for _, u := range probes {
+		s, ok := tr.reply(u)
+		if !ok {
+			return res, fmt.Errorf("no reply to /viec (update %d) sent during the fan-out", u.id)
+		}
+		at, _ := srv.FetchedAt(u.id)
+		res.probes = append(res.probes, s.At.Sub(at))
+	}
 	if err := p.stop(); err != nil {
 		return res, err
 	}
-	first, last := tr.sent[0].At, tr.sent[0].At
+	var sent []telegramtest.Sent
 	for _, s := range tr.sent {
+		if fanned(s) {
+			sent = append(sent, s)
+		}
+	}
+	first, last := sent[0].At, sent[0].At
+	for _, s := range sent {
 		if s.At.Before(first) {
 			first = s.At
 		}
@@ -142,7 +199,7 @@ func fanoutOnce(ctx context.Context, o *options, n int, rate float64) (res fanou
 			return res, fmt.Errorf("unexpected private message %q", s.Plain)
 		}
 	}
-	res.messages, res.span, res.fromStart = len(tr.sent), last.Sub(first), last.Sub(p.started)
+	res.messages, res.span, res.fromStart = len(sent), last.Sub(first), last.Sub(p.started)
 	res.tooMany = srv.Stats().TooMany
 	if err := apiErrors(srv, true); err != nil {
 		return res, err

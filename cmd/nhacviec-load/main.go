@@ -49,6 +49,7 @@ type options struct {
 	stateDB  string
 	workers  int
 	latency  time.Duration
+	probe    time.Duration
 	offer    float64
 }
 
@@ -68,6 +69,7 @@ func main() {
 	flag.Float64Var(&o.offer, "offer", 0, "commands: offer the commands at this many a second instead of all at once")
 	flag.IntVar(&o.workers, "workers", 0, "NHACVIEC_SEND_WORKERS for every scenario (0: the bot's default)")
 	flag.DurationVar(&o.latency, "api-latency", 0, "fanout, lateness: the fake answers every call this much later (a real Bot API is 50–300 ms away)")
+	flag.DurationVar(&o.probe, "probe", 0, "fanout: while the messages go out, someone sends /viec this often; their replies' latency is reported (0: none)")
 	flag.StringVar(&fanout, "fanout", "1000,5000,10000", "fanout: people sizes")
 	flag.StringVar(&rates, "rates", "25,30", "fanout: NHACVIEC_SEND_RATE values")
 	flag.StringVar(&tasks, "tasks", "100000,1000000", "state: task counts")
