@@ -1,6 +1,7 @@
 // Package telegram is nhacviec's Telegram adapter: it long-polls
-// getUpdates (never GetUpdatesChan, which confirms updates before they are
-// handled), turns updates into bot.Update, and sends outbox messages.
+// getUpdates itself (never the client library's update channel, which
+// confirms updates before they are handled), turns updates into
+// bot.Update, and sends outbox messages.
 package telegram
 
 import (
