@@ -166,8 +166,8 @@ type Outbox interface {
 	// Due returns up to limit messages that may be sent at now: answers
 	// to people (replies, notices, button answers, edits, menus) first,
 	// then reminders and digests, oldest first within each, at most a
-	// few per chat so that one busy chat cannot fill a batch. Chasing messages of tasks no longer open are dropped instead
-	// of returned.
+	// few per chat so that one busy chat cannot fill a batch. Chasing
+	// messages of tasks no longer open are dropped instead of returned.
 	Due(ctx context.Context, now time.Time, limit int) ([]*Outgoing, error)
 	// NextDue returns when the earliest pending message becomes due.
 	NextDue(ctx context.Context) (time.Time, bool, error)

@@ -288,9 +288,9 @@ func (t *tx) Savepoint(fn func() error) (err error) {
 	return err
 }
 
-// run runs fn in a transaction on conn; a write transaction also writes
-// the sent marks waiting for a commit (outbox.go). A nil fn writes only
-// those.
+// run runs fn in a transaction on conn; a write transaction that cannot
+// be cancelled also writes the sent marks waiting for a commit
+// (outbox.go). A nil fn writes only those.
 func (db *DB) run(ctx context.Context, conn *sql.DB, readonly bool, fn func(nhacviec.Tx) error) (err error) {
 	stmts := db.wstmts
 	if readonly {
@@ -316,9 +316,11 @@ func (db *DB) run(ctx context.Context, conn *sql.DB, readonly bool, fn func(nhac
 			return err
 		}
 	}
-	// The sent marks waiting for a commit ride along with this one.
+	// The sent marks waiting for a commit ride along with this one, if it
+	// cannot be cancelled: a cancelled transaction rolls back, and a sent
+	// message whose mark is lost goes out again.
 	var marked []*mark
-	if !readonly {
+	if !readonly && ctx.Done() == nil {
 		marked = db.marks.write(t, fn == nil)
 	}
 	err = sqlTx.Commit()

@@ -152,7 +152,7 @@ func (db *DB) MarkSent(ctx context.Context, id int64, externalID string, at time
 			break
 		}
 		m.mu.Unlock()
-		if err := db.run(ctx, db.write, false, nil); err != nil {
+		if err := db.run(context.WithoutCancel(ctx), db.write, false, nil); err != nil {
 			for _, r := range m.take() { // not begun: none was taken
 				r.done <- err
 			}
@@ -186,7 +186,7 @@ func (m *marks) take() []*mark {
 	return q
 }
 
-// writeMarks writes the waiting marks into t, each in a savepoint, so
+// write writes the waiting marks into t, each in a savepoint, so
 // that one's failure is its own; own is set when t is the leader's.
 func (m *marks) write(t *tx, own bool) []*mark {
 	batch := m.take()

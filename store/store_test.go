@@ -518,3 +518,48 @@ func TestDueHandsOutAnswersFirst(t *testing.T) {
 		t.Errorf("the answers' query does not use outbox_urgent: %s", p)
 	}
 }
+
+// A transaction that may be cancelled does not carry the waiting marks:
+// cancelled, it would roll them back and the messages would go out again.
+func TestMarkSentDoesNotRideACancellableTransaction(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	update(t, db, func(tx nhacviec.Tx) error {
+		c := &nhacviec.Chat{Transport: "telegram", ExternalID: "10", Kind: nhacviec.ChatPrivate}
+		if err := tx.EnsureChat(c); err != nil {
+			return err
+		}
+		_, err := tx.Enqueue(&nhacviec.Message{ChatID: c.ID, Kind: nhacviec.KindReply, Text: "x"})
+		return err
+	})
+	due, err := db.Due(ctx, now, 1)
+	if err != nil || len(due) != 1 {
+		t.Fatalf("Due: %d, %v", len(due), err)
+	}
+	alone := store.MarksAlone(db)
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	done := make(chan error, 1)
+	err = db.Update(cctx, func(tx nhacviec.Tx) error {
+		go func() { done <- db.MarkSent(ctx, due[0].ID, "", now) }()
+		for deadline := time.Now().Add(5 * time.Second); store.MarksQueued(db) < 1; time.Sleep(time.Millisecond) {
+			if time.Now().After(deadline) {
+				return errors.New("the mark was not queued")
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := <-done; err != nil {
+		t.Fatal(err)
+	}
+	if got := store.MarksAlone(db) - alone; got != 1 {
+		t.Errorf("%d marks written by their own transaction, want 1: the cancellable one took it", got)
+	}
+	if left, _ := db.Due(ctx, now, 1); len(left) != 0 {
+		t.Errorf("the message is still pending after its mark")
+	}
+}
