@@ -192,8 +192,8 @@ func TestOutboxKeysOrderAndTaskOfMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.View(ctx, func(tx nhacviec.Tx) error {
-		if id, _ := tx.TaskOfMessage(chatA, "555"); id != taskID {
-			t.Errorf("TaskOfMessage = %d, want %d", id, taskID)
+		if ids, _ := tx.TasksOfMessage(chatA, "555"); len(ids) != 1 || ids[0] != taskID {
+			t.Errorf("TasksOfMessage = %v, want [%d]", ids, taskID)
 		}
 		return nil
 	})
@@ -284,12 +284,12 @@ func TestMarkSentConcurrent(t *testing.T) {
 	wg.Wait()
 	db.View(ctx, func(tx nhacviec.Tx) error {
 		for _, id := range ids {
-			if got, _ := tx.TaskOfMessage(chat, "ext"+strconv.FormatInt(id, 10)); got != taskID {
-				t.Fatalf("message %d: TaskOfMessage = %d, want %d", id, got, taskID)
+			if got, _ := tx.TasksOfMessage(chat, "ext"+strconv.FormatInt(id, 10)); len(got) != 1 || got[0] != taskID {
+				t.Fatalf("message %d: TasksOfMessage = %v, want [%d]", id, got, taskID)
 			}
 		}
 		// A mark of a message already sent changes nothing.
-		if got, _ := tx.TaskOfMessage(chat, "again"); got != 0 {
+		if got, _ := tx.TasksOfMessage(chat, "again"); len(got) != 0 {
 			t.Errorf("a second mark of sent messages rewrote them")
 		}
 		return nil
