@@ -69,16 +69,19 @@ type Sender struct {
 	// it went out after it became due.
 	Observe func(m *nhacviec.Outgoing, result string, late time.Duration)
 
-	once    sync.Once
-	wake    chan struct{}
-	fresh   atomic.Bool // Wake was called since the batch under way began
-	global  *rate.Limiter
-	mu      sync.Mutex
-	paused  time.Time               // all sends wait until then (429 across chats)
-	held    map[int64]time.Time     // a chat waits until then (429, its own limit)
-	chats   map[int64]*rate.Limiter // per-chat pace
-	alone   map[int64]bool          // messages not to merge: a merged send with them was refused
-	used    map[int64]time.Time     // when a chat's limiter was last used
+	once   sync.Once
+	wake   chan struct{}
+	fresh  atomic.Bool // Wake was called since the batch under way began
+	global *rate.Limiter
+	mu     sync.Mutex
+	paused time.Time               // all sends wait until then (429 across chats)
+	held   map[int64]time.Time     // a chat waits until then (429, its own limit)
+	chats  map[int64]*rate.Limiter // per-chat pace
+	alone  map[int64]bool          // messages not to merge: a merged send with them was refused
+	// wall paces sends (time.Now); tests set it to step time instead of
+	// sleeping. Not Now: the bot's clock may be set for a rehearsal.
+	wall    func() time.Time
+	used    map[int64]time.Time // when a chat's limiter was last used
 	last429 struct {
 		chat int64
 		at   time.Time
@@ -145,6 +148,9 @@ func (s *Sender) init() {
 		if s.Now == nil {
 			s.Now = time.Now
 		}
+		if s.wall == nil {
+			s.wall = time.Now
+		}
 		// Telegram counts messages per second: no burst (a burst of b at
 		// rate R puts b+R into one second), and a little under Rate, so
 		// that the jitter between taking a turn here and the request
@@ -200,7 +206,7 @@ func (s *Sender) idle(ctx context.Context) time.Duration {
 		wait = min(wait, next.Sub(s.Now()))
 	}
 	if free, ok := s.nextFree(); ok {
-		wait = min(wait, time.Until(free))
+		wait = min(wait, free.Sub(s.wall()))
 	}
 	return max(idleMin, wait)
 }
@@ -210,10 +216,10 @@ func (s *Sender) idle(ctx context.Context) time.Duration {
 // stops new sends; started ones complete.
 func (s *Sender) Drain(ctx context.Context) (int, error) {
 	s.init()
-	if time.Until(s.pausedUntil()) > 0 {
+	if s.pausedUntil().After(s.wall()) {
 		return 0, nil
 	}
-	start := time.Now()
+	start := s.wall()
 	s.fresh.Store(false) // what is written from now on, this Due sees or a later one
 	due, err := s.Outbox.Due(ctx, s.Now(), batchSize)
 	if err != nil || len(due) == 0 {
@@ -253,10 +259,10 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 	tried := 0
 	for _, msgs := range byChat(lane) {
 		for len(msgs) > 0 {
-			if ctx.Err() != nil || time.Until(s.pausedUntil()) > 0 {
+			if ctx.Err() != nil || s.pausedUntil().After(s.wall()) {
 				return tried
 			}
-			if s.fresh.Load() && time.Since(start) >= yieldAfter {
+			if s.fresh.Load() && s.wall().Sub(start) >= yieldAfter {
 				return tried // the rest stays pending for the next batch
 			}
 			tr, ok := s.Transports[msgs[0].Transport]
@@ -312,7 +318,7 @@ func (s *Sender) turn(ctx context.Context, m *nhacviec.Outgoing) bool {
 	}
 	// Checked after the wait: a 429 may have paused the flow meanwhile,
 	// and retry_after is never to be ignored.
-	return time.Until(s.pausedUntil()) <= 0
+	return !s.pausedUntil().After(s.wall())
 }
 
 // sendParts sends one message, in as many parts as the transport's
@@ -468,7 +474,7 @@ func (s *Sender) ready(m *nhacviec.Outgoing) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	now := s.wall()
 	if until, ok := s.held[m.ChatID]; ok {
 		if now.Before(until) {
 			return false
@@ -499,7 +505,7 @@ func (s *Sender) ready(m *nhacviec.Outgoing) bool {
 func (s *Sender) rateLimited(chat int64, after time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	now := s.wall()
 	until := now.Add(after)
 	if until.After(s.held[chat]) {
 		s.held[chat] = until
@@ -533,7 +539,7 @@ func (s *Sender) pausedUntil() time.Time {
 func (s *Sender) nextFree() (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	now := s.wall()
 	if s.paused.After(now) {
 		return s.paused, true
 	}
@@ -553,7 +559,7 @@ func (s *Sender) nextFree() (time.Time, bool) {
 func (s *Sender) forget() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cutoff := time.Now().Add(-10 * time.Minute)
+	cutoff := s.wall().Add(-10 * time.Minute)
 	for id, t := range s.used {
 		if t.Before(cutoff) {
 			delete(s.used, id)
