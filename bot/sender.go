@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -69,6 +70,7 @@ type Sender struct {
 	// it went out after it became due.
 	Observe func(m *nhacviec.Outgoing, result string, late time.Duration)
 
+	holds  atomic.Int32 // planning passes under way (Hold)
 	once   sync.Once
 	wake   chan struct{}
 	fresh  atomic.Bool // Wake was called since the batch under way began
@@ -172,6 +174,22 @@ func (s *Sender) Wake() {
 	}
 }
 
+// Hold keeps the reminders and digests back (answers to people still go)
+// until the returned release is called: the scheduler holds the sender
+// while a planning pass writes, chunk after chunk, so that one person's
+// notices of the pass go out together, merged, not as the chunks commit.
+func (s *Sender) Hold() (release func()) {
+	s.init()
+	s.holds.Add(1)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.holds.Add(-1)
+			s.Wake()
+		})
+	}
+}
+
 // Run sends until ctx is done. Sends already under way when ctx ends are
 // finished, not cut off.
 func (s *Sender) Run(ctx context.Context) error {
@@ -257,6 +275,9 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 // rest of its messages back, so a chat's order holds.
 func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start time.Time) int {
 	tried := 0
+	if s.holds.Load() > 0 {
+		lane = slices.DeleteFunc(slices.Clone(lane), func(m *nhacviec.Outgoing) bool { return !urgent(m.Kind) })
+	}
 	for _, msgs := range byChat(lane) {
 		for len(msgs) > 0 {
 			if ctx.Err() != nil || s.pausedUntil().After(s.wall()) {
@@ -287,6 +308,12 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 		}
 	}
 	return tried
+}
+
+// urgent reports whether messages of kind answer people, as opposed to
+// the reminders and digests the scheduler plans.
+func urgent(k nhacviec.MessageKind) bool {
+	return !k.Chasing() && k != nhacviec.KindDigest
 }
 
 // byChat groups a lane's messages by chat, chats in the order of their

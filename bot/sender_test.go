@@ -536,3 +536,27 @@ func TestSender429IsBounded(t *testing.T) {
 		t.Fatalf("after %d 429s: %s", len(tr.sent()), r.state)
 	}
 }
+
+// While a planning pass holds the sender, answers to people still go and
+// the pass's reminders wait for the whole pass, to go out merged.
+func TestSenderHoldKeepsRemindersForTheWholePass(t *testing.T) {
+	s, out, tr, _ := newTestSender(t, telegramLimits)
+	release := s.Hold()
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindReminder, Text: "r1"}})
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Kind: nhacviec.KindReply, Text: "answer"}})
+	drain(t, s)
+	if calls := tr.sent(); len(calls) != 1 || calls[0].Text != "answer" {
+		t.Fatalf("while held: %d sends", len(calls))
+	}
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindReminder, Text: "r2"}}) // a later chunk
+	release()
+	release() // twice is once
+	drain(t, s)
+	calls := tr.sent()
+	if len(calls) != 2 || !strings.Contains(calls[1].Text, "r1") || !strings.Contains(calls[1].Text, "r2") {
+		t.Fatalf("after release: %d sends, want r1 and r2 in one", len(calls))
+	}
+	if s.holds.Load() != 0 {
+		t.Fatalf("holds %d after release", s.holds.Load())
+	}
+}

@@ -75,13 +75,27 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) 
 		WHERE w.rn <= ?
 		AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.state = 'pending'
 			AND e.attempts > 0 AND e.id < o.id AND e.not_before > ?)
-		ORDER BY w.first, o.id LIMIT ?`, ms(now), perChat, ms(now), limit)
+		ORDER BY w.first, o.id LIMIT ?`, ms(now), perChat, ms(now), limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("store: due: %w", err)
 	}
 	var out []*nhacviec.Outgoing
 	var stale []int64
+	read, cutChat := 0, int64(0)
 	for rows.Next() {
+		if read++; read > limit {
+			// One more than asked: its chat, if the batch holds some of
+			// its messages already, is left whole for the next batch.
+			var id, chat int64
+			if err := rows.Scan(&id, new(sql.NullString), &chat, new(string), new(sql.NullInt64), new(string), new(bool), new(sql.NullString),
+				new(string), new(string), new(string), new(int64), new(int64), new(int), new(int),
+				new(string), new(string), new(string), new(string)); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: due: %w", err)
+			}
+			cutChat = chat
+			break
+		}
 		var o nhacviec.Outgoing
 		var key, buttons sql.NullString
 		var task sql.NullInt64
@@ -110,6 +124,15 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) 
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: due: %w", err)
+	}
+	if cutChat != 0 {
+		kept := out
+		for len(kept) > 0 && kept[len(kept)-1].ChatID == cutChat {
+			kept = kept[:len(kept)-1]
+		}
+		if len(kept) > 0 { // a batch of one chat alone goes as it is
+			out = kept
+		}
 	}
 	for _, id := range stale {
 		if _, err := db.writeExec(ctx, `UPDATE outbox SET state = 'dropped', last_error = 'task closed'

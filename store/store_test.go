@@ -563,3 +563,48 @@ func TestMarkSentDoesNotRideACancellableTransaction(t *testing.T) {
 		t.Errorf("the message is still pending after its mark")
 	}
 }
+
+// A batch never cuts a chat's waiting messages apart (the sender merges
+// them into one): the chat that would be cut is left whole for the next
+// batch, unless it is the batch's only chat.
+func TestDueKeepsAChatWhole(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	update(t, db, func(tx nhacviec.Tx) error {
+		var chats []int64
+		for i := range 3 {
+			c := &nhacviec.Chat{Transport: "telegram", ExternalID: strconv.Itoa(100 + i), Kind: nhacviec.ChatPrivate}
+			if err := tx.EnsureChat(c); err != nil {
+				return err
+			}
+			chats = append(chats, c.ID)
+		}
+		// Written interleaved, as a planning pass writes them.
+		for i := range 3 {
+			for c, chat := range chats {
+				if _, err := tx.Enqueue(&nhacviec.Message{ChatID: chat, Kind: nhacviec.KindReminder, Text: fmt.Sprintf("c%d.%d", c, i)}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	for _, c := range []struct {
+		limit int
+		want  string
+	}{
+		{9, "c0.0 c0.1 c0.2 c1.0 c1.1 c1.2 c2.0 c2.1 c2.2"},
+		{7, "c0.0 c0.1 c0.2 c1.0 c1.1 c1.2"},
+		{5, "c0.0 c0.1 c0.2"},
+		{2, "c0.0 c0.1"},
+	} {
+		due, err := db.Due(ctx, now, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(texts(due), " "); got != c.want {
+			t.Errorf("Due(%d) = %s, want %s", c.limit, got, c.want)
+		}
+	}
+}
