@@ -560,3 +560,29 @@ func TestSenderHoldKeepsRemindersForTheWholePass(t *testing.T) {
 		t.Fatalf("holds %d after release", s.holds.Load())
 	}
 }
+
+// Chasing notices too many to say in full go as one message all the
+// same: the first line of each, as many as fit, and how many more.
+func TestSenderListsManyNoticesInShort(t *testing.T) {
+	s, out, tr, _ := newTestSender(t, telegramLimits)
+	for i := 1; i <= 200; i++ {
+		out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindOverdue, TaskID: int64(i),
+			Text: fmt.Sprintf("⚠️ Việc #%d đã quá hạn: <b>Báo cáo số %d</b> — @an\nHạn: 17:00 Thứ Năm 03/12/2026", i, i)}})
+	}
+	drain(t, s)
+	calls := tr.sent()
+	if len(calls) != 1 {
+		t.Fatalf("%d sends, want 1", len(calls))
+	}
+	text := calls[0].Text
+	if len([]rune(text)) > 4096 || !strings.HasPrefix(text, "⚠️ <b>200 việc quá hạn</b>") || strings.Contains(text, "Hạn: 17:00") {
+		t.Fatalf("not a short list under the count (%d characters): %.200q", len([]rune(text)), text)
+	}
+	listed := strings.Count(text, "đã quá hạn: ")
+	if want := fmt.Sprintf("… và %d việc khác", 200-listed); listed < 30 || !strings.Contains(text, want) {
+		t.Fatalf("%d listed, and %q missing", listed, want)
+	}
+	if st := out.states(); st["sent"] != 200 {
+		t.Fatalf("%v", st)
+	}
+}

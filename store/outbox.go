@@ -54,12 +54,15 @@ const urgentKinds = "'reply', 'notice', 'answer', 'edit', 'menu'"
 
 // due is Due over the pending messages that also match filter.
 func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) ([]*nhacviec.Outgoing, error) {
-	// perChat caps each chat's share of a batch: a group limited to 20
-	// messages a minute must not hold up everyone else's. It is as many
-	// as the sender merges into one message at most, roughly (Sender). The shares are
+	// perChat caps each chat's share of a batch. It was 3, so that a
+	// group's backlog at 20 messages a minute could not hold up everyone
+	// else's; now the sender merges a chat's share into one message, or a
+	// few (notices that do not fit in full are listed in short), so the
+	// share is as large as the sender's batch (500): a person's 300
+	// overdue notices of one pass are one message. The shares are
 	// numbered over the index outbox_pending (or outbox_urgent) alone
 	// (ids and chats); only the messages picked are read whole.
-	const perChat = 50
+	const perChat = 500
 	// Read on a reader connection, so that the writer (which the bot's
 	// commands need) is not held; WAL readers see every commit made
 	// before they start, MarkSent's and Retry's included.

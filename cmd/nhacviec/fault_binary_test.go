@@ -1180,7 +1180,11 @@ func TestFaultFanOut429(t *testing.T) {
 		t.Fatalf("fan-out incomplete: %v\n%s", err, d.tail())
 	}
 	took := time.Since(start)
-	waitSettled(srv, 10*time.Second, func() bool { return true })
+	// The group's digest may be waiting out an injected 429 (≤ 2 s).
+	waitSettled(srv, 10*time.Second, func() bool {
+		n, err := pendingDue(d.db, d.botNow().Add(3*time.Second))
+		return err == nil && n == 0
+	})
 	if err := p.stop(15 * time.Second); err != nil {
 		t.Errorf("did not stop cleanly: %v", err)
 	}
