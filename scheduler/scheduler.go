@@ -122,7 +122,7 @@ type taskPlan struct {
 
 // planTasks plans the next chunk of due tasks in one transaction and
 // reports whether more may be due. Its statements work on the whole
-// chunk (batch.go): one per step, not one per task.
+// chunk (nhacviec.PlanTx): one per step, not one per task.
 func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, more bool, err error) {
 	err = s.Store.Update(ctx, func(tx nhacviec.Tx) error {
 		tasks, err := tx.TasksToPlan(now, s.Chunk)
@@ -222,7 +222,7 @@ func (s *Scheduler) compose(tx nhacviec.Tx, n nhacviec.Notice, key string, now t
 }
 
 // noticeKey names a notice's slot; its messages' keys add the chat. The
-// key prefix is what Tx.Planned looks for.
+// key prefix is what Tx.PlannedKeys looks for.
 func noticeKey(n nhacviec.Notice) string {
 	if n.Kind == nhacviec.KindDigest {
 		return fmt.Sprintf("digest:%d:%s", n.Chat.ID, n.Slot)
