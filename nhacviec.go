@@ -2,7 +2,8 @@
 // and chats they belong to, the outbox of messages, and the interfaces
 // through which the bot core, the scheduler and the store meet.
 //
-// It knows no SQL, no Telegram and no cron; see DESIGN.md §3.
+// It knows no SQL, no Telegram and no cron; docs/ARCHITECTURE.md shows
+// how the packages fit together.
 package nhacviec
 
 import (
@@ -205,7 +206,7 @@ type Outgoing struct {
 // stored here: they come from configuration only.
 type Role string
 
-// Roles, from DESIGN.md §1.
+// Roles (docs/ARCHITECTURE.md, "Permissions").
 const (
 	RoleLeader  Role = "leader"  // lãnh đạo: assigns to anyone, sees everything
 	RoleHead    Role = "head"    // trưởng đơn vị: assigns within the unit's subtree, sees it

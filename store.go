@@ -6,7 +6,8 @@ import (
 )
 
 // Store is the persistent state of the bot. Every change and the messages
-// it causes are written in one transaction (DESIGN.md §4.1–4.2).
+// it causes are written in one transaction (docs/ARCHITECTURE.md,
+// "Invariants").
 type Store interface {
 	// Update runs fn in one write transaction; fn's error rolls it back.
 	Update(ctx context.Context, fn func(Tx) error) error
