@@ -194,14 +194,13 @@ func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, 
 }
 
 // nextOccurrence creates the next occurrence of a recurring task once the
-// current one falls due (the series' unique deadlines make it once only).
-func (s *Scheduler) nextOccurrence(tx nhacviec.Tx, t *nhacviec.Task) error {
-	at, err := s.Calendar.NextDeadline(t.Recur, t.Deadline)
-	if err != nil {
+// current one falls due (unless the bot did, when it was finished).
+func (s *Scheduler) nextOccurrence(tx nhacviec.TaskTx, t *nhacviec.Task) error {
+	_, err := nhacviec.CreateNextOccurrence(tx, s.Calendar, t, 0)
+	if nhacviec.ErrorCode(err) == nhacviec.EInvalid {
 		s.Log.Warn().Err(err).Int64("task", t.ID).Msg("recurrence not understood; no next occurrence")
 		return nil
 	}
-	_, err = tx.CreateOccurrence(t.Next(at))
 	return err
 }
 

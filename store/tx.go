@@ -185,10 +185,7 @@ func (t *tx) PersonByUsername(transport, username string) (*nhacviec.Person, err
 }
 
 func (t *tx) CreateTask(task *nhacviec.Task) error {
-	ok, err := t.insertTask(task, "")
-	if err == nil && !ok {
-		err = nhacviec.Errorf(nhacviec.EConflict, "task already exists")
-	}
+	_, err := t.insertTask(task, "")
 	return err
 }
 
