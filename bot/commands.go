@@ -540,22 +540,12 @@ func (c *conv) markDone(id int64) error {
 // (unless the scheduler already did, when it fell due) and says when it is
 // due.
 func (c *conv) nextOccurrence(t *nhacviec.Task) error {
-	if t.Recur == "" {
-		return nil
-	}
-	at, err := c.Calendar.NextDeadline(t.Recur, t.Deadline)
-	if err != nil {
+	next, err := nhacviec.CreateNextOccurrence(c.tx, c.Calendar, t, c.me.ID)
+	if nhacviec.ErrorCode(err) == nhacviec.EInvalid {
 		c.Log.Warn().Err(err).Int64("task", t.ID).Msg("recurrence not understood; no next occurrence")
 		return nil
 	}
-	next := t.Next(at)
-	next.CreatedAt, next.NextPlanAt = c.now, c.now
-	created, err := c.tx.CreateOccurrence(next)
-	if err != nil || !created {
-		return err
-	}
-	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: next.ID, ActorID: c.me.ID, Kind: nhacviec.EventCreated,
-		Note: fmt.Sprintf("kỳ tiếp theo của #%d", t.ID)}); err != nil {
+	if err != nil || next == nil {
 		return err
 	}
 	if c.u.Callback != nil && !c.showable(t) {

@@ -14,7 +14,8 @@ type tree struct {
 	roots    []int64
 }
 
-func loadTree(tx nhacviec.Tx) (*tree, error) {
+// loadTree reads the organisation's units.
+func loadTree(tx nhacviec.OrgTx) (*tree, error) {
 	units, err := tx.Units()
 	if err != nil {
 		return nil, err

@@ -258,6 +258,31 @@ func (db *DB) View(ctx context.Context, fn func(nhacviec.Tx) error) error {
 	return db.run(ctx, db.read, true, fn)
 }
 
+// Ping checks that the database can be written now, as the health check
+// needs: it waits for the writer as a command would, and commits a write
+// that changes nothing (the file header's application id, rewritten as
+// it is), so that it also fails when writes no longer reach the file: a
+// read-only database or mount, a failing disk. A transaction with no
+// write would commit without touching the file.
+func (db *DB) Ping(ctx context.Context) error {
+	sqlTx, err := db.write.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	defer sqlTx.Rollback()
+	var id int32
+	if err := sqlTx.QueryRowContext(ctx, "PRAGMA application_id").Scan(&id); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	if _, err := sqlTx.ExecContext(ctx, fmt.Sprintf("PRAGMA application_id = %d", id)); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("store: ping: %w", err)
+	}
+	return nil
+}
+
 // Savepoint runs fn inside an SQL savepoint: fn's error rolls back what
 // fn wrote, and only that. Its statements are prepared once, like the
 // others: every update and every sent mark runs two.

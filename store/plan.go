@@ -10,14 +10,13 @@ import (
 	nhacviec "github.com/nhacviec/nhacviec"
 )
 
-// The scheduler's batch methods: Planned, Person, Enqueue and SetNextPlan
-// for a whole chunk of tasks in a few statements: with a statement per
-// row, the 08:00 pass at a million tasks spent a large share of its time
-// in database/sql and the driver, not in SQLite (BENCHMARKS.md). The
-// scheduler finds them by a type assertion, so nhacviec.Tx stays as it is.
+// nhacviec.PlanTx: the scheduler's pass reads and writes a whole chunk of
+// tasks in a few statements. With a statement per row, the 08:00 pass at
+// a million tasks spent a large share of its time in database/sql and the
+// driver, not in SQLite (BENCHMARKS.md).
 
-// PlannedKeys returns which of the notice keys already have messages:
-// Planned for many keys in one statement.
+// PlannedKeys returns which of the notice keys already have messages, in
+// one statement.
 func (t *tx) PlannedKeys(keys []string) (map[string]bool, error) {
 	if len(keys) == 0 {
 		return nil, nil
@@ -26,7 +25,8 @@ func (t *tx) PlannedKeys(keys []string) (map[string]bool, error) {
 	if err != nil {
 		return nil, err
 	}
-	// As Planned: a range on the unique index per key.
+	// A range on the unique index per key: every key that starts with
+	// "key:".
 	rows, err := t.query(`SELECT k.value FROM json_each(?) k
 		WHERE EXISTS (SELECT 1 FROM outbox WHERE key >= k.value || ':' AND key < k.value || ';')`, string(arg))
 	if err != nil {
@@ -139,11 +139,11 @@ func (t *tx) EnqueueAll(msgs []*nhacviec.Message) (int, error) {
 	return added, nil
 }
 
-// SetNextPlans is SetNextPlan for many tasks: task ids[i] is next looked
-// at at[i] (the zero time: never); the ids are distinct. A statement per
-// distinct time, and a pass has few (tomorrow morning, a deadline): one
-// UPDATE … FROM over all the pairs was slower, as SQLite kept a statement
-// journal of every page it changed.
+// SetNextPlans: task ids[i] is next looked at at[i] (the zero time:
+// never); the ids are distinct. A statement per distinct time, and a pass
+// has few (tomorrow morning, a deadline): one UPDATE … FROM over all the
+// pairs was slower, as SQLite kept a statement journal of every page it
+// changed.
 func (t *tx) SetNextPlans(ids []int64, at []time.Time) error {
 	if len(ids) != len(at) {
 		return fmt.Errorf("store: set next plans: %d ids, %d times", len(ids), len(at))

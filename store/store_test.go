@@ -38,7 +38,7 @@ func update(t *testing.T, db *store.DB, fn func(nhacviec.Tx) error) {
 func TestReopenKeepsDataAndSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "db", "nhacviec.db") // directory is created
 	db := mustOpen(t, path)
-	update(t, db, func(tx nhacviec.Tx) error { return tx.SetOffset("telegram", 42) })
+	update(t, db, func(tx nhacviec.Tx) error { _, err := tx.ClaimUpdate("telegram", 41); return err })
 	db.Close()
 	db = mustOpen(t, path)
 	err := db.View(ctx, func(tx nhacviec.Tx) error {
@@ -55,9 +55,64 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 
 func TestViewIsReadOnly(t *testing.T) {
 	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
-	err := db.View(ctx, func(tx nhacviec.Tx) error { return tx.SetOffset("telegram", 1) })
+	err := db.View(ctx, func(tx nhacviec.Tx) error { _, err := tx.ClaimUpdate("telegram", 1); return err })
 	if err == nil {
 		t.Fatal("a write in View succeeded")
+	}
+}
+
+// Ping commits a write, leaves no row behind, and fails where a command
+// could not write: a read-only database, a writer held past the deadline.
+func TestPingWrites(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	// data_version changes for a connection when another one commits a
+	// change to the file; a transaction without a write changes nothing.
+	other, err := sql.Open("sqlite", "file:"+db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.SetMaxOpenConns(1)
+	version := func() (v int) {
+		if err := other.QueryRow("PRAGMA data_version").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := version()
+	if err := db.Ping(ctx); err != nil {
+		t.Fatalf("ping of a good database: %v", err)
+	}
+	if version() == before {
+		t.Error("ping committed no write")
+	}
+	var rows int
+	if err := other.QueryRow("SELECT count(*) FROM offsets").Scan(&rows); err != nil || rows != 0 {
+		t.Errorf("ping left %d offsets (%v)", rows, err)
+	}
+
+	ro, err := store.OpenReadOnly(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.Ping(ctx); err == nil {
+		t.Error("ping of a read-only database succeeded")
+	}
+
+	held, release := make(chan struct{}), make(chan struct{})
+	go db.Update(ctx, func(nhacviec.Tx) error {
+		close(held)
+		<-release
+		return nil
+	})
+	<-held
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	err = db.Ping(short)
+	close(release)
+	if err == nil {
+		t.Error("ping succeeded while the writer was held")
 	}
 }
 
@@ -65,7 +120,7 @@ func TestFailedUpdateStoresNothing(t *testing.T) {
 	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
 	boom := errors.New("boom")
 	err := db.Update(ctx, func(tx nhacviec.Tx) error {
-		if err := tx.SetOffset("telegram", 7); err != nil {
+		if _, err := tx.ClaimUpdate("telegram", 6); err != nil {
 			return err
 		}
 		return boom
@@ -160,11 +215,10 @@ func TestOutboxKeysOrderAndTaskOfMessage(t *testing.T) {
 		if ok, err := tx.Enqueue(&nhacviec.Message{Key: "k:1", ChatID: a.ID, Kind: nhacviec.KindReminder, Text: "dup"}); err != nil || ok {
 			t.Fatalf("a duplicate key was enqueued: %v %v", ok, err)
 		}
-		if planned, err := tx.Planned("k"); err != nil || !planned {
-			t.Fatalf("Planned(k) = %v %v", planned, err)
-		}
-		if planned, _ := tx.Planned("k:"); planned {
-			t.Fatal("Planned matched a key that is only a prefix")
+		if planned, err := tx.PlannedKeys([]string{"k", "k:"}); err != nil || !planned["k"] {
+			t.Fatalf("PlannedKeys(k) = %v %v", planned, err)
+		} else if planned["k:"] {
+			t.Fatal("PlannedKeys matched a key that is only a prefix")
 		}
 		return nil
 	})

@@ -21,6 +21,8 @@ type tx struct {
 	stmts    *stmtCache
 }
 
+var _ nhacviec.Tx = (*tx)(nil)
+
 var errReadOnly = errors.New("store: write in a read-only transaction")
 
 func (t *tx) Now() time.Time { return t.now }
@@ -32,12 +34,6 @@ func (t *tx) Offset(source string) (int64, error) {
 		return 0, nil
 	}
 	return next, err
-}
-
-func (t *tx) SetOffset(source string, offset int64) error {
-	_, err := t.exec(`INSERT INTO offsets (source, next) VALUES (?, ?)
-		ON CONFLICT (source) DO UPDATE SET next = excluded.next`, source, offset)
-	return err
 }
 
 func (t *tx) ClaimUpdate(source string, id int64) (bool, error) {
@@ -189,10 +185,7 @@ func (t *tx) PersonByUsername(transport, username string) (*nhacviec.Person, err
 }
 
 func (t *tx) CreateTask(task *nhacviec.Task) error {
-	ok, err := t.insertTask(task, "")
-	if err == nil && !ok {
-		err = nhacviec.Errorf(nhacviec.EConflict, "task already exists")
-	}
+	_, err := t.insertTask(task, "")
 	return err
 }
 
@@ -322,17 +315,6 @@ func (t *tx) SaveTask(task *nhacviec.Task) error {
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", task.ID)
-	}
-	return nil
-}
-
-func (t *tx) SetNextPlan(id int64, at time.Time) error {
-	res, err := t.exec(`UPDATE tasks SET next_plan_at = ? WHERE id = ?`, nullMS(at), id)
-	if err != nil {
-		return fmt.Errorf("store: set next plan: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", id)
 	}
 	return nil
 }
@@ -561,16 +543,6 @@ func (t *tx) Enqueue(m *nhacviec.Message) (bool, error) {
 		return false, err // n == 0: already planned
 	}
 	m.ID, err = res.LastInsertId()
-	return err == nil, err
-}
-
-func (t *tx) Planned(key string) (bool, error) {
-	var one int
-	// A range on the unique index: every key that starts with "key:".
-	err := t.queryRow(`SELECT 1 FROM outbox WHERE key >= ? AND key < ? LIMIT 1`, key+":", key+";").Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
-	}
 	return err == nil, err
 }
 

@@ -451,9 +451,10 @@ var taskRef = regexp.MustCompile(`việc #(\d+)`)
 
 // TestFaultCrashKill9 runs the binary under load and kills it with
 // SIGKILL at random moments, restarting it on the same database each
-// time, then checks DESIGN.md §4.1–4.2 from the fake server's records and
-// the database: no acknowledged command lost or applied twice, no
-// reminder lost, no message sent twice except at most one per kill.
+// time, then checks the invariants of docs/ARCHITECTURE.md ("Updates",
+// "Messages") from the fake server's records and the database: no
+// acknowledged command lost or applied twice, no reminder lost, no message
+// sent twice except at most one per kill.
 func TestFaultCrashKill9(t *testing.T) {
 	scale := struct {
 		kills, assignees, tasks, giao, xong, reply, viec int
