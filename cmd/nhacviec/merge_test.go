@@ -165,3 +165,64 @@ func (h *harness) settleWithin(d time.Duration) {
 		h.t.Fatalf("bot did not settle within %v: %d updates pending", d, h.srv.Pending())
 	}
 }
+
+// A reply "xong" to a message about several tasks asks which, with a ✅
+// each; a ✅ pressed under the merged message closes its task and leaves
+// the others' buttons; once one task is left open, "xong" closes it.
+func TestDoneOnAMergedMessage(t *testing.T) {
+	h := newHarness(t)
+	h.hello(h.lead, h.an)
+	h.say(h.group, h.lead, "/giao @an Báo cáo A hạn 17h 24/11")
+	h.say(h.group, h.lead, "/giao @an Báo cáo B hạn 17h 24/11")
+	h.say(h.group, h.lead, "/giao @an Báo cáo C hạn 17h 24/11")
+	h.tick(at(24, 8, 0))
+	chat := h.srv.PrivateChat(h.an)
+	var merged telegramtest.Sent
+	for _, s := range h.srv.SentTo(h.an.ID) {
+		if strings.Contains(s.Plain, "3 việc sắp đến hạn") {
+			merged = s
+		}
+	}
+	if merged.MessageID == 0 {
+		t.Fatalf("no merged reminder:\n%s", h.dump())
+	}
+	if got := buttonsOf(merged.Markup); got != "✅ #1 ✅ #2 ✅ #3" {
+		t.Fatalf("merged reminder's buttons: %s", got)
+	}
+	ask := h.reply(chat, h.an, "xong", merged.MessageID)
+	if !strings.Contains(ask.Plain, "Tin này nói về 3 việc") || buttonsOf(ask.Markup) != "✅ #1 ✅ #2 ✅ #3" {
+		t.Fatalf("xong to a merged message: %q %s", ask.Plain, buttonsOf(ask.Markup))
+	}
+	for _, id := range []int64{1, 2, 3} {
+		if !h.task(id).Open() {
+			t.Fatalf("task %d closed by an ambiguous xong", id)
+		}
+	}
+	h.srv.PressButton(chat, h.an, merged.MessageID, "done:2")
+	h.wait(func(s telegramtest.Sent) bool {
+		return s.Method == "editMessageReplyMarkup" && s.MessageID == merged.MessageID && buttonsOf(s.Markup) == "✅ #1 ✅ #3"
+	})
+	if h.task(2).Open() || !h.task(1).Open() || !h.task(3).Open() {
+		t.Fatal("the ✅ #2 under the merged message did not close #2 alone")
+	}
+	h.say(h.group, h.lead, "/huy 3")
+	if r := h.reply(chat, h.an, "xong", merged.MessageID); !strings.Contains(r.Plain, "Đã xong việc #1") {
+		t.Fatalf("xong with one task left open: %q", r.Plain)
+	}
+	if r := h.reply(chat, h.an, "xong", merged.MessageID); !strings.Contains(r.Plain, "đều đã đóng") {
+		t.Fatalf("xong with none left open: %q", r.Plain)
+	}
+}
+
+func buttonsOf(m *tgbotapi.InlineKeyboardMarkup) string {
+	if m == nil {
+		return ""
+	}
+	var out []string
+	for _, row := range m.InlineKeyboard {
+		for _, b := range row {
+			out = append(out, b.Text)
+		}
+	}
+	return strings.Join(out, " ")
+}
