@@ -105,7 +105,8 @@ type Tx interface {
 	DeactivateChat(chatID int64) error
 	// Unreachable records that the person whose private chat this is
 	// blocked the bot or never started it: private messages stop until
-	// they write to the bot again. It returns that person, or nil.
+	// they write to the bot again. It returns that person, whether or not
+	// they were marked already (nil if the chat has no known owner).
 	Unreachable(privateChatID int64) (*Person, error)
 
 	// The organisation.

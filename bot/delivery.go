@@ -21,18 +21,15 @@ func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason stri
 		if m.ChatKind == nhacviec.ChatGroup {
 			return tx.DeactivateChat(m.ChatID)
 		}
+		// p is the chat's owner even when an earlier refused message
+		// marked them already: the message was meant for them.
 		p, err := tx.Unreachable(m.ChatID)
-		if err != nil || m.TaskID == 0 || m.Kind == nhacviec.KindReply || m.Kind == nhacviec.KindAnswer || m.Kind == nhacviec.KindEdit {
+		if err != nil || p == nil || m.TaskID == 0 || m.Kind == nhacviec.KindReply || m.Kind == nhacviec.KindAnswer || m.Kind == nhacviec.KindEdit {
 			return err
 		}
 		t, err := tx.Task(m.TaskID)
 		if err != nil {
 			return err
-		}
-		if p == nil { // marked on an earlier message: the task's assignee
-			if p, err = tx.Person(t.AssigneeID); err != nil {
-				return err
-			}
 		}
 		chat, err := groupFor(tx, t)
 		if err != nil {

@@ -563,3 +563,71 @@ func TestMarkSentDoesNotRideACancellableTransaction(t *testing.T) {
 		t.Errorf("the message is still pending after its mark")
 	}
 }
+
+// A private chat keeps its owner: Unreachable names them on every refused
+// message, not only the first, and the migration that added the owner
+// finds it for people already marked unreachable.
+func TestUnreachableNamesTheChatOwnerEveryTime(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	db := mustOpen(t, path)
+	var people []*nhacviec.Person
+	update(t, db, func(tx nhacviec.Tx) error {
+		// The third person's chat id is not their id: only their
+		// private_chat_id tells the migration whose chat it is.
+		for _, ids := range [][2]string{{"1", "1"}, {"2", "2"}, {"3", "30"}} {
+			c := &nhacviec.Chat{Transport: "telegram", ExternalID: ids[1], Kind: nhacviec.ChatPrivate}
+			if err := tx.EnsureChat(c); err != nil {
+				return err
+			}
+			p := &nhacviec.Person{Transport: "telegram", ExternalID: ids[0], Username: "u" + ids[0], PrivateChatID: c.ID}
+			if err := tx.EnsurePerson(p); err != nil {
+				return err
+			}
+			people = append(people, p)
+		}
+		return nil
+	})
+	chats := []int64{people[0].PrivateChatID, people[1].PrivateChatID, people[2].PrivateChatID}
+	for i := range 2 {
+		update(t, db, func(tx nhacviec.Tx) error {
+			p, err := tx.Unreachable(chats[0])
+			if err != nil {
+				return err
+			}
+			if p == nil || p.ID != people[0].ID || p.PrivateChatID != 0 {
+				t.Errorf("refusal %d: Unreachable = %+v, want person %d without a private chat", i+1, p, people[0].ID)
+			}
+			return nil
+		})
+	}
+	// The database as it was before chats kept their owner: the first
+	// two people are marked, their private_chat_id is gone.
+	update(t, db, func(tx nhacviec.Tx) error {
+		_, err := tx.Unreachable(chats[1])
+		return err
+	})
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`ALTER TABLE chats DROP COLUMN person_id`, `PRAGMA user_version = 7`} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	db = mustOpen(t, path)
+	update(t, db, func(tx nhacviec.Tx) error {
+		for i, want := range people {
+			p, err := tx.Unreachable(chats[i])
+			if err != nil {
+				return err
+			}
+			if p == nil || p.ID != want.ID {
+				t.Errorf("after the migration, the owner of chat %d = %+v, want person %d", chats[i], p, want.ID)
+			}
+		}
+		return nil
+	})
+}

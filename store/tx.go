@@ -155,6 +155,13 @@ func (t *tx) EnsurePerson(p *nhacviec.Person) error {
 		return fmt.Errorf("store: ensure person: %w", err)
 	}
 	p.PrivateChatID = private.Int64
+	if p.PrivateChatID != 0 {
+		// The chat keeps its owner when the person later blocks the bot.
+		if _, err := t.exec(`UPDATE chats SET person_id = ? WHERE id = ? AND person_id IS NOT ?`,
+			p.ID, p.PrivateChatID, p.ID); err != nil {
+			return fmt.Errorf("store: ensure person: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -621,12 +628,23 @@ func (t *tx) DeactivateChat(chatID int64) error {
 }
 
 func (t *tx) Unreachable(privateChatID int64) (*nhacviec.Person, error) {
-	p, err := scanPerson(t.queryRow(`UPDATE people SET private_chat_id = NULL, updated_at = ?
-		WHERE private_chat_id = ? RETURNING `+personColumns, ms(t.now), privateChatID))
+	// The chat's owner, not whoever has it as private chat now: the
+	// messages queued behind the first refused one find it cleared.
+	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM people
+		WHERE id = (SELECT person_id FROM chats WHERE id = ?)`, privateChatID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	return p, err
+	if err != nil {
+		return nil, fmt.Errorf("store: mark unreachable: %w", err)
+	}
+	if p.PrivateChatID == privateChatID {
+		if _, err := t.exec(`UPDATE people SET private_chat_id = NULL, updated_at = ? WHERE id = ?`, ms(t.now), p.ID); err != nil {
+			return nil, fmt.Errorf("store: mark unreachable: %w", err)
+		}
+		p.PrivateChatID = 0
+	}
+	return p, nil
 }
 
 func (t *tx) GroupsWithOpenTasks() ([]*nhacviec.Chat, error) {
