@@ -70,34 +70,27 @@ func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason stri
 // headsOf is who answers for a task's people: the heads of its unit, or
 // the nearest unit above that has one; the assigner when there is none.
 func headsOf(tx nhacviec.Tx, t *nhacviec.Task) ([]*nhacviec.Person, error) {
-	if t.UnitID != 0 {
-		tree, err := loadTree(tx)
+	units, err := unitsUp(tx, t.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range units {
+		roles, err := tx.UnitRoles(id)
 		if err != nil {
 			return nil, err
 		}
-		for id, hops := t.UnitID, 0; id != 0 && hops <= len(tree.units); hops++ {
-			roles, err := tx.UnitRoles(id)
-			if err != nil {
-				return nil, err
-			}
-			var heads []*nhacviec.Person
-			for _, m := range roles {
-				if m.Role == nhacviec.RoleHead {
-					p, err := tx.Person(m.PersonID)
-					if err != nil {
-						return nil, err
-					}
-					heads = append(heads, p)
+		var heads []*nhacviec.Person
+		for _, m := range roles {
+			if m.Role == nhacviec.RoleHead {
+				p, err := tx.Person(m.PersonID)
+				if err != nil {
+					return nil, err
 				}
+				heads = append(heads, p)
 			}
-			if len(heads) > 0 {
-				return heads, nil
-			}
-			u, ok := tree.units[id]
-			if !ok {
-				break
-			}
-			id = u.ParentID
+		}
+		if len(heads) > 0 {
+			return heads, nil
 		}
 	}
 	assigner, err := tx.Person(t.AssignerID)
