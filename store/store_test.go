@@ -631,3 +631,81 @@ func TestUnreachableNamesTheChatOwnerEveryTime(t *testing.T) {
 		return nil
 	})
 }
+
+// Every method of a transaction says which store operation failed and
+// keeps the driver's error for errors.Is: here a cancelled context makes
+// every statement fail.
+func TestTxErrorsSayWhatFailed(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	calls := map[string]func(tx nhacviec.Tx) error{
+		"Offset":      func(tx nhacviec.Tx) error { _, err := tx.Offset("telegram"); return err },
+		"SetOffset":   func(tx nhacviec.Tx) error { return tx.SetOffset("telegram", 1) },
+		"ClaimUpdate": func(tx nhacviec.Tx) error { _, err := tx.ClaimUpdate("telegram", 1); return err },
+		"EnsureChat": func(tx nhacviec.Tx) error {
+			return tx.EnsureChat(&nhacviec.Chat{Transport: "telegram", ExternalID: "1"})
+		},
+		"Chat": func(tx nhacviec.Tx) error { _, err := tx.Chat(1); return err },
+		"EnsurePerson": func(tx nhacviec.Tx) error {
+			return tx.EnsurePerson(&nhacviec.Person{Transport: "telegram", ExternalID: "1"})
+		},
+		"Person":           func(tx nhacviec.Tx) error { _, err := tx.Person(1); return err },
+		"PersonByUsername": func(tx nhacviec.Tx) error { _, err := tx.PersonByUsername("telegram", "an"); return err },
+		"CreateTask": func(tx nhacviec.Tx) error {
+			return tx.CreateTask(&nhacviec.Task{Title: "x", Status: nhacviec.StatusOpen})
+		},
+		"CreateOccurrence": func(tx nhacviec.Tx) error { _, err := tx.CreateOccurrence(&nhacviec.Task{Title: "x"}); return err },
+		"ReplanOpen":       func(tx nhacviec.Tx) error { return tx.ReplanOpen(now) },
+		"Task":             func(tx nhacviec.Tx) error { _, err := tx.Task(1); return err },
+		"SaveTask":         func(tx nhacviec.Tx) error { return tx.SaveTask(&nhacviec.Task{ID: 1}) },
+		"SetNextPlan":      func(tx nhacviec.Tx) error { return tx.SetNextPlan(1, now) },
+		"FindTasks":        func(tx nhacviec.Tx) error { _, err := tx.FindTasks(nhacviec.TaskFilter{}); return err },
+		"FindTaskKeys":     func(tx nhacviec.Tx) error { _, err := tx.FindTaskKeys(nhacviec.TaskFilter{}); return err },
+		"AddEvent":         func(tx nhacviec.Tx) error { return tx.AddEvent(&nhacviec.TaskEvent{TaskID: 1}) },
+		"Events":           func(tx nhacviec.Tx) error { _, err := tx.Events(1); return err },
+		"TaskOfMessage":    func(tx nhacviec.Tx) error { _, err := tx.TaskOfMessage(1, "1"); return err },
+		"Enqueue":          func(tx nhacviec.Tx) error { _, err := tx.Enqueue(&nhacviec.Message{ChatID: 1}); return err },
+		"Planned":          func(tx nhacviec.Tx) error { _, err := tx.Planned("k"); return err },
+		"DropChasing":      func(tx nhacviec.Tx) error { return tx.DropChasing(1) },
+		"Overrides":        func(tx nhacviec.Tx) error { _, err := tx.Overrides(); return err },
+		"SetOverride":      func(tx nhacviec.Tx) error { return tx.SetOverride(nhacviec.DayOverride{Day: "2026-11-23"}) },
+		"DeleteOverride":   func(tx nhacviec.Tx) error { _, err := tx.DeleteOverride("2026-11-23"); return err },
+		"SaveDraft":        func(tx nhacviec.Tx) error { return tx.SaveDraft(&nhacviec.Draft{}) },
+		"Draft":            func(tx nhacviec.Tx) error { _, err := tx.Draft(1); return err },
+		"DeleteDraft":      func(tx nhacviec.Tx) error { return tx.DeleteDraft(1) },
+		"TasksToPlan":      func(tx nhacviec.Tx) error { _, err := tx.TasksToPlan(now, 10); return err },
+		"MigrateChat":      func(tx nhacviec.Tx) error { return tx.MigrateChat("telegram", "1", "2") },
+		"DeactivateChat":   func(tx nhacviec.Tx) error { return tx.DeactivateChat(1) },
+		"Unreachable":      func(tx nhacviec.Tx) error { _, err := tx.Unreachable(1); return err },
+		"Units":            func(tx nhacviec.Tx) error { _, err := tx.Units(); return err },
+		"CreateUnit":       func(tx nhacviec.Tx) error { return tx.CreateUnit(&nhacviec.Unit{Name: "x"}) },
+		"SaveUnit":         func(tx nhacviec.Tx) error { return tx.SaveUnit(&nhacviec.Unit{ID: 1}) },
+		"DeleteUnit":       func(tx nhacviec.Tx) error { return tx.DeleteUnit(1) },
+		"Roles":            func(tx nhacviec.Tx) error { _, err := tx.Roles(1); return err },
+		"UnitRoles":        func(tx nhacviec.Tx) error { _, err := tx.UnitRoles(1); return err },
+		"Grant":            func(tx nhacviec.Tx) error { return tx.Grant(nhacviec.Membership{}) },
+		"Revoke":           func(tx nhacviec.Tx) error { _, err := tx.Revoke(nhacviec.Membership{}); return err },
+		"CreateInvite":     func(tx nhacviec.Tx) error { return tx.CreateInvite(&nhacviec.Invite{Code: "x"}) },
+		"Invite":           func(tx nhacviec.Tx) error { _, err := tx.Invite("x"); return err },
+		"SaveInvite":       func(tx nhacviec.Tx) error { return tx.SaveInvite(&nhacviec.Invite{Code: "x"}) },
+		"BindChat":         func(tx nhacviec.Tx) error { return tx.BindChat(1, 1) },
+		"GroupOfUnit":      func(tx nhacviec.Tx) error { _, err := tx.GroupOfUnit(1); return err },
+		"SeenIn":           func(tx nhacviec.Tx) error { return tx.SeenIn(1, 1) },
+		"Seen":             func(tx nhacviec.Tx) error { _, err := tx.Seen(1, 1); return err },
+		"GroupsWithOpenTasks": func(tx nhacviec.Tx) error {
+			_, err := tx.GroupsWithOpenTasks()
+			return err
+		},
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	db.Update(cctx, func(tx nhacviec.Tx) error {
+		cancel()
+		for name, call := range calls {
+			err := call(tx)
+			if err == nil || !strings.HasPrefix(err.Error(), "store: ") || !errors.Is(err, context.Canceled) {
+				t.Errorf("%s: err = %v, want \"store: …\" wrapping context.Canceled", name, err)
+			}
+		}
+		return nil
+	})
+}
