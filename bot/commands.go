@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -390,7 +391,8 @@ func splitDeadline(s string) (title, phrase string, ok bool) {
 }
 
 func deadlineError(err error) error {
-	if pe, ok := err.(*calendar.ParseError); ok {
+	var pe *calendar.ParseError
+	if errors.As(err, &pe) {
 		return nhacviec.Errorf(nhacviec.EInvalid, "%s", esc(pe.Message))
 	}
 	return err
