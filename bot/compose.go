@@ -84,23 +84,15 @@ func groupFor(tx nhacviec.Tx, t *nhacviec.Task) (*nhacviec.Chat, error) {
 	if chat.Kind == nhacviec.ChatGroup && chat.Active {
 		return chat, nil
 	}
-	if t.UnitID == 0 {
-		return nil, nil
-	}
-	tree, err := loadTree(tx)
+	units, err := unitsUp(tx, t.UnitID)
 	if err != nil {
 		return nil, err
 	}
-	for id, hops := t.UnitID, 0; id != 0 && hops <= len(tree.units); hops++ {
+	for _, id := range units {
 		g, err := tx.GroupOfUnit(id)
 		if err != nil || g != nil {
 			return g, err
 		}
-		u, ok := tree.units[id]
-		if !ok {
-			break
-		}
-		id = u.ParentID
 	}
 	return nil, nil
 }

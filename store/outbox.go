@@ -272,14 +272,18 @@ func (t *tx) markSent(r *mark) error {
 
 // Retry puts the message back to be tried again at at.
 func (db *DB) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
-	_, err := db.writeExec(ctx, `UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?
-		WHERE id = ? AND state = 'pending'`, ms(at), reason, id)
-	return err
+	if _, err := db.writeExec(ctx, `UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?
+		WHERE id = ? AND state = 'pending'`, ms(at), reason, id); err != nil {
+		return fmt.Errorf("store: retry message: %w", err)
+	}
+	return nil
 }
 
 // GiveUp marks the message failed for good.
 func (db *DB) GiveUp(ctx context.Context, id int64, reason string) error {
-	_, err := db.writeExec(ctx, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?
-		WHERE id = ? AND state = 'pending'`, reason, id)
-	return err
+	if _, err := db.writeExec(ctx, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?
+		WHERE id = ? AND state = 'pending'`, reason, id); err != nil {
+		return fmt.Errorf("store: give up message: %w", err)
+	}
+	return nil
 }

@@ -23,7 +23,7 @@ func (t *tx) PlannedKeys(keys []string) (map[string]bool, error) {
 	}
 	arg, err := json.Marshal(keys)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: planned: %w", err)
 	}
 	// A range on the unique index per key: every key that starts with
 	// "key:".
@@ -41,7 +41,10 @@ func (t *tx) PlannedKeys(keys []string) (map[string]bool, error) {
 		}
 		out[k] = true
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: planned: %w", err)
+	}
+	return out, nil
 }
 
 // People returns the people with these ids, by id; unknown ids are left
@@ -53,7 +56,7 @@ func (t *tx) People(ids []int64) (map[int64]*nhacviec.Person, error) {
 	}
 	arg, err := json.Marshal(ids)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: people: %w", err)
 	}
 	rows, err := t.query(`SELECT `+personColumns+` FROM people WHERE id IN (SELECT value FROM json_each(?))`, string(arg))
 	if err != nil {
@@ -67,7 +70,10 @@ func (t *tx) People(ids []int64) (map[int64]*nhacviec.Person, error) {
 		}
 		out[p.ID] = p
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: people: %w", err)
+	}
+	return out, nil
 }
 
 // enqueueColumns are the outbox columns Enqueue writes, enqueueArgs a
@@ -87,7 +93,7 @@ func (t *tx) enqueueArgs(m *nhacviec.Message, args []any) ([]any, error) {
 	if len(m.Buttons) > 0 {
 		b, err := json.Marshal(m.Buttons)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: enqueue: buttons: %w", err)
 		}
 		buttons = sql.NullString{String: string(b), Valid: true}
 	}
@@ -164,7 +170,7 @@ func (t *tx) SetNextPlans(ids []int64, at []time.Time) error {
 		group := byTime[a]
 		arg, err := json.Marshal(group)
 		if err != nil {
-			return err
+			return fmt.Errorf("store: set next plans: %w", err)
 		}
 		res, err := t.exec(`UPDATE tasks SET next_plan_at = ? WHERE id IN (SELECT value FROM json_each(?))`, nullMS(a), string(arg))
 		if err != nil {
