@@ -520,6 +520,31 @@ func TestSenderDoesNotBusyWait(t *testing.T) {
 	}
 }
 
+// Nor while a chat waits for its pace: four messages that cannot be
+// merged, in a private chat that bursts 3.
+func TestSenderDoesNotBusyWaitForAChatsPace(t *testing.T) {
+	s, out, tr, _ := newTestSender(t, telegramLimits)
+	for i := range 4 {
+		out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindReply, Text: fmt.Sprint("m", i),
+			Buttons: [][]nhacviec.Button{{{Text: "A", Data: fmt.Sprintf("pick:%d:1", i)}}}}})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	time.Sleep(300 * time.Millisecond) // the wall clock stands still: the 4th waits for ever
+	cancel()
+	<-done
+	out.mu.Lock()
+	calls := out.dueCalls
+	out.mu.Unlock()
+	if n := len(tr.sent()); n != 3 {
+		t.Fatalf("%d sends, want the burst of 3", n)
+	}
+	if calls > 4 {
+		t.Fatalf("Due called %d times in 300 ms while the chat waited its turn", calls)
+	}
+}
+
 // A message that draws 429 after 429 is given up in the end rather than
 // tried for ever.
 func TestSender429IsBounded(t *testing.T) {
