@@ -159,6 +159,10 @@ func merged(group []*nhacviec.Outgoing, lim Limits) *nhacviec.Outgoing {
 	if len(tasks) > buttons && buttons > 0 {
 		hint = "\n\n" + textMergedMoreButtons
 	}
+	texts, footer := commonFooter(texts)
+	if footer != "" {
+		hint = "\n\n" + footer + hint
+	}
 	m.Text = head + strings.Join(texts, mergedSeparator) + hint
 	length := lengthOf(lim)
 	if lim.MaxText > 0 && length(m.Text) > lim.MaxText && chasing(group) {
@@ -167,6 +171,25 @@ func merged(group []*nhacviec.Outgoing, lim Limits) *nhacviec.Outgoing {
 	m.Text = strings.TrimRight(m.Text, "\n")
 	m.Buttons = doneButtons(tasks[:min(len(tasks), buttons)])
 	return &m
+}
+
+// commonFooter takes off the last line that every text ends with (the
+// "Xong thì bấm ✅…" of reminders), to say it once under them all.
+func commonFooter(texts []string) ([]string, string) {
+	i := strings.LastIndexByte(texts[0], '\n')
+	if i < 0 {
+		return texts, ""
+	}
+	last := texts[0][i+1:]
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		body, ok := strings.CutSuffix(t, "\n"+last)
+		if !ok {
+			return texts, ""
+		}
+		out[i] = body
+	}
+	return out, last
 }
 
 // short lists the first line of each text under head, as many as fit in

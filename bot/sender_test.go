@@ -611,3 +611,26 @@ func TestSenderListsManyNoticesInShort(t *testing.T) {
 		t.Fatalf("%v", st)
 	}
 }
+
+// The line every merged message ends with is said once, at the end.
+func TestSenderMergedFooterOnce(t *testing.T) {
+	s, out, tr, _ := newTestSender(t, telegramLimits)
+	for i := 1; i <= 3; i++ {
+		out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Text: fmt.Sprintf("⏰ Việc #%d\nXong thì bấm ✅.", i)}})
+	}
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Text: "a\nfoot"}})
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Text: "b\nother"}})
+	drain(t, s)
+	for _, c := range tr.sent() {
+		switch c.ChatID {
+		case 1:
+			if strings.Count(c.Text, "Xong thì bấm") != 1 || !strings.HasSuffix(c.Text, "\n\nXong thì bấm ✅.") {
+				t.Errorf("footer not said once at the end: %q", c.Text)
+			}
+		case 2:
+			if !strings.Contains(c.Text, "foot") || !strings.Contains(c.Text, "other") {
+				t.Errorf("different last lines were taken off: %q", c.Text)
+			}
+		}
+	}
+}
