@@ -210,6 +210,57 @@ func parseCases() []parseCase {
 	add(nowWed, "vào thứ 6 lúc 9h", "2026-12-18 09:00")
 	add(nowWed, "Mai.", "2026-12-17 17:00")
 
+	// "Trước" a day is before it, never on or after it: the end of the last
+	// working day before that day. 20/12/2026 is a Sunday, 19/12 a Saturday.
+	add(nowWed, "trước ngày 20/12", "2026-12-18 17:00")
+	add(nowWed, "trước 20/12", "2026-12-18 17:00")
+	add(nowWed, "trước ngày 20", "2026-12-18 17:00")
+	add(nowWed, "trước 20/12/2026", "2026-12-18 17:00")
+	add(nowWed, "trước ngày 20 tháng 12", "2026-12-18 17:00")
+	add(nowWed, "trước 2026-12-20", "2026-12-18 17:00")
+	add(nowWed, "hạn trước ngày 20/12", "2026-12-18 17:00")
+	add(nowWed, "chậm nhất trước ngày 20/12", "2026-12-18 17:00")
+	add(nowWed, "Trước ngày 20/12.", "2026-12-18 17:00")
+	add(nowWed, "trước 22/12", "2026-12-21 17:00")            // Tuesday: Monday
+	add(nowWed, "trước ngày 5 tháng sau", "2027-01-04 17:00") // Tuesday 5/1/2027: Monday
+	add(nowWed, "trước 4/1", "2026-12-31 17:00")              // 1/1 is Tết Dương lịch, 2–3/1 the weekend
+	add(nowWed, "trước thứ 6", "2026-12-17 17:00")
+	add(nowWed, "trước thứ 2 tuần sau", "2026-12-18 17:00")
+	add(nowWed, "trước đầu tháng sau", "2026-12-31 17:00")
+	add(nowWed, "trước đầu tuần sau", "2026-12-18 17:00")
+	add(nowWed, "trước tuần sau", "2026-12-18 17:00")
+	add(nowWed, "trước ngày kia", "2026-12-17 17:00")
+	add(nowWed, "trước mai", "2026-12-16 17:00")                 // by the end of today
+	add(nowPreTet, "trước 12/2", "2027-02-04 17:00")             // Tết 2027: 5–11/2 off
+	add(nowPreTet, "trước ngày 12 tháng 2", "2027-02-04 17:00")  // likewise
+	add("2026-02-02 09:00", "trước ngày 20", "2026-02-13 17:00") // Tết 2026: 16–20/2 off
+	// With a time of day, "trước" keeps it on a working day, and never
+	// moves past the day named.
+	add(nowWed, "trước 17h mai", "2026-12-17 17:00")
+	add(nowWed, "trước 9h 22/12", "2026-12-22 09:00")
+	add(nowWed, "trước 9h ngày 20/12", "2026-12-18 17:00") // Sunday: Friday
+	add(nowWed, "trước sáng thứ 6", "2026-12-18 11:30")
+	add(nowWed, "trước 17h", "2026-12-16 17:00")
+	// The end of a period is before it ends; durations count as without it.
+	add(nowWed, "trước cuối tháng", "2026-12-31 17:00")
+	add(nowWed, "trước cuối tuần", "2026-12-18 17:00")
+	add(nowWed, "trước cuối tuần sau", "2026-12-25 17:00")
+	add(nowWed, "trước cuối năm", "2026-12-31 17:00")
+	add(nowWed, "trước 3 ngày nữa", "2026-12-21 17:00")
+	// "tuần trước" is last week, not "before".
+	add(nowWed, "tuần trước", "err:past")
+	// Nothing left before the day named.
+	add(nowFri, "trước 19/12", "2026-12-18 17:00")
+	add("2026-12-18 17:30", "trước 20/12", "err:past")
+	add("2026-12-18 17:30", "trước ngày 20", "err:past")
+	add("2026-12-18 17:30", "trước thứ 2", "err:past")
+	add(nowWed, "trước 16/12", "err:past")
+	add(nowWed, "trước hôm nay", "err:past")
+	add(nowWed, "trước 17/12", "2026-12-16 17:00")
+	add(nowLate, "trước mai", "err:past")
+	add(nowWed, "trước 15/12/2026", "err:past")
+	add(nowWed, "trước 31/02", "err:impossible")
+
 	// Errors.
 	add(nowWed, "31/02", "err:impossible")
 	add(nowWed, "31/02/2027", "err:impossible")
@@ -294,7 +345,18 @@ func TestParseRecurrence(t *testing.T) {
 		{nowWed, "hàng tuần", Weekly, time.Friday, 0, 0, Clock{}, "Thứ Sáu hàng tuần", "2026-12-18 17:00", nil},
 		{nowWed, "hàng tháng ngày 20", Monthly, 0, 20, 0, Clock{}, "ngày 20 hàng tháng", "2026-12-21 17:00", []string{"2027-01-20 17:00", "2027-02-22 17:00"}},
 		{nowWed, "ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "ngày 20 hàng tháng", "2026-12-21 17:00", nil},
-		{nowWed, "trước ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2026-12-21 17:00", nil},
+		{nowWed, "trước ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2026-12-18 17:00", []string{"2027-01-19 17:00", "2027-02-19 17:00", "2027-03-19 17:00"}},
+		{"2026-12-18 17:00", "trước ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2027-01-19 17:00", nil},
+		{nowWed, "hạn trước ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2026-12-18 17:00", nil},
+		{nowWed, "hàng tháng trước ngày 20", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2026-12-18 17:00", nil},
+		{nowWed, "trước ngày 5 hàng tháng", Monthly, 0, 5, 0, Clock{}, "trước ngày 5 hàng tháng", "2027-01-04 17:00", []string{"2027-02-04 17:00", "2027-03-04 17:00"}},
+		{nowWed, "trước ngày 1 hàng tháng", Monthly, 0, 1, 0, Clock{}, "trước ngày 1 hàng tháng", "2026-12-31 17:00", []string{"2027-01-29 17:00", "2027-02-26 17:00"}},
+		{nowWed, "trước ngày 31 hàng tháng", Monthly, 0, 31, 0, Clock{}, "trước ngày 31 hàng tháng", "2026-12-30 17:00", []string{"2027-01-29 17:00", "2027-02-26 17:00", "2027-03-30 17:00"}}, // no 31/2: all of February is before it
+		{nowWed, "trước 9h ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{9, 0}, "trước ngày 20 hàng tháng, lúc 09:00", "2026-12-18 17:00", []string{"2027-01-20 09:00", "2027-02-19 17:00"}},   // a time keeps a working 20th; a day off gives the day before
+		{nowWed, "trước thứ 2 hàng tuần", Weekly, time.Monday, 0, 0, Clock{}, "trước Thứ Hai hàng tuần", "2026-12-18 17:00", []string{"2026-12-25 17:00", "2026-12-31 17:00"}},                 // 1/1/2027 (Friday) is a holiday: Thursday 31/12
+		{nowWed, "trước thứ 6 hàng tuần", Weekly, time.Friday, 0, 0, Clock{}, "trước Thứ Sáu hàng tuần", "2026-12-17 17:00", []string{"2026-12-24 17:00", "2026-12-31 17:00"}},
+		{nowWed, "trước ngày 15 tháng cuối quý hàng quý", Quarterly, 0, 15, 3, Clock{}, "trước ngày 15 tháng cuối quý, hàng quý", "2027-03-12 17:00", []string{"2027-06-14 17:00"}},
+		{nowWed, "trước 31/12 hàng năm", Yearly, 0, 31, 12, Clock{}, "trước ngày 31/12 hàng năm", "2026-12-30 17:00", []string{"2027-12-30 17:00"}},
 		{nowWed, "báo cáo trước ngày 20 hàng tháng", 0, 0, 0, 0, Clock{}, "", "", nil},                                                                         // not a deadline phrase
 		{nowWed, "hàng tháng ngày 31", Monthly, 0, 31, 0, Clock{}, "ngày 31 hàng tháng", "2026-12-31 17:00", []string{"2027-02-01 17:00", "2027-03-01 17:00"}}, // 31/1 is Sunday; 28/2 is Sunday
 		{nowWed, "cuối mỗi tháng", Monthly, 0, 0, 0, Clock{}, "ngày làm việc cuối cùng hàng tháng", "2026-12-31 17:00", []string{"2027-01-29 17:00"}},
@@ -323,7 +385,7 @@ func TestParseRecurrence(t *testing.T) {
 				continue
 			}
 			if r.Kind != tc.kind || r.Day != tc.day || r.Month != tc.month || r.Clock != tc.clock || r.Text != tc.text ||
-				(tc.kind == Weekly && r.Weekday != tc.weekday) {
+				(tc.kind == Weekly && r.Weekday != tc.weekday) || r.Before != strings.HasPrefix(tc.text, "trước") {
 				t.Errorf("Parse(%q) = %+v", phrase, *r)
 			}
 			if !d.At.Equal(tm(tc.first)) {
@@ -481,4 +543,79 @@ func FuzzParse(f *testing.F) {
 			}
 		}
 	})
+}
+
+// "Trước ngày 20 hàng tháng" is due before the 20th in every month, never
+// on or after it, on a working day, and the last working day before the
+// 20th (a deadline earlier than needed is also wrong): for 24 months from
+// December 2026, whether the task is given in that month (the first
+// occurrence) or follows the one before (the next occurrence), with the
+// real holidays. A run from January 2026 crosses Tết 2026 (16–20/2 off),
+// and an extra day off on 19/3/2027 (an override) pushes March back.
+func TestBeforeTwentiethEveryMonth(t *testing.T) {
+	c := New(Config{})
+	c.SetOverrides([]Override{{Date: tm("2027-03-19"), Reason: "Nghỉ thêm theo quyết định"}})
+	want := map[string]string{
+		"2026-02": "2026-02-13", // 16–20/2/2026 Tết
+		"2026-12": "2026-12-18", // 19–20/12/2026 weekend
+		"2027-03": "2027-03-18", // 19/3/2027 the override
+		"2027-06": "2027-06-18", // 19–20/6/2027 weekend
+	}
+	for _, from := range []string{"2026-12-01 08:00", "2026-01-01 08:00"} {
+		start := tm(from)
+		prev := time.Time{}
+		for i := 0; i < 24; i++ {
+			month := start.AddDate(0, i, 0)
+			check := func(how string, got time.Time) {
+				t.Helper()
+				y, m, d := got.Date()
+				if y != month.Year() || m != month.Month() || d > 19 || !c.IsWorkingDay(got) || got.Hour() != 17 || got.Minute() != 0 {
+					t.Fatalf("%s for %s: %s, want 17:00 on a working day by the 19th", how, month.Format("01/2006"), FormatDeadline(got))
+				}
+				for day := got.AddDate(0, 0, 1); day.Day() < 20; day = day.AddDate(0, 0, 1) {
+					if c.IsWorkingDay(day) {
+						t.Fatalf("%s for %s: %s, but %s is a working day before the 20th too", how, month.Format("01/2006"), FormatDeadline(got), day.Format("02/01"))
+					}
+				}
+				if w, ok := want[month.Format("2006-01")]; ok && got.Format("2006-01-02") != w {
+					t.Fatalf("%s for %s: %s, want %s", how, month.Format("01/2006"), FormatDeadline(got), w)
+				}
+			}
+			for _, phrase := range []string{"trước ngày 20 hàng tháng", "truoc ngay 20 hang thang"} {
+				d, err := c.Parse(phrase, month)
+				if err != nil {
+					t.Fatalf("Parse(%q) at %s: %v", phrase, month, err)
+				}
+				check("first occurrence of "+phrase, d.At)
+			}
+			if i > 0 {
+				next, err := c.NextDeadline("trước ngày 20 hàng tháng", prev)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check("next occurrence", next)
+			}
+			d, _ := c.Parse("trước ngày 20 hàng tháng", month)
+			prev = d.At
+		}
+	}
+}
+
+// Refusing "trước 20/12" once its last working day has passed says which
+// day that was, and how to say it instead.
+func TestParseBeforePastMessage(t *testing.T) {
+	c := New(Config{})
+	_, err := c.Parse("trước ngày 20/12", tm("2026-12-18 17:30"))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Code != CodePast {
+		t.Fatalf("err = %v", err)
+	}
+	want := `Thời hạn "trước ngày 20/12" đã qua: ngày làm việc cuối cùng trước 20/12/2026 là 17:00 Thứ Sáu 18/12/2026. Hãy chọn một ngày sau, ví dụ: trước ngày 20 tháng sau, 5 ngày làm việc.`
+	if pe.Message != want {
+		t.Errorf("message %q\nwant    %q", pe.Message, want)
+	}
+	// The example it gives is itself accepted.
+	if d, err := c.Parse("trước ngày 20 tháng sau", tm("2026-12-18 17:30")); err != nil || !d.At.Equal(tm("2027-01-19 17:00")) {
+		t.Errorf("the example: %v, %v", d.At, err)
+	}
 }

@@ -85,14 +85,16 @@ func TestRecurringTaskNextOccurrenceOnDone(t *testing.T) {
 	h := newHarness(t)
 	h.hello(h.lead, h.an)
 	r := h.say(h.group, h.lead, "/giao @an Báo cáo tháng hạn trước ngày 20 hàng tháng")
-	if !strings.Contains(r.Plain, "lặp lại: trước ngày 20 hàng tháng") || !strings.Contains(r.Plain, "Thứ Hai 21/12/2026") {
-		t.Fatalf("recurring assignment: %q", r.Plain) // 20/12/2026 is a Sunday
+	if !strings.Contains(r.Plain, "lặp lại: trước ngày 20 hàng tháng") || !strings.Contains(r.Plain, "Hạn: 17:00 Thứ Sáu 18/12/2026") {
+		t.Fatalf("recurring assignment: %q", r.Plain) // before the 20th: 19–20/12/2026 is a weekend
 	}
 	done := h.say(h.group, h.an, "/xong 1")
 	h.settle()
 	next := h.task(2)
-	if next.SeriesID != 1 || next.Deadline.In(hcm).Format("02/01/2006") != "20/01/2027" {
+	if next.SeriesID != 1 || next.Deadline.In(hcm).Format("02/01/2006") != "19/01/2027" {
 		t.Fatalf("next occurrence = %+v (reply %q)", next, done.Plain)
 	}
-	h.wait(func(s telegramtest.Sent) bool { return strings.Contains(s.Plain, "Kỳ tiếp theo: việc #2") })
+	h.wait(func(s telegramtest.Sent) bool {
+		return strings.Contains(s.Plain, "Kỳ tiếp theo: việc #2, hạn 17:00 Thứ Ba 19/01/2027")
+	})
 }
