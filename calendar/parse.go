@@ -9,9 +9,24 @@ import (
 
 // Deadline is the result of Parse.
 type Deadline struct {
-	At         time.Time   // resolved deadline (for a recurrence: the first occurrence)
+	At time.Time // resolved deadline (for a recurrence: the first occurrence)
+	// Moved is the day the phrase named when that day is not a working day
+	// and At was moved to the end of the next working day; nil otherwise.
+	// The caller says why: "(20/12 là Chủ nhật)".
+	Moved      *DayOff
 	Recurrence *Recurrence // nil unless recurring
-	Candidates []time.Time // non-empty only when the phrase is genuinely ambiguous; At is then zero and the caller asks back
+	Candidates []Deadline  // non-empty only when the phrase is genuinely ambiguous: the readings, in time order; At is then zero and the caller asks back
+}
+
+// DayOff is a day that is not a working day, and why.
+type DayOff struct {
+	Date time.Time // 00:00 local
+	Why  string    // "Chủ nhật", "Thứ Bảy", "ngày nghỉ Tết Dương lịch", "ngày nghỉ bù Giỗ Tổ Hùng Vương", ...
+}
+
+// String says it in Vietnamese: "20/12 là Chủ nhật".
+func (d DayOff) String() string {
+	return pad2(d.Date.Day()) + "/" + pad2(int(d.Date.Month())) + " là " + d.Why
 }
 
 // Error codes of ParseError.
@@ -93,7 +108,7 @@ type parser struct {
 // trailing punctuation and lead words ("hạn:", "chậm nhất").
 // An accepted deadline (no error, no Candidates) is after now and on a
 // working day: a deadline on a non-working day moves to the end (WorkEnd)
-// of the next working day.
+// of the next working day, and Moved says which day it left and why.
 //
 // "Trước" (before) a day means before it, never on or after it:
 // "trước ngày 20", "trước 20/12", "trước thứ 6", "trước mai" are the end
@@ -220,41 +235,50 @@ func (p *parser) finishBefore(r dateResult, tp timeParts) (Deadline, error) {
 	return Deadline{At: at}, nil
 }
 
-// finish checks that at is in the future and moves it off a non-working day.
+// finish checks that at is in the future and moves it off a non-working
+// day, saying which day it left.
 func (p *parser) finish(at time.Time) (Deadline, error) {
 	if !at.After(p.now) {
 		return Deadline{}, errPast(p.phrase, at)
 	}
-	return Deadline{At: p.c.onWorkingDay(at)}, nil
+	return p.moved(at), nil
+}
+
+// moved is the deadline at, moved off a non-working day.
+func (p *parser) moved(at time.Time) Deadline {
+	if p.c.IsWorkingDay(at) {
+		return Deadline{At: at}
+	}
+	return Deadline{At: p.c.onWorkingDay(at), Moved: p.c.dayOff(p.c.dayNum(at))}
 }
 
 // finishCandidates finishes every reading of an ambiguous phrase, drops
 // those in the past and merges equal ones; one left is an answer.
 func (p *parser) finishCandidates(cands []time.Time) (Deadline, error) {
-	var out []time.Time
+	var out []Deadline
 	var last time.Time
 	for _, t := range cands {
 		if !t.After(p.now) {
 			last = t
 			continue
 		}
-		t = p.c.onWorkingDay(t)
+		d := p.moved(t)
 		dup := false
 		for _, o := range out {
-			dup = dup || o.Equal(t)
+			dup = dup || o.At.Equal(d.At)
 		}
 		if !dup {
-			out = append(out, t)
+			out = append(out, d)
 		}
 	}
 	switch len(out) {
 	case 0:
 		return Deadline{}, errPast(p.phrase, last)
 	case 1:
-		return Deadline{At: out[0]}, nil
+		return out[0], nil
 	}
 	for i := 1; i < len(out); i++ { // tiny insertion sort, keeps order stable
-		for j := i; j > 0 && out[j].Before(out[j-1]); j-- {
+		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {
 			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}

@@ -437,8 +437,18 @@ func TestParseAmbiguous(t *testing.T) {
 		t.Fatalf("Parse(20) = %+v", d)
 	}
 	// The 20th (a Sunday, so Monday 21/12) or 20 days from now (5/1/2027).
-	if !d.Candidates[0].Equal(tm("2026-12-21 17:00")) || !d.Candidates[1].Equal(tm("2027-01-05 17:00")) {
+	if !d.Candidates[0].At.Equal(tm("2026-12-21 17:00")) || !d.Candidates[1].At.Equal(tm("2027-01-05 17:00")) {
 		t.Errorf("candidates %v", d.Candidates)
+	}
+	// The 20th moved off a Sunday, and says so; 5/1 did not move.
+	if m := d.Candidates[0].Moved; m == nil || m.String() != "20/12 là Chủ nhật" || d.Candidates[1].Moved != nil {
+		t.Errorf("candidates moved: %+v %+v", d.Candidates[0].Moved, d.Candidates[1].Moved)
+	}
+	// "trước 20": before the 20th or before 20 days from now; nothing moved.
+	d, err = c.Parse("trước 20", tm(nowWed))
+	if err != nil || len(d.Candidates) != 2 || !d.Candidates[0].At.Equal(tm("2026-12-18 17:00")) ||
+		!d.Candidates[1].At.Equal(tm("2027-01-04 17:00")) || d.Candidates[0].Moved != nil || d.Candidates[1].Moved != nil {
+		t.Errorf("Parse(trước 20) = %+v, %v", d, err)
 	}
 	// When both readings are the same day there is nothing to ask.
 	d, err = c.Parse("1", tm("2026-12-31 09:00"))
@@ -524,7 +534,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse(%q): candidates and At", phrase)
 			}
 			for _, x := range d.Candidates {
-				if !x.After(now) || !c.IsWorkingDay(x) {
+				if !x.At.After(now) || !c.IsWorkingDay(x.At) || len(x.Candidates) > 0 || x.Recurrence != nil {
 					t.Fatalf("Parse(%q) at %v: bad candidate %v", phrase, now, x)
 				}
 			}
@@ -587,6 +597,9 @@ func TestBeforeTwentiethEveryMonth(t *testing.T) {
 					t.Fatalf("Parse(%q) at %s: %v", phrase, month, err)
 				}
 				check("first occurrence of "+phrase, d.At)
+				if d.Moved != nil {
+					t.Errorf("%q moved: %v", phrase, d.Moved)
+				}
 			}
 			if i > 0 {
 				next, err := c.NextDeadline("trước ngày 20 hàng tháng", prev)
@@ -597,6 +610,60 @@ func TestBeforeTwentiethEveryMonth(t *testing.T) {
 			}
 			d, _ := c.Parse("trước ngày 20 hàng tháng", month)
 			prev = d.At
+		}
+	}
+}
+
+// A date on a day off moves to the next working day, and the result says
+// which day it left and why: the weekend, the holiday by the name the
+// calendar knows, or an override's reason.
+func TestParseMoved(t *testing.T) {
+	c := New(Config{})
+	c.SetOverrides([]Override{
+		{Date: tm("2027-02-12"), Reason: "Nghỉ thêm sau Tết"},
+		{Date: tm("2027-03-03"), Reason: "Bầu cử"},
+		{Date: tm("2027-03-04")},
+		{Date: tm("2026-12-26"), Working: true, Reason: "Làm bù"},
+	})
+	for _, tc := range []struct{ now, phrase, at, moved string }{
+		{nowWed, "20/12", "2026-12-21 17:00", "20/12 là Chủ nhật"},
+		{nowWed, "hạn 20/12", "2026-12-21 17:00", "20/12 là Chủ nhật"},
+		{nowWed, "19/12", "2026-12-21 17:00", "19/12 là Thứ Bảy"},
+		{nowWed, "thứ 7", "2026-12-21 17:00", "19/12 là Thứ Bảy"},
+		{nowWed, "3 ngày nữa", "2026-12-21 17:00", "19/12 là Thứ Bảy"},
+		{nowWed, "1/1", "2027-01-04 17:00", "01/01 là ngày nghỉ Tết Dương lịch"},
+		{nowWed, "ngày 1 tháng 1 năm 2027", "2027-01-04 17:00", "01/01 là ngày nghỉ Tết Dương lịch"},
+		{nowPreTet, "5/2", "2027-02-15 17:00", "05/02 là ngày nghỉ Tết Nguyên Đán (ngày cuối năm)"},
+		{nowPreTet, "10/2", "2027-02-15 17:00", "10/02 là ngày nghỉ bù Tết Nguyên Đán (mùng 1)"},
+		{nowPreTet, "12/2", "2027-02-15 17:00", "12/02 là ngày nghỉ thêm sau Tết"},
+		{nowPreTet, "3/3", "2027-03-05 17:00", "03/03 là ngày nghỉ Bầu cử"},
+		{nowPreTet, "4/3", "2027-03-05 17:00", "04/03 là ngày nghỉ"},
+		{"2027-04-20 09:00", "30/4", "2027-05-04 17:00", "30/04 là ngày nghỉ Chiến thắng (30/4)"},
+		{"2027-04-20 09:00", "1/5", "2027-05-04 17:00", "01/05 là ngày nghỉ Quốc tế Lao động"},
+		{"2027-04-20 09:00", "3/5", "2027-05-04 17:00", "03/05 là ngày nghỉ bù Quốc tế Lao động"},
+		{nowWed, "26/12", "2026-12-26 17:00", ""}, // a make-up Saturday is a working day
+		{nowWed, "22/12", "2026-12-22 17:00", ""},
+		{nowWed, "trước 21/12", "2026-12-18 17:00", ""}, // before a day: nothing moved past it
+		{nowWed, "hàng tháng ngày 20", "2026-12-21 17:00", "20/12 là Chủ nhật"},
+		{nowWed, "trước ngày 20 hàng tháng", "2026-12-18 17:00", ""},
+		{nowWed, "hàng tháng ngày 22", "2026-12-22 17:00", ""},
+		{nowWed, "thứ 7 hàng tuần", "2026-12-21 17:00", "19/12 là Thứ Bảy"},
+		{nowWed, "hàng ngày", "2026-12-16 17:00", ""},
+	} {
+		d, err := c.Parse(tc.phrase, tm(tc.now))
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tc.phrase, err)
+			continue
+		}
+		moved := ""
+		if d.Moved != nil {
+			moved = d.Moved.String()
+			if c.IsWorkingDay(d.Moved.Date) || d.Moved.Date.Hour() != 0 || !d.Moved.Date.Before(d.At) {
+				t.Errorf("Parse(%q): moved from %v", tc.phrase, d.Moved.Date)
+			}
+		}
+		if !d.At.Equal(tm(tc.at)) || moved != tc.moved {
+			t.Errorf("Parse(%q) = %s (%s), want %s (%s)", tc.phrase, FormatDeadline(d.At), moved, tc.at, tc.moved)
 		}
 	}
 }

@@ -304,11 +304,15 @@ func (p *parser) parseRecurrence(s string) (Deadline, error) {
 		r.Text += ", lúc " + r.Clock.String()
 	}
 	r.Before = before && (r.Kind == Weekly || (r.Kind != Daily && r.Day > 0))
-	at := r.Next(p.c, p.now)
+	at, named := r.next(p.c, p.now)
 	if at.IsZero() {
 		return Deadline{}, errRecur(p.phrase)
 	}
-	return Deadline{At: at, Recurrence: &r}, nil
+	d := Deadline{At: at, Recurrence: &r}
+	if !r.Before && named != p.c.dayNum(at) {
+		d.Moved = p.c.dayOff(named)
+	}
+	return d, nil
 }
 
 func errRecur(phrase string) error {
