@@ -507,7 +507,12 @@ func fuzzSeeds() []string {
 		"mỗi thứ 2 8h", "20", "1", "31", "0", "ngày 0", "00:00", "0h", "23:59", "24:00", "thứ 6 tuần sau 17h30",
 		"17h17h", "//", "-1 ngày", "1/1/1900", "31/12/2100", "hàng tháng ngày 99", "trong 9999999999 ngày",
 		"\u0301", "ngày kìa", "kìa", "t 6", "cn tuần sau", "sáng", "chiều", "tối", "trưa", "đêm", "mai mai",
-		"17h 17h 20/12", "hạn hạn hạn", "2h sáng", "12 giờ sáng", "29/2", "ngày 31 tháng 2")
+		"17h 17h 20/12", "hạn hạn hạn", "2h sáng", "12 giờ sáng", "29/2", "ngày 31 tháng 2",
+		// "trước" a day, once and every period.
+		"trước ngày 20/12", "truoc ngay 20 hang thang", "trước 20", "trước ngày 1 hàng tháng", "trước ngày 31 hàng tháng",
+		"trước 9h ngày 20 hàng tháng", "trước thứ 6 hàng tuần", "trước 31/12 hàng năm", "trước 29/2 hàng năm",
+		"trước ngày 15 tháng đầu quý hàng quý", "trước tuần sau", "trước trước 20/12", "tuần trước 20/12",
+		"trước 17h ngày 20/12", "trước chủ nhật", "trước hôm nay", "trước 1/1/2100", "trước 1/1/1900")
 }
 
 func FuzzParse(f *testing.F) {
@@ -546,10 +551,19 @@ func FuzzParse(f *testing.F) {
 		if !c.IsWorkingDay(d.At) {
 			t.Fatalf("Parse(%q) at %v = %v, not a working day", phrase, now, d.At)
 		}
-		if d.Recurrence != nil {
-			n := d.Recurrence.Next(c, d.At)
+		if m := d.Moved; m != nil && (c.IsWorkingDay(m.Date) || !m.Date.Before(d.At) || m.Why == "") {
+			t.Fatalf("Parse(%q) at %v = %v, moved from %+v", phrase, now, d.At, m)
+		}
+		if r := d.Recurrence; r != nil {
+			n := r.Next(c, d.At)
 			if !n.After(d.At) || !c.IsWorkingDay(n) {
 				t.Fatalf("Parse(%q): recurrence next %v after %v", phrase, n, d.At)
+			}
+			// Before the day named, or on it or after it when moved off it;
+			// with a time, on the day named when it is a working day.
+			n, named := r.next(c, d.At)
+			if day := c.dayNum(n); r.Before && (day > named || (day == named && r.Clock == (Clock{}))) || !r.Before && day < named {
+				t.Fatalf("Parse(%q): occurrence %v for day %v (Before %v)", phrase, n, c.fromDayNum(named), r.Before)
 			}
 		}
 	})
