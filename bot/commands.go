@@ -125,6 +125,14 @@ func (c *conv) assign(args string) error {
 		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage)
 	}
 	args, lines := cutFirstLine(args)
+	if len(lines) > 0 {
+		// "/giao @an" with the task on the next line is one first line.
+		if p, rest, err := c.mentioned(args); err != nil {
+			return err
+		} else if (p != nil && rest == "") || (p == nil && strings.HasPrefix(args, "@") && !strings.ContainsFunc(args, unicode.IsSpace)) {
+			args, lines = args+" "+strings.TrimSpace(lines[0]), lines[1:]
+		}
+	}
 	fields, err := parseFieldLines(lines)
 	if err != nil {
 		return err

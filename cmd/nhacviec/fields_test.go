@@ -94,6 +94,13 @@ func TestAssignWithEveryField(t *testing.T) {
 		t.Fatalf("buttons read %q", got)
 	}
 
+	// The person alone on the first line, the task on the next.
+	r, id = h.assign(h.group, h.lead, "/giao @an\nTổng hợp số liệu hạn mai\nkhẩn")
+	contains(t, r, "⚡ Tổng hợp số liệu\n", "Hạn: 17:00 Thứ Ba 24/11/2026")
+	if task := h.task(id); task.Title != "Tổng hợp số liệu" || !task.Urgent {
+		t.Fatalf("stored = %+v", task)
+	}
+
 	// A source without a number is kept as typed; nothing to search by.
 	r, id = h.assign(h.group, h.lead, "/giao @an Rà soát thủ tục hạn mai\nnguồn: Chỉ thị của Chủ tịch UBND tỉnh")
 	contains(t, r, "📄 Văn bản: Chỉ thị của Chủ tịch UBND tỉnh")
