@@ -132,16 +132,16 @@ func parseFieldLines(lines []string) (taskFields, error) {
 // a value ("hạn 20/12" needs no colon, as on the first line), the label
 // alone (a colon or a full stop after it allowed) for the others.
 func matchLine(line string) (*lineForm, string, bool) {
-	head, value, colon := strings.Cut(line, ":")
+	head, value, _ := strings.Cut(line, ":")
 	folded := strings.Join(strings.Fields(calendar.Fold(head)), " ")
 	for i := range lineForms {
 		form := &lineForms[i]
 		for _, label := range form.labels {
 			switch {
 			case folded != label:
-			case form.value && colon:
+			case form.value || !form.handled: // "kết quả:" alone is an empty value
 				return form, strings.TrimSpace(value), true
-			case !form.value && strings.TrimSpace(value) == "":
+			case strings.TrimSpace(value) == "":
 				return form, "", true
 			}
 		}

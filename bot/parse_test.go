@@ -171,6 +171,8 @@ func TestParseFieldLines(t *testing.T) {
 		{"phoi hop without a colon", []string{"Phoi hop @binh"}, []string{"một người chủ trì", "Ví dụ"}},
 		{"duyệt", []string{"duyệt"}, []string{`Dòng "duyệt"`, "người giao việc được báo ngay", "Ví dụ:"}},
 		{"cần duyệt", []string{"Cần duyệt."}, []string{"người giao việc được báo ngay"}},
+		{"người duyệt", []string{"người duyệt: @binh"}, []string{"người giao việc được báo ngay"}},
+		{"a label alone", []string{"Kết quả"}, []string{`Dòng "Kết quả" còn trống`}},
 		{"twice", []string{"kết quả: A", "ket qua: B"}, []string{`Dòng "ket qua: B" ghi một mục lần thứ hai`, "Ví dụ:"}},
 		{"flag twice", []string{"khẩn", "khan"}, []string{"lần thứ hai"}},
 		{"empty value", []string{"văn bản:"}, []string{`Dòng "văn bản:" còn trống`, "Ví dụ: văn bản: 1365/VP-NL"}},
