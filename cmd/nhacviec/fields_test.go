@@ -179,6 +179,8 @@ func TestAssignFieldErrors(t *testing.T) {
 	if got := h.task(id).Title; got != "Báo cáo hạn chế rủi ro" {
 		t.Fatalf("title = %q", got)
 	}
+	h.notice(h.an, id)
+	h.settle()
 	if got := h.sentTo(h.an.ID); strings.Count(got, "giao cho bạn") != 1 {
 		t.Fatalf("an was told of refused assignments:\n%s", got)
 	}
