@@ -480,3 +480,23 @@ func TestSearchListsFortyAndCountsTheRest(t *testing.T) {
 		t.Fatalf("%d tasks listed, want 40", n)
 	}
 }
+
+// /tim is in everyone's help, with its Latin alias, and in the command
+// menu of a member's private chat.
+func TestSearchInHelpAndMenu(t *testing.T) {
+	h := newH(t)
+	h.hello(h.an)
+	contains(t, h.say(h.private(h.an), h.an, "/huongdan"), "/tim 1365/VP-NL", "/search", "/viec trongtam", "/quahan trongtam",
+		"kết quả: Kế hoạch trình Giám đốc ký", "văn bản: 1365/VP-NL", "trọng tâm", "khẩn")
+	found := false
+	for _, c := range h.srv.Commands() {
+		if strings.Contains(string(c.Scope), fmt.Sprint(h.an.ID)) {
+			for _, cmd := range c.Commands {
+				found = found || (cmd.Command == "tim" && strings.Contains(cmd.Description, "số văn bản"))
+			}
+		}
+	}
+	if !found {
+		t.Errorf("/tim is not in a member's menu: %+v", h.srv.Commands())
+	}
+}
