@@ -84,6 +84,19 @@ type Task struct {
 	// UnitID is the unit the task belongs to (the bound group's, or the
 	// assignee's), 0 if none: it decides which heads see it.
 	UnitID int64
+	// Result is the expected result (kết quả, sản phẩm) as the assigner
+	// typed it, e.g. "Kế hoạch trình Giám đốc ký"; "" when not said.
+	Result string
+	// Source is the document the task comes from (nguồn giao: number and
+	// symbol, date, issuing body, summary, as NĐ 30/2020 Art. 8 lists
+	// them), as the assigner typed it; "" when not said. SourceNumber is
+	// the number/symbol found in it ("1365/VP-NL"), "" when none was.
+	Source       string
+	SourceNumber string
+	// KeyTask marks a key task (nhiệm vụ trọng tâm) and Urgent an urgent
+	// one (khẩn): lists mark them, and the digest puts them first.
+	KeyTask bool
+	Urgent  bool
 }
 
 // Next returns the next occurrence of a recurring task, due at deadline.
@@ -93,7 +106,8 @@ func (t *Task) Next(deadline time.Time) *Task {
 		series = t.ID
 	}
 	return &Task{Title: t.Title, AssignerID: t.AssignerID, AssigneeID: t.AssigneeID, ChatID: t.ChatID,
-		Deadline: deadline, Status: StatusOpen, Recur: t.Recur, SeriesID: series, UnitID: t.UnitID}
+		Deadline: deadline, Status: StatusOpen, Recur: t.Recur, SeriesID: series, UnitID: t.UnitID,
+		Result: t.Result, Source: t.Source, SourceNumber: t.SourceNumber, KeyTask: t.KeyTask, Urgent: t.Urgent}
 }
 
 // Recurrences computes the deadlines of recurring tasks; the calendar
@@ -166,6 +180,9 @@ const (
 	EventCreated   EventKind = "created"
 	EventDone      EventKind = "done"
 	EventCancelled EventKind = "cancelled"
+	// A mark set or taken off (Note: which, e.g. "⭐ trọng tâm").
+	EventFlagged   EventKind = "flagged"
+	EventUnflagged EventKind = "unflagged"
 )
 
 // TaskEvent is one line of a task's history: who did what, when.

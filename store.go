@@ -108,14 +108,16 @@ type TaskTx interface {
 	// Task returns the task with this id: ENotFound if none.
 	Task(id int64) (*Task, error)
 	// SaveTask writes the mutable fields: status, deadline, closed time,
-	// next planning time and unit. ENotFound if the task does not exist.
+	// next planning time, unit, title, expected result, source and marks.
+	// ENotFound if the task does not exist.
 	SaveTask(t *Task) error
 	// FindTasks returns the tasks f selects.
 	FindTasks(f TaskFilter) ([]*Task, error)
 	// FindTaskKeys selects as FindTasks does, in the same order, but
 	// returns only what listings sort, group and count tasks by, read
-	// from indexes alone: a long listing loads in full only the tasks it
-	// shows.
+	// from indexes alone (but for KeyTask and Search, which read the
+	// rows the indexes select): a long listing loads in full only the
+	// tasks it shows.
 	FindTaskKeys(f TaskFilter) ([]TaskKey, error)
 	// ReplanOpen asks the scheduler to look at every open task again at
 	// at, e.g. after the calendar changed.
@@ -233,8 +235,14 @@ type TaskFilter struct {
 	DeadlineBefore time.Time // deadline < DeadlineBefore
 	DeadlineFrom   time.Time // deadline >= DeadlineFrom
 	// IDs, when not empty, selects only these tasks.
-	IDs   []int64
-	Limit int
+	IDs []int64
+	// KeyTask, when true, selects only key tasks (trọng tâm).
+	KeyTask bool
+	// Search, when not blank, selects the tasks whose title or source
+	// document contains every word of it, compared without case or
+	// diacritics: "1365/vp-nl", "ke hoach CCHC".
+	Search string
+	Limit  int
 }
 
 // TaskKey is a task as FindTaskKeys returns it.

@@ -31,6 +31,7 @@ var Commands = []*Command{
 	{Name: "xong", Alias: "done", Menu: MenuMember, Description: "Báo xong việc: /xong 12", run: (*conv).done},
 	{Name: "quahan", Alias: "overdue", Menu: MenuMember, Description: "Việc quá hạn", run: (*conv).overdue},
 	{Name: "sapden", Alias: "upcoming", Menu: MenuMember, Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
+	{Name: "tim", Alias: "search", Menu: MenuMember, Description: "Tìm việc theo số văn bản, tên việc: /tim 1365/VP-NL", run: (*conv).search},
 	{Name: "chitiet", Alias: "task", Menu: MenuMember, Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
 	{Name: "huy", Alias: "cancel", Menu: MenuMember, Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
 	{Name: "thanhvien", Alias: "members", Menu: MenuMember, Description: "Thành viên đơn vị", run: (*conv).members},
@@ -117,10 +118,24 @@ func (c *conv) helpText() string {
 	return text
 }
 
-// assign: /giao @người nội dung hạn THỜI_HẠN
+// assign: /giao @người nội dung hạn THỜI_HẠN, and on the lines after it
+// the task's other fields (fields.go).
 func (c *conv) assign(args string) error {
 	if args == "" {
 		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage)
+	}
+	args, lines := cutFirstLine(args)
+	if len(lines) > 0 {
+		// "/giao @an" with the task on the next line is one first line.
+		if p, rest, err := c.mentioned(args); err != nil {
+			return err
+		} else if (p != nil && rest == "") || (p == nil && strings.HasPrefix(args, "@") && !strings.ContainsFunc(args, unicode.IsSpace)) {
+			args, lines = args+" "+strings.TrimSpace(lines[0]), lines[1:]
+		}
+	}
+	fields, err := parseFieldLines(lines)
+	if err != nil {
+		return err
 	}
 	assignee, rest, err := c.mentioned(args) // someone without a username
 	if err != nil {
@@ -131,10 +146,13 @@ func (c *conv) assign(args string) error {
 		who, rest, _ = strings.Cut(args, " ")
 		if !strings.HasPrefix(who, "@") || len(who) < 2 {
 			// No one named: offer the people of the caller's unit.
-			return c.askAssignee(args)
+			return c.askAssignee(args, fields)
 		}
 	}
-	title, phrase, ok := splitDeadline(rest)
+	title, phrase, ok, err := c.titleAndDeadline(rest, fields)
+	if err != nil {
+		return err
+	}
 	if !ok {
 		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoDeadline)
 	}
@@ -157,6 +175,7 @@ func (c *conv) assign(args string) error {
 		return deadlineError(err)
 	}
 	a := assignment{AssigneeID: assignee.ID, Title: title}
+	a.with(fields)
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -175,6 +194,23 @@ func movedNote(d calendar.Deadline) string {
 	return d.Moved.String()
 }
 
+// titleAndDeadline cuts what follows the person into the title and the
+// deadline phrase: at the last "hạn" of the first line, or the whole first
+// line when a "hạn:" line follows. A deadline on both is refused.
+func (c *conv) titleAndDeadline(first string, f taskFields) (title, phrase string, ok bool, err error) {
+	title, phrase, ok = splitDeadline(first)
+	if f.Deadline == "" {
+		return title, phrase, ok, nil
+	}
+	// "Báo cáo hạn chế rủi ro" has a "hạn" that is no deadline.
+	if ok {
+		if _, perr := c.Calendar.Parse(phrase, c.now); perr == nil {
+			return "", "", false, nhacviec.Errorf(nhacviec.EInvalid, textDeadlineTwice)
+		}
+	}
+	return strings.TrimSpace(first), f.Deadline, true, nil
+}
+
 // assignment is an assignment whose deadline is still to be chosen; it
 // waits as a draft's payload.
 type assignment struct {
@@ -184,6 +220,16 @@ type assignment struct {
 	Candidates []int64  `json:"candidates,omitempty"` // deadlines to choose from, Unix seconds
 	Moved      []string `json:"moved,omitempty"`      // for each of Candidates, movedNote or ""
 	People     []int64  `json:"people,omitempty"`     // assignees to choose from
+	// The fields of the lines after the first (fields.go).
+	Result  string `json:"result,omitempty"`
+	Source  string `json:"source,omitempty"`
+	KeyTask bool   `json:"key,omitempty"`
+	Urgent  bool   `json:"urgent,omitempty"`
+}
+
+// with sets the fields the lines after the first said.
+func (a *assignment) with(f taskFields) {
+	a.Result, a.Source, a.KeyTask, a.Urgent = f.Result, f.Source, f.KeyTask, f.Urgent
 }
 
 // maxPeopleButtons bounds the people offered as buttons.
@@ -192,8 +238,11 @@ const maxPeopleButtons = 24
 // askAssignee handles "/giao nội dung hạn THỜI_HẠN" without a person: it
 // offers the people of the group's unit, or of the units the caller
 // heads, as buttons (people without a username are easiest picked so).
-func (c *conv) askAssignee(args string) error {
-	title, phrase, ok := splitDeadline(args)
+func (c *conv) askAssignee(args string, fields taskFields) error {
+	title, phrase, ok, err := c.titleAndDeadline(args, fields)
+	if err != nil {
+		return err
+	}
 	if !ok || title == "" {
 		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
 	}
@@ -220,6 +269,7 @@ func (c *conv) askAssignee(args string) error {
 	if moved != "" {
 		a.Moved = []string{moved}
 	}
+	a.with(fields)
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -358,6 +408,7 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 	task := &nhacviec.Task{
 		Title: a.Title, AssignerID: c.me.ID, AssigneeID: assignee.ID, ChatID: c.chat.ID, UnitID: unit,
 		Deadline: deadline, Status: nhacviec.StatusOpen, CreatedAt: c.now, NextPlanAt: c.now, Recur: a.Recur,
+		Result: a.Result, Source: a.Source, SourceNumber: sourceNumber(a.Source), KeyTask: a.KeyTask, Urgent: a.Urgent,
 	}
 	if err := c.tx.CreateTask(task); err != nil {
 		return err
@@ -370,15 +421,20 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 	if task.Recur != "" {
 		due += fmt.Sprintf(textRecurs, esc(task.Recur))
 	}
-	text := fmt.Sprintf(textAssigned, task.ID, esc(assignee.Mention()), esc(task.Title), due)
-	if err := c.reply(&nhacviec.Message{TaskID: task.ID, Text: text, Buttons: doneButton(task)}); err != nil {
+	fields := fieldLines(task)
+	text := fmt.Sprintf(textAssigned, task.ID, esc(assignee.Mention()), marks(task), esc(task.Title), due) + fields
+	if task.SourceNumber != "" {
+		text += "\n" + fmt.Sprintf(textFindAgain, esc(task.SourceNumber))
+	}
+	// The assigner may mark it here with a button, as with a line.
+	if err := c.reply(&nhacviec.Message{TaskID: task.ID, Text: text, Buttons: taskButtons(task, true)}); err != nil {
 		return err
 	}
 	if assignee.ID == c.me.ID {
 		return nil
 	}
 	reached, err := c.notify(assignee, &nhacviec.Message{TaskID: task.ID, Buttons: doneButton(task),
-		Text: fmt.Sprintf(textAssignedToYou, esc(c.me.Mention()), task.ID, esc(task.Title), due)})
+		Text: fmt.Sprintf(textAssignedToYou, esc(c.me.Mention()), task.ID, marks(task), esc(task.Title), due, fields)})
 	if err != nil || reached {
 		return err
 	}
@@ -639,6 +695,8 @@ func (c *conv) button(cb *Callback) error {
 		return c.choose(id, draftDeadline, choice)
 	case action == "who":
 		return c.choose(id, draftAssignee, choice)
+	case action == actionKey || action == actionUrgent:
+		return c.mark(id, action, choice)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 }
@@ -734,8 +792,9 @@ func (c *conv) detail(args string) error {
 		return err
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, textDetail, t.ID, esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
+	fmt.Fprintf(&b, textDetail, t.ID, marks(t)+esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
 		c.deadline(t), c.state(t))
+	b.WriteString(fieldLines(t))
 	b.WriteString("\n\n" + textHistory)
 	for _, e := range events {
 		who := "nhacviec"
@@ -752,7 +811,12 @@ func (c *conv) detail(args string) error {
 	}
 	var buttons [][]nhacviec.Button
 	if t.Open() {
-		buttons = doneButton(t)
+		// Who may change the task may also mark it from here.
+		manage, err := c.canManage(t)
+		if err != nil {
+			return err
+		}
+		buttons = taskButtons(t, manage)
 	}
 	return c.reply(&nhacviec.Message{TaskID: t.ID, Text: b.String(), Buttons: buttons})
 }

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	nhacviec "github.com/nhacviec/nhacviec"
@@ -25,7 +26,7 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 		return nil, err
 	}
 	due := calendar.FormatDeadline(t.Deadline.In(b.Calendar.Location()))
-	title := esc(t.Title)
+	title := marks(t) + esc(t.Title)
 	var text string
 	to := []*nhacviec.Person{assignee}
 	switch {
@@ -128,6 +129,19 @@ func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, er
 	if len(overdue)+len(today)+len(later) == 0 {
 		return nil, nil
 	}
+	// Key and urgent tasks head each section, in deadline order as the
+	// others.
+	for _, list := range [][]*nhacviec.Task{overdue, today, later} {
+		slices.SortStableFunc(list, func(a, b *nhacviec.Task) int {
+			switch {
+			case flagged(a) == flagged(b):
+				return 0
+			case flagged(a):
+				return -1
+			}
+			return 1
+		})
+	}
 	var sb strings.Builder
 	fmt.Fprintf(&sb, textDigestHeader, calendar.WeekdayName(n.At.In(loc).Weekday()), n.At.In(loc).Format("02/01/2006"))
 	people := map[int64]*nhacviec.Person{}
@@ -148,7 +162,7 @@ func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, er
 				}
 				people[t.AssigneeID] = p
 			}
-			fmt.Fprintf(&sb, "\n• #%d %s — %s, %s (%s)", t.ID, esc(t.Title), esc(p.Mention()),
+			fmt.Fprintf(&sb, "\n• #%d %s%s — %s, %s (%s)", t.ID, marks(t), esc(t.Title), esc(p.Mention()),
 				calendar.FormatDeadline(t.Deadline.In(loc)), taskState(t, n.At, loc))
 		}
 		return nil

@@ -12,17 +12,36 @@ import (
 // maxListed bounds a listing so that it fits in one message.
 const maxListed = 40
 
-func (c *conv) myTasks(string) error {
-	tasks, err := c.tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, AssigneeID: c.me.ID})
+// myTasks: /viec, the caller's open tasks; /viec trongtam the key ones;
+// /viec 1365/VP-NL (or words of a title) those that match.
+func (c *conv) myTasks(args string) error {
+	key, words := listFilter(args)
+	if err := checkSearch(words); err != nil {
+		return err
+	}
+	tasks, err := c.tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, AssigneeID: c.me.ID, KeyTask: key, Search: words})
 	if err != nil {
 		return err
 	}
 	shown, hidden := c.split(tasks)
 	if len(shown) == 0 && hidden == 0 {
+		switch {
+		case words != "":
+			return c.say(fmt.Sprintf(textNoMatchingTasks, esc(words), esc(words)))
+		case key:
+			return c.say(textNoKeyTasks)
+		}
 		return c.say(textNoOpenTasks)
 	}
 	var b strings.Builder
-	fmt.Fprintf(&b, textMyTasksHeader, len(shown))
+	switch {
+	case words != "":
+		fmt.Fprintf(&b, textMyMatchingHeader, esc(words), len(shown))
+	case key:
+		fmt.Fprintf(&b, textMyKeyTasksHeader, len(shown))
+	default:
+		fmt.Fprintf(&b, textMyTasksHeader, len(shown))
+	}
 	c.writeTasks(&b, shown, nil)
 	if hidden > 0 {
 		fmt.Fprintf(&b, "\n\n"+textHiddenTasks, hidden, esc(c.Username))
@@ -30,12 +49,30 @@ func (c *conv) myTasks(string) error {
 	return c.reply(&nhacviec.Message{Text: b.String()})
 }
 
-func (c *conv) overdue(string) error {
-	return c.scopeList(nhacviec.TaskFilter{DeadlineBefore: c.now}, textOverdueHeader, textNoOverdue)
+// overdue: /quahan, and /quahan trongtam for the key tasks alone.
+func (c *conv) overdue(args string) error {
+	key, err := keyFilterOnly(args, "/quahan")
+	if err != nil {
+		return err
+	}
+	f := nhacviec.TaskFilter{DeadlineBefore: c.now, KeyTask: key}
+	if key {
+		return c.scopeList(f, textKeyOverdueHeader, textNoKeyOverdue)
+	}
+	return c.scopeList(f, textOverdueHeader, textNoOverdue)
 }
 
-func (c *conv) upcoming(string) error {
-	return c.scopeList(nhacviec.TaskFilter{DeadlineFrom: c.now, DeadlineBefore: c.now.AddDate(0, 0, 7)}, textUpcomingHeader, textNoUpcoming)
+// upcoming: /sapden, and /sapden trongtam for the key tasks alone.
+func (c *conv) upcoming(args string) error {
+	key, err := keyFilterOnly(args, "/sapden")
+	if err != nil {
+		return err
+	}
+	f := nhacviec.TaskFilter{DeadlineFrom: c.now, DeadlineBefore: c.now.AddDate(0, 0, 7), KeyTask: key}
+	if key {
+		return c.scopeList(f, textKeyUpcomingHeader, textNoKeyUpcoming)
+	}
+	return c.scopeList(f, textUpcomingHeader, textNoUpcoming)
 }
 
 // scopeList lists open tasks in the caller's scope, grouped by assignee:
@@ -43,6 +80,12 @@ func (c *conv) upcoming(string) error {
 // caller assigned or holds.
 func (c *conv) scopeList(f nhacviec.TaskFilter, header, empty string) error {
 	f.Status = nhacviec.StatusOpen
+	return c.scopeTasks(f, header, empty)
+}
+
+// scopeTasks lists the tasks f selects (of every status, unless f says)
+// within the caller's scope, as scopeList does.
+func (c *conv) scopeTasks(f nhacviec.TaskFilter, header, empty string) error {
 	var err error
 	if c.chat.Kind == nhacviec.ChatGroup {
 		f, err = c.groupFilter(f)
@@ -70,13 +113,13 @@ func (c *conv) scopeList(f nhacviec.TaskFilter, header, empty string) error {
 	if err != nil {
 		return err
 	}
-	write := func(b *strings.Builder, title func(*nhacviec.Task) string) error {
+	write := func(b *strings.Builder, full func(*nhacviec.Task) *nhacviec.Task) error {
 		listed := 0
 		var err error
 		if c.chat.Kind == nhacviec.ChatPrivate && st.readsAll() {
-			err = c.writeByUnit(b, tasks, &listed, title)
+			err = c.writeByUnit(b, tasks, &listed, full)
 		} else {
-			err = c.writeByPerson(b, tasks, &listed, title)
+			err = c.writeByPerson(b, tasks, &listed, full)
 		}
 		// One count of all left out, whichever person or unit the
 		// budget ended in (the headers count their own).
@@ -86,20 +129,25 @@ func (c *conv) scopeList(f nhacviec.TaskFilter, header, empty string) error {
 		return err
 	}
 	var shown []int64
-	if err := write(&strings.Builder{}, func(t *nhacviec.Task) string { shown = append(shown, t.ID); return "" }); err != nil {
+	if err := write(&strings.Builder{}, func(t *nhacviec.Task) *nhacviec.Task { shown = append(shown, t.ID); return t }); err != nil {
 		return err
 	}
-	full, err := c.tx.FindTasks(nhacviec.TaskFilter{IDs: shown})
+	loaded, err := c.tx.FindTasks(nhacviec.TaskFilter{IDs: shown})
 	if err != nil {
 		return err
 	}
-	titles := make(map[int64]string, len(full))
-	for _, t := range full {
-		titles[t.ID] = t.Title
+	full := make(map[int64]*nhacviec.Task, len(loaded))
+	for _, t := range loaded {
+		full[t.ID] = t
 	}
 	var b strings.Builder
 	fmt.Fprintf(&b, header, len(tasks))
-	if err := write(&b, func(t *nhacviec.Task) string { return titles[t.ID] }); err != nil {
+	if err := write(&b, func(t *nhacviec.Task) *nhacviec.Task {
+		if f, ok := full[t.ID]; ok {
+			return f
+		}
+		return t
+	}); err != nil {
 		return err
 	}
 	return c.reply(&nhacviec.Message{Text: b.String()})
@@ -122,8 +170,8 @@ func groupBy(tasks []*nhacviec.Task, key func(*nhacviec.Task) int64) ([]int64, m
 
 // writeByPerson writes tasks grouped by assignee, people in order of their
 // most pressing task, within the shared budget *listed (it stops there
-// without saying so); title names a task.
-func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed *int, title func(*nhacviec.Task) string) error {
+// without saying so); full gives the task a line shows.
+func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed *int, full func(*nhacviec.Task) *nhacviec.Task) error {
 	order, by := groupBy(tasks, func(t *nhacviec.Task) int64 { return t.AssigneeID })
 	for _, id := range order {
 		if *listed >= maxListed {
@@ -134,7 +182,7 @@ func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed 
 			return err
 		}
 		fmt.Fprintf(b, "\n\n<b>%s</b> (%d)", esc(p.Mention()), len(by[id]))
-		*listed = c.writeLines(b, by[id], listed, title)
+		*listed = c.writeLines(b, by[id], listed, full)
 	}
 	return nil
 }
@@ -142,7 +190,7 @@ func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed 
 // writeByUnit writes tasks grouped by unit, then by person, within the
 // shared budget *listed: the view of leaders, admins and monitors over
 // the whole organisation.
-func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task, listed *int, title func(*nhacviec.Task) string) error {
+func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task, listed *int, full func(*nhacviec.Task) *nhacviec.Task) error {
 	st, err := c.standing()
 	if err != nil {
 		return err
@@ -157,7 +205,7 @@ func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task, listed *i
 			name = textNoUnit
 		}
 		fmt.Fprintf(b, "\n\n🏢 <b>%s</b> (%d)", esc(name), len(by[id]))
-		if err := c.writeByPerson(b, by[id], listed, title); err != nil {
+		if err := c.writeByPerson(b, by[id], listed, full); err != nil {
 			return err
 		}
 	}
@@ -172,9 +220,9 @@ func (c *conv) writeTasks(b *strings.Builder, tasks []*nhacviec.Task, listed *in
 	return c.writeLines(b, tasks, listed, nil)
 }
 
-// writeLines is writeTasks with the tasks named by title (nil: their
-// Title).
-func (c *conv) writeLines(b *strings.Builder, tasks []*nhacviec.Task, listed *int, title func(*nhacviec.Task) string) int {
+// writeLines is writeTasks with each line showing full(task) (nil: the
+// task itself): listings hold only the keys of tasks they do not show.
+func (c *conv) writeLines(b *strings.Builder, tasks []*nhacviec.Task, listed *int, full func(*nhacviec.Task) *nhacviec.Task) int {
 	n := 0
 	if listed != nil {
 		n = *listed
@@ -186,11 +234,10 @@ func (c *conv) writeLines(b *strings.Builder, tasks []*nhacviec.Task, listed *in
 			}
 			break
 		}
-		name := t.Title
-		if title != nil {
-			name = title(t)
+		if full != nil {
+			t = full(t)
 		}
-		fmt.Fprintf(b, "\n• #%d %s — %s (%s)", t.ID, esc(name), c.deadline(t), c.state(t))
+		fmt.Fprintf(b, "\n• #%d %s%s — %s (%s)", t.ID, marks(t), esc(t.Title), c.deadline(t), c.state(t))
 		n++
 	}
 	return n

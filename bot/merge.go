@@ -31,7 +31,8 @@ func (s *Sender) mergeable(m *nhacviec.Outgoing) bool {
 const maxMergedButtons = 24
 
 // mergeable reports whether m may be said together with its chat's other
-// waiting messages: text messages whose buttons, if any, are a task's ✅.
+// waiting messages: text messages whose buttons, if any, are one task's
+// own (its ✅, and its marks' toggles, which a merged message leaves out).
 func mergeable(m *nhacviec.Outgoing) bool {
 	switch m.Kind {
 	case nhacviec.KindReply, nhacviec.KindNotice, nhacviec.KindReminder, nhacviec.KindOverdue,
@@ -46,17 +47,28 @@ func mergeable(m *nhacviec.Outgoing) bool {
 	return ok
 }
 
-// doneOnly returns the task of a keyboard that is one ✅ button; ok is
-// also true for no buttons at all (id 0).
+// doneOnly returns the task of a keyboard that is one task's own: its ✅
+// button, and perhaps its marks' toggles (taskButtons); ok is also true
+// for no buttons at all (id 0).
 func doneOnly(buttons [][]nhacviec.Button) (int64, bool) {
 	switch {
 	case len(buttons) == 0:
 		return 0, true
-	case len(buttons) != 1 || len(buttons[0]) != 1:
+	case len(buttons) != 1 || len(buttons[0]) == 0:
 		return 0, false
 	}
 	id, ok := doneData(buttons[0][0].Data)
-	return id, ok
+	if !ok {
+		return 0, false
+	}
+	for _, b := range buttons[0][1:] {
+		action, rest, _ := strings.Cut(b.Data, ":")
+		task, _, _ := strings.Cut(rest, ":")
+		if (action != actionKey && action != actionUrgent) || task != strconv.FormatInt(id, 10) {
+			return 0, false
+		}
+	}
+	return id, true
 }
 
 // doneData reads the data of a ✅ button, "done:12".

@@ -67,6 +67,9 @@ func FuzzCommandParsing(f *testing.F) {
 	for _, s := range []string{
 		"/giao @an Báo cáo CCHC quý IV hạn 20/12", "/xong #12", "xong!", "Đã hoàn thành.",
 		"/giao\n@an x hạn mai", "/giao @an hạn hạn hạn", "/", "hạn", "\xff\xfe hạn 1", "/giao@bot a",
+		"/giao @an Xây dựng kế hoạch CCHC năm 2027 hạn 20/12\nphối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính\nkết quả: Kế hoạch trình Giám đốc ký\nvăn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh\ntrọng tâm\nduyệt",
+		"/giao @an Báo cáo\r\nket qua: X\r\nvan ban: 06/CT-UBND\r\ntrong tam\r\nkhan\r\nhan: mai",
+		"/giao @an x\nhạn:\nkết quả:\n: \n\n", "/viec trongtam 1365/VP-NL", "/tim 50% _x_",
 	} {
 		f.Add(s)
 	}
@@ -82,6 +85,26 @@ func FuzzCommandParsing(f *testing.F) {
 				t.Fatalf("splitDeadline(%q) cut a character", s)
 			}
 		}
+		if _, args, ok := parseCommand(s); ok {
+			first, rest := cutFirstLine(args)
+			if strings.Contains(first, "\n") {
+				t.Fatalf("cutFirstLine(%q) kept a line break in %q", args, first)
+			}
+			f, err := parseFieldLines(rest)
+			if err != nil && nhacviec.ErrorCode(err) != nhacviec.EInvalid {
+				t.Fatalf("parseFieldLines(%q): %v", rest, err)
+			}
+			if err == nil && (utf8.RuneCountInString(f.Result) > maxFieldLen || utf8.RuneCountInString(f.Source) > maxFieldLen) {
+				t.Fatalf("parseFieldLines(%q) let a field past %d characters", rest, maxFieldLen)
+			}
+			if err != nil && utf8.RuneCountInString(nhacviec.ErrorMessage(err)) > 1500 {
+				t.Fatalf("parseFieldLines(%q) answered at length", rest)
+			}
+		}
+		if n := sourceNumber(s); n != "" && !strings.Contains(s, n) {
+			t.Fatalf("sourceNumber(%q) = %q", s, n)
+		}
+		listFilter(s)
 		isDoneReply(s)
 		if id, ok := parseID(s); ok && id <= 0 {
 			t.Fatalf("parseID(%q) = %d", s, id)
@@ -98,5 +121,149 @@ func TestDeadlineErrorSeesAWrappedParseError(t *testing.T) {
 		if nhacviec.ErrorCode(got) != nhacviec.EInvalid || nhacviec.ErrorMessage(got) != "Không hiểu thời hạn &lt;x&gt;." {
 			t.Errorf("deadlineError(%v) = %q (%s), want the message for the person", err, nhacviec.ErrorMessage(got), nhacviec.ErrorCode(got))
 		}
+	}
+}
+
+// The lines after /giao's first: every form, with or without diacritics,
+// any case, any order; what is refused and with which answer.
+func TestParseFieldLines(t *testing.T) {
+	for _, c := range []struct {
+		name  string
+		lines []string
+		want  taskFields
+	}{
+		{"none", nil, taskFields{}},
+		{"blank lines", []string{"", "  ", "\r"}, taskFields{}},
+		{"every field", []string{
+			"kết quả: Kế hoạch trình Giám đốc ký",
+			"văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh",
+			"trọng tâm",
+			"khẩn",
+		}, taskFields{Result: "Kế hoạch trình Giám đốc ký", Source: "1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh", KeyTask: true, Urgent: true}},
+		{"no diacritics, other order, any case", []string{
+			"KHAN", "Trong Tam", "Van Ban:  Cong van 12/SNV ", "ket qua:Bao cao",
+		}, taskFields{Result: "Bao cao", Source: "Cong van 12/SNV", KeyTask: true, Urgent: true}},
+		{"other labels", []string{"Sản phẩm : Dự thảo quyết định", "nguồn: Chỉ thị 06/CT-UBND", "trongtam.", "khẩn cấp!"},
+			taskFields{Result: "Dự thảo quyết định", Source: "Chỉ thị 06/CT-UBND", KeyTask: true, Urgent: true}},
+		{"nguồn giao, gấp", []string{"Nguồn giao: Kết luận 226-KL/TW", "gấp"}, taskFields{Source: "Kết luận 226-KL/TW", Urgent: true}},
+		{"a colon in the value", []string{"văn bản: số 12/UBND: về việc CCHC"}, taskFields{Source: "số 12/UBND: về việc CCHC"}},
+		{"hạn with a colon", []string{"hạn: 17:00 20/12"}, taskFields{Deadline: "17:00 20/12"}},
+		{"hạn without a colon", []string{"Hạn 20/12"}, taskFields{Deadline: "20/12"}},
+		{"thời hạn", []string{"thoi han  thứ 6 tuần sau"}, taskFields{Deadline: "thứ 6 tuần sau"}},
+		{"decomposed diacritics", []string{"tro\u0323ng ta\u0302m", "ke\u0302\u0301t qua\u0309: X"}, taskFields{KeyTask: true, Result: "X"}},
+	} {
+		got, err := parseFieldLines(c.lines)
+		if err != nil || got != c.want {
+			t.Errorf("%s: parseFieldLines(%q) = %+v, %v; want %+v", c.name, c.lines, got, err, c.want)
+		}
+	}
+	long := strings.Repeat("ạ", maxFieldLen+1)
+	for _, c := range []struct {
+		name  string
+		lines []string
+		want  []string // in the answer
+	}{
+		{"unknown", []string{"ghi chú: gửi email"}, []string{`Tôi chưa hiểu dòng "ghi chú: gửi email"`, "kết quả:", "văn bản:", "trọng tâm", "khẩn", "Ví dụ:"}},
+		{"a title continued", []string{"quý IV năm 2026"}, []string{`dòng "quý IV năm 2026"`, "Ví dụ:"}},
+		{"a label without its colon", []string{"kết quả Kế hoạch"}, []string{`dòng "kết quả Kế hoạch"`, "kết quả: Kế hoạch trình Giám đốc ký"}},
+		{"a flag with a value", []string{"trọng tâm: có"}, []string{"Tôi chưa hiểu", "Ví dụ:"}},
+		{"phối hợp", []string{"phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"}, []string{`Dòng "phối hợp: @binh`, "một người chủ trì", "giao cho họ một việc riêng", "/giao @binh", "kết quả:"}},
+		{"phoi hop without a colon", []string{"Phoi hop @binh"}, []string{"một người chủ trì", "Ví dụ"}},
+		{"duyệt", []string{"duyệt"}, []string{`Dòng "duyệt"`, "người giao việc được báo ngay", "Ví dụ:"}},
+		{"cần duyệt", []string{"Cần duyệt."}, []string{"người giao việc được báo ngay"}},
+		{"người duyệt", []string{"người duyệt: @binh"}, []string{"người giao việc được báo ngay"}},
+		{"a label alone", []string{"Kết quả"}, []string{`Dòng "Kết quả" còn trống`}},
+		{"twice", []string{"kết quả: A", "ket qua: B"}, []string{`Dòng "ket qua: B" ghi một mục lần thứ hai`, "Ví dụ:"}},
+		{"flag twice", []string{"khẩn", "khan"}, []string{"lần thứ hai"}},
+		{"empty value", []string{"văn bản:"}, []string{`Dòng "văn bản:" còn trống`, "Ví dụ: văn bản: 1365/VP-NL"}},
+		{"empty deadline", []string{"hạn"}, []string{`Dòng "hạn" còn trống`, "Ví dụ: hạn: 20/12"}},
+		{"result too long", []string{"kết quả: " + long}, []string{"Kết quả dài quá: tối đa 300 ký tự (bạn gõ 301)", "Ví dụ: kết quả:"}},
+		{"source too long", []string{"văn bản: " + long}, []string{"Văn bản dài quá: tối đa 300 ký tự (bạn gõ 301)", "Ví dụ: văn bản:"}},
+		{"html quoted back escaped", []string{"<b>x</b>"}, []string{`dòng "&lt;b&gt;x&lt;/b&gt;"`}},
+	} {
+		_, err := parseFieldLines(c.lines)
+		if nhacviec.ErrorCode(err) != nhacviec.EInvalid {
+			t.Errorf("%s: parseFieldLines(%.40q) = %v, want EInvalid", c.name, c.lines, err)
+			continue
+		}
+		for _, w := range c.want {
+			if msg := nhacviec.ErrorMessage(err); !strings.Contains(msg, w) {
+				t.Errorf("%s: answer %q\nlacks %q", c.name, msg, w)
+			}
+		}
+	}
+	// A line quoted back is clipped: a pasted paragraph is not echoed.
+	_, err := parseFieldLines([]string{strings.Repeat("x", 5000)})
+	if n := utf8.RuneCountInString(nhacviec.ErrorMessage(err)); n > 1000 {
+		t.Errorf("a %d-character answer to a long unknown line", n)
+	}
+}
+
+func TestSourceNumber(t *testing.T) {
+	for in, want := range map[string]string{
+		"1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh": "1365/VP-NL",
+		"Chỉ thị số 06/CT-UBND ngày 01/4/2024":              "06/CT-UBND",
+		"Nghị định 30/2020/NĐ-CP":                           "30/2020/NĐ-CP",
+		"Chương trình 12-CTr/TU ngày 31/3/2017":             "12-CTr/TU",
+		"Kết luận 226-KL/TW.":                               "226-KL/TW",
+		"Kế hoạch số 10316/KH-UBND, ngày 12/12/2016":        "10316/KH-UBND",
+		"công văn 1365/vp-nl":                               "1365/vp-nl",
+		"ngày 22/4/2020 của Văn phòng":                      "",
+		"Chỉ thị của Chủ tịch UBND tỉnh":                    "",
+		"KH1365/VP": "",
+		"":          "",
+	} {
+		if got := sourceNumber(in); got != want {
+			t.Errorf("sourceNumber(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
+
+func TestListFilter(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		key   bool
+		words string
+	}{
+		{"", false, ""},
+		{"trongtam", true, ""},
+		{"TRỌNG TÂM", true, ""},
+		{"trong tam 1365/VP-NL", true, "1365/VP-NL"},
+		{"1365/VP-NL trongtam", true, "1365/VP-NL"},
+		{"kế hoạch  trong", false, "kế hoạch trong"},
+		{"1365/VP-NL", false, "1365/VP-NL"},
+	} {
+		key, words := listFilter(c.in)
+		if key != c.key || words != c.words {
+			t.Errorf("listFilter(%q) = %v, %q; want %v, %q", c.in, key, words, c.key, c.words)
+		}
+	}
+}
+
+// A task's keyboard (✅ and the marks' toggles) merges as its ✅ alone;
+// toggles of another task, or other buttons, keep a message apart.
+func TestTaskKeyboardMerges(t *testing.T) {
+	task := &nhacviec.Task{ID: 12, KeyTask: true}
+	for _, c := range []struct {
+		buttons [][]nhacviec.Button
+		id      int64
+		ok      bool
+	}{
+		{nil, 0, true},
+		{doneButton(task), 12, true},
+		{taskButtons(task, true), 12, true},
+		{taskButtons(task, false), 12, true},
+		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "key:13:1"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "key:12:1"}, {Data: "done:12"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "pick:12:1"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "key:12:1"}}}, 0, false},
+	} {
+		id, ok := doneOnly(c.buttons)
+		if id != c.id || ok != c.ok {
+			t.Errorf("doneOnly(%+v) = %d, %v; want %d, %v", c.buttons, id, ok, c.id, c.ok)
+		}
+	}
+	if b := taskButtons(task, true)[0]; len(b) != 3 || b[1].Data != "key:12:0" || b[2].Data != "urgent:12:1" {
+		t.Errorf("taskButtons = %+v", b)
 	}
 }

@@ -20,20 +20,29 @@ const (
    Ví dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12
    Thời hạn: 20/12, 17h 20/12, hôm nay, mai, thứ 6, thứ 2 tuần sau, cuối tháng, 3 ngày nữa, 5 ngày làm việc
    Việc định kỳ: hạn trước ngày 20 hàng tháng, hàng tuần thứ 2, hàng quý
-/viec — việc của tôi đang mở
+   Ghi thêm, mỗi mục một dòng sau dòng /giao:
+   kết quả: Kế hoạch trình Giám đốc ký
+   văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh
+   trọng tâm
+   khẩn
+   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn dưới tin giao việc)
+/viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
+/tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
-/quahan — việc quá hạn
+/quahan — việc quá hạn; /quahan trongtam — chỉ việc trọng tâm
 /sapden — việc đến hạn trong 7 ngày
 /chitiet 12 — chi tiết và lịch sử việc #12
+⭐ việc trọng tâm, ⚡ việc khẩn
 /huy 12 — hủy việc mình đã giao
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi 3 — rời đơn vị [3]
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
 
 	textHelpHead = `<b>Trưởng đơn vị</b>
 /giao @người ... — giao việc cho người trong đơn vị mình
-/quahan, /sapden — việc của cả đơn vị, theo từng người
+/quahan, /sapden, /tim — việc của cả đơn vị, theo từng người
+⭐, ⚡ — đánh dấu việc trọng tâm, khẩn: bấm nút dưới tin giao việc hoặc dưới /chitiet 12
 /moi — link mời vào đơn vị (hết hạn sau 7 ngày); /moi huy MÃ — hủy link
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @an thanhvien 3 — thêm thành viên; /roi @an 3 — cho rời đơn vị
@@ -56,8 +65,8 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upco
 	textRecurs            = " (lặp lại: %s)"
 	textMoved             = " (%s)" // why a deadline left the day named: "20/12 là Chủ nhật"
 	textNextOccurrence    = "🔁 Kỳ tiếp theo: việc #%d, hạn %s"
-	textAssigned          = "📌 Đã giao việc #%d cho %s\n<b>%s</b>\nHạn: %s"
-	textAssignedToYou     = "📌 %s giao cho bạn việc #%d\n<b>%s</b>\nHạn: %s\n\nXong thì bấm ✅ hoặc trả lời \"xong\" vào tin nhắn này."
+	textAssigned          = "📌 Đã giao việc #%d cho %s\n%s<b>%s</b>\nHạn: %s"
+	textAssignedToYou     = "📌 %s giao cho bạn việc #%d\n%s<b>%s</b>\nHạn: %s%s\n\nXong thì bấm ✅ hoặc trả lời \"xong\" vào tin nhắn này."
 	textMustStart         = "Lưu ý: %s chưa mở chat riêng với bot nên chưa nhận được nhắc riêng. Nhờ người đó nhắn /start cho @%s."
 
 	textBadID               = "Mã việc \"%s\" không hợp lệ. Ví dụ: %s"
@@ -111,6 +120,10 @@ func eventText(k nhacviec.EventKind) string {
 		return "báo xong"
 	case nhacviec.EventCancelled:
 		return "hủy việc"
+	case nhacviec.EventFlagged:
+		return "đánh dấu"
+	case nhacviec.EventUnflagged:
+		return "bỏ dấu"
 	}
 	return string(k)
 }

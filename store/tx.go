@@ -222,10 +222,12 @@ func (t *tx) insertTask(task *nhacviec.Task, conflict string) (bool, error) {
 	if task.NextPlanAt.IsZero() && task.Status == nhacviec.StatusOpen {
 		task.NextPlanAt = task.CreatedAt
 	}
-	err := t.queryRow(`INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
+	err := t.queryRow(`INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id,
+			result, source, source_number, key_task, urgent, search)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
 		task.Title, task.AssignerID, task.AssigneeID, task.ChatID, ms(task.Deadline), string(task.Status),
-		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID)).Scan(&task.ID)
+		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID),
+		task.Result, task.Source, task.SourceNumber, task.KeyTask, task.Urgent, searchText(task)).Scan(&task.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -318,7 +320,8 @@ func (t *tx) DeleteDraft(id int64) error {
 	return nil
 }
 
-const taskColumns = `id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id`
+const taskColumns = `id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id,
+	result, source, source_number, key_task, urgent`
 
 func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
 	var task nhacviec.Task
@@ -326,7 +329,8 @@ func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
 	var closed, plan, series, unit sql.NullInt64
 	var status string
 	if err := row.Scan(&task.ID, &task.Title, &task.AssignerID, &task.AssigneeID, &task.ChatID,
-		&deadline, &status, &created, &closed, &plan, &task.Recur, &series, &unit); err != nil {
+		&deadline, &status, &created, &closed, &plan, &task.Recur, &series, &unit,
+		&task.Result, &task.Source, &task.SourceNumber, &task.KeyTask, &task.Urgent); err != nil {
 		return nil, err
 	}
 	task.SeriesID, task.UnitID = series.Int64, unit.Int64
@@ -348,8 +352,10 @@ func (t *tx) Task(id int64) (*nhacviec.Task, error) {
 }
 
 func (t *tx) SaveTask(task *nhacviec.Task) error {
-	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, next_plan_at = ?, unit_id = ? WHERE id = ?`,
-		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), nullID(task.UnitID), task.ID)
+	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, next_plan_at = ?, unit_id = ?,
+			title = ?, result = ?, source = ?, source_number = ?, key_task = ?, urgent = ?, search = ? WHERE id = ?`,
+		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), nullID(task.UnitID),
+		task.Title, task.Result, task.Source, task.SourceNumber, task.KeyTask, task.Urgent, searchText(task), task.ID)
 	if err != nil {
 		return fmt.Errorf("store: save task: %w", err)
 	}
@@ -397,6 +403,11 @@ func (t *tx) FindTasks(f nhacviec.TaskFilter) ([]*nhacviec.Task, error) {
 			args = append(args, id)
 		}
 	}
+	if f.KeyTask {
+		where = append(where, "key_task = 1")
+	}
+	sw, sargs := searchTerms(f.Search)
+	where, args = append(where, sw...), append(args, sargs...)
 	query := `SELECT ` + taskColumns + ` FROM tasks`
 	if len(where) > 0 {
 		query += " WHERE " + strings.Join(where, " AND ")
@@ -439,6 +450,11 @@ func (t *tx) FindTaskKeys(f nhacviec.TaskFilter) ([]nhacviec.TaskKey, error) {
 			cargs = append(cargs, id)
 		}
 	}
+	if f.KeyTask {
+		common = append(common, "key_task = 1")
+	}
+	sw, sargs := searchTerms(f.Search)
+	common, cargs = append(common, sw...), append(cargs, sargs...)
 	type term struct {
 		where string
 		args  []any

@@ -211,8 +211,10 @@ const Help = `Gõ như một thành viên, tên trước dấu ">":
   an>> /viec                               (chat riêng với bot: hai dấu ">")
   an> >12 xong                             (trả lời "xong" vào tin [12])
   an> [12]                                 (bấm nút ✅ dưới tin [12]; nút thứ hai: an> [12.2])
+  lead> /giao @an Kế hoạch hạn 20/12 | kết quả: Kế hoạch trình ký | trọng tâm
+                                           (" | " hoặc \n là xuống dòng: /giao ghi thêm mỗi mục một dòng)
 Lệnh của bản thử:
-  :sau 1d | :sau 3h | :sau 30m   cho đồng hồ chạy tới (nhắc việc, quá hạn, điểm việc sáng sẽ hiện ra)
+  :sau 1d, :sau 3h, :sau 30m     cho đồng hồ chạy tới (nhắc việc, quá hạn, điểm việc sáng sẽ hiện ra)
   :gio     xem giờ hiện tại       :ai     xem các thành viên
   :huongdan  xem lại hướng dẫn này   :thoat  thoát`
 
@@ -250,6 +252,11 @@ func (s *Session) stamp() string {
 	t := s.Clock.Now().In(s.Calendar.Location())
 	return t.Format("15:04 ") + calendar.WeekdayName(t.Weekday()) + t.Format(" 02/01/2006")
 }
+
+// lineBreaks lets one typed line be a message of several lines, as a
+// chat app sends them (a terminal ends a line at Enter): "\n" (a
+// backslash and n) or " | " is a line break, in the console only.
+var lineBreaks = strings.NewReplacer(`\n`, "\n", " | ", "\n")
 
 var (
 	linePattern   = regexp.MustCompile(`^\s*([\p{L}\d_]+)\s*(>>?)\s?(.*)$`)
@@ -312,7 +319,7 @@ func (s *Session) Line(ctx context.Context, line string) (bool, error) {
 		}
 		private = chat != s.GroupID
 	}
-	if err := s.say(ctx, p, private, text, replyTo, ""); err != nil {
+	if err := s.say(ctx, p, private, lineBreaks.Replace(text), replyTo, ""); err != nil {
 		return false, err
 	}
 	_, err := s.Drain(ctx)

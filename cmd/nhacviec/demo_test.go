@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"regexp"
 	"strings"
 	"testing"
 )
@@ -40,6 +41,52 @@ func TestDemoShowsTheLoop(t *testing.T) {
 		"Ngày nghỉ năm",
 		"không có thành viên",
 		"không hiểu khoảng thời gian",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the demo never showed %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
+
+// runDemo runs the demo on a script and returns what it printed.
+func runDemo(t *testing.T, lines ...string) string {
+	t.Helper()
+	var out bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(strings.Join(lines, "\n")), Stdout: &out, Stderr: &out, Getenv: env(nil)}
+	if err := m.Run(context.Background(), []string{"demo"}); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// The demo takes the multi-line /giao on one typed line (" | " or \n for
+// a line break), its marks' buttons, the key-task list and the search.
+func TestDemoMultiLineAssign(t *testing.T) {
+	assign := `lead> /giao @an Kế hoạch CCHC năm 2027 hạn 5 ngày làm việc | kết quả: Kế hoạch trình Giám đốc ký\nvăn bản: 1365/VP-NL ngày 22/4/2020 | trọng tâm`
+	got := runDemo(t, assign, ":thoat")
+	m := regexp.MustCompile(`\[(\d+)\] bot → nhóm Phòng Tổng hợp:\n\s+📌 Đã giao việc #1`).FindStringSubmatch(got)
+	if m == nil {
+		t.Fatalf("no confirmation:\n%s", got)
+	}
+	for _, want := range []string{"⭐ Kế hoạch CCHC năm 2027", "🎯 Kết quả: Kế hoạch trình Giám đốc ký",
+		"📄 Văn bản: 1365/VP-NL ngày 22/4/2020", "⭐ Việc trọng tâm", "✖ Bỏ trọng tâm", "⚡ Khẩn", `" | " hoặc \n là xuống dòng`} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the demo never showed %q", want)
+		}
+	}
+	// The same again, pressing ⚡ under the confirmation, then the lists.
+	got = runDemo(t, assign, "lead> ["+m[1]+".3]", "an>> /viec trongtam", "lead> /tim 1365/vp-nl", "lead> /giao @an x hạn mai | phối hợp: @binh", ":thoat")
+	for _, want := range []string{
+		"Việc #1: đã đánh dấu ⚡ khẩn.",
+		"✖ Bỏ khẩn",
+		"@lead đánh dấu việc #1 là ⚡ khẩn",
+		"Việc trọng tâm của bạn (1)",
+		"#1 ⭐⚡ Kế hoạch CCHC năm 2027",
+		`Việc có "1365/vp-nl" (1)`,
+		"một người chủ trì",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the demo never showed %q", want)
