@@ -281,6 +281,12 @@ func (c *conv) run() (string, error) {
 		}
 		return "xong", c.whichDone(ids)
 	}
+	if c.u.ReplyTo != "" && text != "" {
+		// A request to extend, an answer to one, or a progress note.
+		if cmd, ok, err := c.replyAbout(text); ok || err != nil {
+			return cmd, err
+		}
+	}
 	if c.chat.Kind == nhacviec.ChatPrivate && text != "" {
 		return "", c.say(textNotUnderstood)
 	}
