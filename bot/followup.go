@@ -276,7 +276,7 @@ func (c *conv) extend(args string) error {
 	first, rest, _ := strings.Cut(args, " ")
 	id, ok := parseID(first)
 	if !ok {
-		return badID(args, "/giahan 12 25/12 chờ số liệu")
+		return badID(first, "/giahan 12 25/12 chờ số liệu")
 	}
 	rest = strings.TrimSpace(rest)
 	if rest == "" {
@@ -763,7 +763,7 @@ func (c *conv) progress(args string) error {
 			return err
 		}
 		if len(open) != 1 {
-			return badID(args, "/tiendo 12 60% đã xong phần khảo sát")
+			return badID(first, "/tiendo 12 60% đã xong phần khảo sát")
 		}
 		id, rest = open[0].ID, args
 	}
@@ -820,7 +820,7 @@ func (c *conv) addProgress(id int64, pct int, note, example string) error {
 			return err
 		}
 		reached, err := c.notify(p, &nhacviec.Message{TaskID: t.ID,
-			Text: fmt.Sprintf(textProgressNotice, esc(c.me.Mention()), t.ID, esc(t.Title), esc(said))})
+			Text: fmt.Sprintf(textProgressNotice, t.ID, esc(t.Title), esc(c.me.Mention()), esc(said))})
 		if err != nil {
 			return err
 		}
@@ -1083,7 +1083,7 @@ const (
 	textProgressSaved        = "📝 Đã ghi tiến độ việc #%d."
 	textProgressSavedPercent = "📝 Đã ghi tiến độ việc #%d: %d%%."
 	textProgressForwarded    = "Đã chuyển cho %s."
-	textProgressNotice       = "📝 %s báo tiến độ việc #%d: <b>%s</b>\n%s"
+	textProgressNotice       = "📝 Tiến độ việc #%d: <b>%s</b>\n%s: %s"
 	textWhichProgress        = "Tin này nói về %d việc. Ghi chú tiến độ này cho việc nào? Bấm một nút, hoặc gõ: /tiendo mã_việc ghi chú"
 	textWhichExtension       = "Tin này nói về %d việc của bạn. Xin gia hạn việc nào? Bấm một nút, hoặc gõ: /giahan mã_việc 25/12 lý do"
 
