@@ -317,24 +317,24 @@ func extendDateError(err error, example string) error {
 // two ways, asks its author which one with a button each.
 func (c *conv) askOrChoose(t *nhacviec.Task, dl calendar.Deadline, reason, example string) error {
 	if len(dl.Candidates) == 0 {
-		return c.askExtension(t, dl.At, reason, example)
+		return c.askExtension(t, dl.At, movedNote(dl), reason, example)
 	}
 	// Checked now, not only after the choice: a request that cannot go
 	// should not ask a question first.
-	if err := c.checkRequest(t, dl.Candidates[len(dl.Candidates)-1], reason, example); err != nil {
+	if err := c.checkRequest(t, dl.Candidates[len(dl.Candidates)-1].At, reason, example); err != nil {
 		return err
 	}
 	d := extensionDraft{TaskID: t.ID, Reason: reason}
-	for _, at := range dl.Candidates {
-		d.Candidates = append(d.Candidates, at.Unix())
+	for _, r := range dl.Candidates {
+		d.Candidates = append(d.Candidates, r.At.Unix())
 	}
 	draft, err := c.saveJSONDraft(draftExtend, d)
 	if err != nil {
 		return err
 	}
 	var row []nhacviec.Button
-	for i, at := range dl.Candidates {
-		row = append(row, nhacviec.Button{Text: c.deadlineAt(at), Data: fmt.Sprintf("xpick:%d:%d", draft.ID, i)})
+	for i, r := range dl.Candidates {
+		row = append(row, nhacviec.Button{Text: c.deadlineAt(r.At), Data: fmt.Sprintf("xpick:%d:%d", draft.ID, i)})
 	}
 	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textExtendWhichDate, t.ID), Buttons: [][]nhacviec.Button{row}})
 }
@@ -390,7 +390,7 @@ func (c *conv) chooseExtensionDate(draftID int64, choice string) error {
 	if err != nil {
 		return err
 	}
-	return c.askExtension(t, at, x.Reason, textExtendExample)
+	return c.askExtension(t, at, "", x.Reason, textExtendExample)
 }
 
 // extendable loads a task the caller may ask to extend: one they hold.
@@ -445,7 +445,9 @@ func (c *conv) checkRequest(t *nhacviec.Task, at time.Time, reason, example stri
 
 // askExtension records a request to extend t to at and sends it to the
 // reviewer with buttons; a task one gave oneself is extended at once.
-func (c *conv) askExtension(t *nhacviec.Task, at time.Time, reason, example string) error {
+// moved says why at is not on the day that was named ("20/12 là Chủ
+// nhật"), or is "".
+func (c *conv) askExtension(t *nhacviec.Task, at time.Time, moved, reason, example string) error {
 	if err := c.checkRequest(t, at, reason, example); err != nil {
 		return err
 	}
@@ -474,7 +476,11 @@ func (c *conv) askExtension(t *nhacviec.Task, at time.Time, reason, example stri
 		state = " (" + c.state(t) + ")"
 	}
 	title := esc(t.Title)
-	text := fmt.Sprintf(textExtendRequest, esc(c.me.Mention()), t.ID, title, c.deadline(t), state, c.deadlineAt(at),
+	due := c.deadlineAt(at)
+	if moved != "" {
+		due += " (" + esc(moved) + ")"
+	}
+	text := fmt.Sprintf(textExtendRequest, esc(c.me.Mention()), t.ID, title, c.deadline(t), state, due,
 		esc(reason), t.ID, t.ID)
 	buttons := [][]nhacviec.Button{{
 		{Text: "✅ Đồng ý", Data: fmt.Sprintf("ext:%d:y", e.ID)},
@@ -484,7 +490,7 @@ func (c *conv) askExtension(t *nhacviec.Task, at time.Time, reason, example stri
 	if err != nil {
 		return err
 	}
-	answer := fmt.Sprintf(textExtendAsked, esc(reviewer.Mention()), t.ID, c.deadlineAt(at))
+	answer := fmt.Sprintf(textExtendAsked, esc(reviewer.Mention()), t.ID, due)
 	if !reached {
 		answer += "\n" + fmt.Sprintf(textMustStart, esc(reviewer.Mention()), esc(c.Username))
 	}

@@ -478,9 +478,10 @@ func TestExtensionGoesToTheHeadWhenTheAssignerLeft(t *testing.T) {
 	o := newOrg(t)
 	h := o.h
 	contains(t, h.say(h.private(o.headA), o.headA, "/roi Phòng A"), "Bạn đã rời Phòng A")
-	r := h.say(h.private(o.memberA1), o.memberA1, fmt.Sprintf("/giahan %d 30/11 chờ số liệu", o.taskA1))
-	contains(t, r, "Đã gửi @leader yêu cầu gia hạn")
+	r := h.say(h.private(o.memberA1), o.memberA1, fmt.Sprintf("/giahan %d 29/11 chờ số liệu", o.taskA1))
+	contains(t, r, "Đã gửi @leader yêu cầu gia hạn", "đến 17:00 Thứ Hai 30/11/2026 (29/11 là Chủ nhật)")
 	req := h.request(o.leader, o.taskA1)
+	contains(t, req, "Xin đến: 17:00 Thứ Hai 30/11/2026 (29/11 là Chủ nhật)")
 	if n := h.countTo(o.headA.ID, fmt.Sprintf("xin gia hạn việc #%d:", o.taskA1)); n != 0 {
 		t.Fatal("the assigner who left was asked")
 	}
