@@ -498,12 +498,13 @@ func (c *conv) askExtension(t *nhacviec.Task, at time.Time, moved, reason, examp
 }
 
 // reviewerOf is who answers a request to extend t: its assigner; or, when
-// the assigner is gone — holds no role any more in an organisation the
+// the assigner is gone — holds no role any more in the organisation the
 // task belongs to (left or was removed), or cannot be written to (blocked
 // the bot, or never opened a private chat with it) — the nearest head of
 // t's unit or of a unit above it, else a leader there, who can be written
 // to and is not the caller. Nobody such: the assigner still (the request
-// is then said in the task's group).
+// is then said in the task's group). In a plain team's group anyone
+// assigns without a role, so there having none is not being gone.
 func (c *conv) reviewerOf(t *nhacviec.Task) (*nhacviec.Person, error) {
 	assigner, err := c.person(t.AssignerID)
 	if err != nil {
@@ -511,11 +512,17 @@ func (c *conv) reviewerOf(t *nhacviec.Task) (*nhacviec.Person, error) {
 	}
 	gone := assigner.PrivateChatID == 0
 	if !gone && t.UnitID != 0 && !c.Admins[AdminKey(assigner.Transport, assigner.ExternalID)] {
-		roles, err := c.tx.Roles(assigner.ID)
+		chat, err := c.tx.Chat(t.ChatID)
 		if err != nil {
 			return nil, err
 		}
-		gone = len(roles) == 0
+		if chat.Kind == nhacviec.ChatPrivate || chat.UnitID != 0 {
+			roles, err := c.tx.Roles(assigner.ID)
+			if err != nil {
+				return nil, err
+			}
+			gone = len(roles) == 0
+		}
 	}
 	if !gone {
 		return assigner, nil
@@ -581,7 +588,10 @@ func (c *conv) showExtension(id int64) error {
 	if err != nil {
 		return err
 	}
-	if e == nil || !c.showable(t) {
+	if !c.showable(t) {
+		return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.Username))
+	}
+	if e == nil {
 		return nhacviec.Errorf(nhacviec.EInvalid, textExtendNonePending, t.ID, t.ID)
 	}
 	asker, err := c.person(e.AskerID)

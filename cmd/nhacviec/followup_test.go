@@ -505,6 +505,23 @@ func TestExtensionGoesToTheHeadWhenTheAssignerLeft(t *testing.T) {
 	}
 }
 
+// An assigner who blocked the bot cannot be asked: the request goes up,
+// past them, to the nearest head or leader who can be reached.
+func TestExtensionGoesUpWhenTheAssignerBlockedTheBot(t *testing.T) {
+	o := newOrg(t)
+	h := o.h
+	h.srv.Block(o.headB.ID)
+	// The forward of a note is refused: the bot learns headB is unreachable.
+	h.say(h.private(o.memberB), o.memberB, fmt.Sprintf("/tiendo %d 30%% đang tổng hợp", o.taskB))
+	h.settle()
+	r := h.say(h.private(o.memberB), o.memberB, fmt.Sprintf("/giahan %d 30/11 chờ số liệu", o.taskB))
+	contains(t, r, "Đã gửi @leader yêu cầu gia hạn")
+	h.request(o.leader, o.taskB)
+	if e := h.extensions(o.taskB)[0]; e.State != nhacviec.ExtensionPending {
+		t.Fatalf("request %+v", e)
+	}
+}
+
 // A progress reply to the assignment notice is recorded and forwarded to
 // the assigner once; the assigner's reply to the forward reaches the
 // assignee; /chitiet shows the latest percentage and the notes.
@@ -536,6 +553,7 @@ func TestProgressReplyForwardedOnce(t *testing.T) {
 		}
 	}
 	h.replyTo(h.group, h.an, "gửi dự thảo lần 1 rồi ạ", conf.MessageID)
+	h.settle() // its forward to the assigner too
 	// Someone not involved replying in the group: not a note, not answered.
 	h.silent(func() { h.srv.UserReplies(h.group, h.binh, "cố lên", conf.MessageID) })
 	d := h.say(h.private(h.lead), h.lead, "/chitiet 1")
