@@ -364,6 +364,12 @@ func TestExtensionBadInput(t *testing.T) {
 	if a := h.press(an, h.an, q.MessageID, datas(q)[0]); !strings.Contains(a.Text, "không còn dùng được") {
 		t.Fatalf("the choice pressed twice: %q", a.Text)
 	}
+	// A recurring task's deadline stays before its next occurrence's.
+	_, id3 := h.assign(h.group, h.lead, "/giao @an Báo cáo tháng hạn trước ngày 20 hàng tháng")
+	r = h.say(an, h.an, fmt.Sprintf("/giahan %d 25/01/2027 chờ số liệu", id3))
+	contains(t, r, fmt.Sprintf("Việc #%d lặp lại", id3), "chỉ gia hạn được đến trước hạn của kỳ sau")
+	hasExample(t, r)
+	contains(t, h.say(an, h.an, fmt.Sprintf("/giahan %d 23/12 chờ số liệu", id3)), "Đã gửi @lead yêu cầu gia hạn")
 }
 
 // Every forged or stale button: answered, nothing changes, nothing of
