@@ -175,15 +175,96 @@ func (t *Task) Overdue(now time.Time) bool { return t.Open() && !now.Before(t.De
 // EventKind names an entry of a task's history.
 type EventKind string
 
-// Task history entries.
+// Task history entries. The history is only ever appended to: a later
+// entry never rewrites an earlier one, so the statistics read what
+// happened, in order.
 const (
-	EventCreated   EventKind = "created"
-	EventDone      EventKind = "done"
+	// EventCreated: the task was assigned (or its next occurrence made);
+	// the note says to whom and the deadline it was given.
+	EventCreated EventKind = "created"
+	// EventDone: the task was finished.
+	EventDone EventKind = "done"
+	// EventCancelled: the task was cancelled.
 	EventCancelled EventKind = "cancelled"
 	// A mark set or taken off (Note: which, e.g. "⭐ trọng tâm").
 	EventFlagged   EventKind = "flagged"
 	EventUnflagged EventKind = "unflagged"
+	// EventExtensionAsked: the lead asked to move the deadline (xin gia
+	// hạn); the note says from which deadline, to which, and why. The
+	// request itself is an Extension.
+	EventExtensionAsked EventKind = "extension_asked"
+	// EventExtensionApproved: the reviewer agreed (đồng ý gia hạn); the
+	// note says the new deadline and the one it replaced, which stays in
+	// the history.
+	EventExtensionApproved EventKind = "extension_approved"
+	// EventExtensionRefused: the reviewer did not agree; the note is
+	// their reason, if they gave one.
+	EventExtensionRefused EventKind = "extension_refused"
+	// EventProgress: someone involved in the task reported on it (báo
+	// cáo tiến độ); the note is the percentage, if any, and their words.
+	// The note itself is a Progress.
+	EventProgress EventKind = "progress"
 )
+
+// ExtensionState is where a request to extend a deadline stands.
+type ExtensionState string
+
+// Extension states. A task has at most one pending request at a time.
+const (
+	ExtensionPending  ExtensionState = "pending"  // waiting for the reviewer
+	ExtensionApproved ExtensionState = "approved" // the deadline moved to To
+	ExtensionRefused  ExtensionState = "refused"  // the deadline stayed
+	// ExtensionLapsed: the task was closed before anyone decided.
+	ExtensionLapsed ExtensionState = "lapsed"
+)
+
+// Extension is a request to move an open task's deadline (xin gia hạn)
+// and its decision. Requests are never deleted or rewritten once decided:
+// they are the record of who asked what, and who said what.
+type Extension struct {
+	ID         int64
+	TaskID     int64
+	AskerID    int64
+	ReviewerID int64     // who is asked to decide
+	From       time.Time // the deadline in force when asked
+	To         time.Time // the deadline asked for
+	Reason     string
+	State      ExtensionState
+	DeciderID  int64  // who decided; 0 while pending, and when lapsed
+	Answer     string // the decider's reason, may be empty
+	AskedAt    time.Time
+	DecidedAt  time.Time // zero while pending
+}
+
+// NoPercent is Progress.Percent of a note that gives none.
+const NoPercent = -1
+
+// Progress is a progress note on a task (báo cáo tiến độ): from its
+// assignee, or its assigner, with a percentage done or not.
+type Progress struct {
+	ID       int64
+	TaskID   int64
+	PersonID int64
+	Percent  int // 0–100, or NoPercent
+	Note     string
+	At       time.Time
+}
+
+// MoveDeadline puts a new deadline in force on the open task t (an
+// approved extension): the scheduler looks at t again at now and plans
+// its reminders from the new deadline, and those planned for the old one
+// and not sent yet are dropped. The old deadline is the caller's to keep
+// in the history.
+func MoveDeadline(tx interface {
+	TaskTx
+	OutboxTx
+}, t *Task, to, now time.Time) error {
+	t.Deadline, t.NextPlanAt = to, now
+	if err := tx.SaveTask(t); err != nil {
+		return err
+	}
+	return tx.Unplan(t.ID)
+}
 
 // TaskEvent is one line of a task's history: who did what, when.
 type TaskEvent struct {

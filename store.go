@@ -40,6 +40,7 @@ type Tx interface {
 	OutboxTx
 	PlanTx
 	CalendarTx
+	FollowUpTx
 }
 
 // UpdateTx records which of a transport's updates were applied: the
@@ -179,6 +180,11 @@ type OutboxTx interface {
 	Enqueue(m *Message) (bool, error)
 	// DropChasing drops the unsent reminders of a task that was closed.
 	DropChasing(taskID int64) error
+	// Unplan drops the unsent reminders, overdue notices and nudges of a
+	// task whose deadline moved. Like DropChasing, it frees their keys:
+	// the new deadline's notices are planned afresh, also one whose key
+	// is the same as a dropped one's (a reminder on the same day).
+	Unplan(taskID int64) error
 }
 
 // PlanTx is what the scheduler's pass reads and writes, each for a whole
@@ -219,6 +225,32 @@ type CalendarTx interface {
 	// DeleteOverride removes the override of day; it reports whether there
 	// was one.
 	DeleteOverride(day string) (bool, error)
+}
+
+// FollowUpTx is what the lead reports back on a task: requests to extend
+// its deadline with their decisions, and progress notes. Both are kept
+// whole, never rewritten once decided or written.
+type FollowUpTx interface {
+	// AskExtension stores e as a pending request and sets e.ID, e.State
+	// and a zero e.AskedAt (the transaction's time). EConflict if the
+	// task has a pending request already.
+	AskExtension(e *Extension) error
+	// Extension returns the request with this id: ENotFound if none.
+	Extension(id int64) (*Extension, error)
+	// PendingExtension returns the task's pending request, or nil.
+	PendingExtension(taskID int64) (*Extension, error)
+	// DecideExtension records the end of the pending request e: its
+	// State (approved, refused or lapsed), DeciderID, Answer and a zero
+	// DecidedAt (the transaction's time). EConflict if it is no longer
+	// pending, ENotFound if it does not exist.
+	DecideExtension(e *Extension) error
+	// Extensions returns a task's requests, oldest first.
+	Extensions(taskID int64) ([]*Extension, error)
+	// AddProgress stores a progress note and sets p.ID; a zero At is the
+	// transaction's time.
+	AddProgress(p *Progress) error
+	// ProgressNotes returns a task's progress notes, oldest first.
+	ProgressNotes(taskID int64) ([]*Progress, error)
 }
 
 // TaskFilter selects tasks. Zero fields do not filter. Results are

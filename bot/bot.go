@@ -281,6 +281,12 @@ func (c *conv) run() (string, error) {
 		}
 		return "xong", c.whichDone(ids)
 	}
+	if c.u.ReplyTo != "" && text != "" {
+		// A request to extend, an answer to one, or a progress note.
+		if cmd, ok, err := c.replyAbout(text); ok || err != nil {
+			return cmd, err
+		}
+	}
 	if c.chat.Kind == nhacviec.ChatPrivate && text != "" {
 		return "", c.say(textNotUnderstood)
 	}
@@ -292,10 +298,54 @@ func (c *conv) run() (string, error) {
 func (c *conv) say(text string) error {
 	if cb := c.u.Callback; cb != nil {
 		c.answered = true
-		_, err := c.tx.Enqueue(&nhacviec.Message{ChatID: c.chat.ID, Kind: nhacviec.KindAnswer, Callback: cb.ID, Text: stripTags(text)})
+		short := stripTags(text)
+		if utf16Len(short) > maxAnswer {
+			// A pop-up holds 200 characters: the whole text goes in the
+			// chat, the pop-up says its first line.
+			if err := c.reply(&nhacviec.Message{Text: text}); err != nil {
+				return err
+			}
+			short, _, _ = strings.Cut(short, "\n")
+			short = clipUTF16(short, maxAnswer)
+		}
+		_, err := c.tx.Enqueue(&nhacviec.Message{ChatID: c.chat.ID, Kind: nhacviec.KindAnswer, Callback: cb.ID, Text: short})
 		return err
 	}
 	return c.reply(&nhacviec.Message{Text: text})
+}
+
+// maxAnswer is the longest answer to a button press Telegram shows, in
+// UTF-16 code units.
+const maxAnswer = 200
+
+func utf16Len(s string) int {
+	n := 0
+	for _, r := range s {
+		n++
+		if r > 0xFFFF {
+			n++
+		}
+	}
+	return n
+}
+
+// clipUTF16 shortens s to at most n UTF-16 code units, marking the cut.
+func clipUTF16(s string, n int) string {
+	if utf16Len(s) <= n {
+		return s
+	}
+	used := 1 // the "…"
+	for i, r := range s {
+		w := 1
+		if r > 0xFFFF {
+			w = 2
+		}
+		if used+w > n {
+			return s[:i] + "…"
+		}
+		used += w
+	}
+	return s
 }
 
 // reply sends m in the update's chat, as a reply to the person's message.

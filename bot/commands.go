@@ -29,6 +29,8 @@ var Commands = []*Command{
 	{Name: "giao", Alias: "assign", Menu: MenuMember, Description: "Giao việc: /giao @người nội dung hạn 20/12", run: (*conv).assign},
 	{Name: "viec", Alias: "tasks", Menu: MenuMember, Description: "Việc của tôi đang mở", run: (*conv).myTasks},
 	{Name: "xong", Alias: "done", Menu: MenuMember, Description: "Báo xong việc: /xong 12", run: (*conv).done},
+	{Name: "tiendo", Alias: "progress", Menu: MenuMember, Description: "Báo tiến độ: /tiendo 12 60% ghi chú", run: (*conv).progress},
+	{Name: "giahan", Alias: "extend", Menu: MenuMember, Description: "Xin gia hạn: /giahan 12 25/12 lý do", run: (*conv).extend},
 	{Name: "quahan", Alias: "overdue", Menu: MenuMember, Description: "Việc quá hạn", run: (*conv).overdue},
 	{Name: "sapden", Alias: "upcoming", Menu: MenuMember, Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
 	{Name: "tim", Alias: "search", Menu: MenuMember, Description: "Tìm việc theo số văn bản, tên việc: /tim 1365/VP-NL", run: (*conv).search},
@@ -655,6 +657,9 @@ func (c *conv) closeTask(id int64, status nhacviec.Status) (*nhacviec.Task, erro
 	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: t.ID, ActorID: c.me.ID, Kind: kind}); err != nil {
 		return nil, err
 	}
+	if err := c.lapseExtension(t); err != nil {
+		return nil, err
+	}
 	return t, c.tx.DropChasing(t.ID)
 }
 
@@ -697,6 +702,12 @@ func (c *conv) button(cb *Callback) error {
 		return c.choose(id, draftAssignee, choice)
 	case action == actionKey || action == actionUrgent:
 		return c.mark(id, action, choice)
+	case action == "ext" && (choice == "y" || choice == "n"):
+		return c.decideByButton(id, choice == "y")
+	case action == "xpick":
+		return c.chooseExtensionDate(id, choice)
+	case action == "on":
+		return c.chooseReplyTask(id, choice)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 }
@@ -791,12 +802,40 @@ func (c *conv) detail(args string) error {
 	if err != nil {
 		return err
 	}
+	exts, err := c.tx.Extensions(t.ID)
+	if err != nil {
+		return err
+	}
+	notes, err := c.tx.ProgressNotes(t.ID)
+	if err != nil {
+		return err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, textDetail, t.ID, marks(t)+esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
-		c.deadline(t), c.state(t))
+		c.deadline(t)+c.deadlineNote(exts), c.state(t))
 	b.WriteString(fieldLines(t))
+	more, err := c.followUpLines(exts, notes)
+	if err != nil {
+		return err
+	}
+	b.WriteString(more)
 	b.WriteString("\n\n" + textHistory)
+	// The latest progress notes in full; the earlier ones are counted.
+	skip := 0
 	for _, e := range events {
+		if e.Kind == nhacviec.EventProgress {
+			skip++
+		}
+	}
+	skip = max(0, skip-maxHistoryNotes)
+	if skip > 0 {
+		fmt.Fprintf(&b, "\n"+textEarlierNotes, skip)
+	}
+	for _, e := range events {
+		if e.Kind == nhacviec.EventProgress && skip > 0 {
+			skip--
+			continue
+		}
 		who := "nhacviec"
 		if e.ActorID != 0 {
 			if p, err := c.tx.Person(e.ActorID); err == nil {

@@ -29,6 +29,9 @@ const (
 /viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
 /tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
+/tiendo 12 60% đã xong phần khảo sát — báo tiến độ việc #12 (hoặc trả lời tin nhắn về việc đó bằng ghi chú)
+/giahan 12 25/12 chờ số liệu — xin gia hạn việc #12, có lý do (hoặc trả lời tin nhắn về việc đó: "xin gia hạn đến 25/12 vì …")
+   Người giao trả lời bằng nút ✅ Đồng ý / ❌ Không đồng ý, hoặc gõ: /giahan 12 dongy — /giahan 12 khong LÝ_DO
 /quahan — việc quá hạn; /quahan trongtam — chỉ việc trọng tâm
 /sapden — việc đến hạn trong 7 ngày
 /chitiet 12 — chi tiết và lịch sử việc #12
@@ -37,7 +40,7 @@ const (
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi 3 — rời đơn vị [3]
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
 
 	textHelpHead = `<b>Trưởng đơn vị</b>
 /giao @người ... — giao việc cho người trong đơn vị mình
@@ -46,7 +49,8 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /overd
 /moi — link mời vào đơn vị (hết hạn sau 7 ngày); /moi huy MÃ — hủy link
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @an thanhvien 3 — thêm thành viên; /roi @an 3 — cho rời đơn vị
-/huy 12 — hủy việc trong đơn vị mình`
+/huy 12 — hủy việc trong đơn vị mình
+/giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
 /donvi — cây đơn vị; /donvi them Phòng A trong Sở KHCN; /donvi doiten 3 Tên mới; /donvi chuyen 3 vao 1; /donvi xoa 3
@@ -90,6 +94,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /overd
 	textAskPrivately        = "Việc này không giao trong nhóm này. Hãy xem trong chat riêng với @%s."
 	textDetail              = "<b>#%d %s</b>\nNgười giao: %s\nNgười thực hiện: %s\nHạn: %s\nTình trạng: %s"
 	textHistory             = "<b>Lịch sử</b>"
+	textEarlierNotes        = "• … %d ghi chú tiến độ trước đó"
 
 	textNoUnit         = "Chưa thuộc đơn vị"
 	textNoOpenTasks    = "Bạn không có việc nào đang mở. 🎉"
@@ -124,6 +129,14 @@ func eventText(k nhacviec.EventKind) string {
 		return "đánh dấu"
 	case nhacviec.EventUnflagged:
 		return "bỏ dấu"
+	case nhacviec.EventExtensionAsked:
+		return "xin gia hạn"
+	case nhacviec.EventExtensionApproved:
+		return "đồng ý gia hạn"
+	case nhacviec.EventExtensionRefused:
+		return "không đồng ý gia hạn"
+	case nhacviec.EventProgress:
+		return "báo tiến độ"
 	}
 	return string(k)
 }

@@ -345,3 +345,90 @@ func (f *fixture) countTasks() int {
 	})
 	return n
 }
+
+// move puts a new deadline in force on task at now, as an approved
+// extension does.
+func (f *fixture) move(task *nhacviec.Task, to, now time.Time) {
+	f.t.Helper()
+	err := f.db.Update(context.Background(), func(tx nhacviec.Tx) error {
+		return nhacviec.MoveDeadline(tx, task, to, now)
+	})
+	if err != nil {
+		f.t.Fatal(err)
+	}
+}
+
+// A deadline that moves (an approved extension) is planned afresh: the
+// old deadline's unsent reminder is dropped, its overdue notice never
+// comes, and the new deadline gets its reminders and its overdue notice.
+func TestMovedDeadlineIsPlannedAfresh(t *testing.T) {
+	f := newFixture(t)
+	task := f.addTask(at(23, 9, 0), at(25, 17, 0)) // due Wednesday 17:00
+	f.run(at(24, 8, 0))
+	f.sendAll(at(24, 8, 0)) // the day-before reminder went out
+	f.run(at(25, 8, 0))     // the deadline-day reminder is planned, not sent yet
+	f.move(task, at(27, 17, 0), at(25, 8, 30))
+	if got := f.due(at(25, 8, 30)); len(got) != 0 {
+		t.Fatalf("due after the deadline moved: %q, want the old deadline's reminder dropped", got)
+	}
+	var sent []string
+	for _, now := range []time.Time{at(25, 8, 30), at(25, 17, 0), at(26, 8, 0), at(27, 8, 0), at(27, 17, 0), at(30, 8, 0)} {
+		f.run(now)
+		sent = append(sent, f.sendAll(now)...)
+	}
+	want := []string{"reminder before:2026-11-26", "reminder due:2026-11-27", "overdue 202611271700", "nudge 2026-11-30"}
+	if !equal(sent, want) {
+		t.Fatalf("after the move, sent %q, want %q", sent, want)
+	}
+}
+
+// A deadline moved later on the same day: the deadline-day reminder that
+// was dropped unsent is planned again (its key was freed), once.
+func TestMovedDeadlineSameDayRemindsOnce(t *testing.T) {
+	f := newFixture(t)
+	task := f.addTask(at(23, 9, 0), at(25, 10, 0)) // due Wednesday 10:00
+	f.run(at(25, 8, 0))
+	f.move(task, at(25, 16, 0), at(25, 8, 5))
+	f.run(at(25, 8, 5))
+	f.run(at(25, 8, 6))
+	if got := f.sendAll(at(25, 8, 6)); !equal(got, []string{"reminder due:2026-11-25"}) {
+		t.Fatalf("sent %q, want the deadline-day reminder once, planned for the new deadline", got)
+	}
+	if len(f.rec.notices) != 2 || !f.rec.notices[1].Task.Deadline.Equal(at(25, 16, 0)) {
+		t.Fatalf("notices composed: %+v, want the second for the new deadline", f.rec.notices)
+	}
+	f.run(at(25, 10, 0))
+	if got := f.sendAll(at(25, 10, 0)); len(got) != 0 {
+		t.Fatalf("at the old deadline: %q", got)
+	}
+	f.run(at(25, 16, 0))
+	if got := f.sendAll(at(25, 16, 0)); !equal(got, []string{"overdue 202611251600"}) {
+		t.Fatalf("at the new deadline: %q", got)
+	}
+}
+
+// An overdue task given a later deadline stops being chased: today's
+// unsent nudge is dropped, and the chase starts again only if the new
+// deadline passes too.
+func TestOverdueTaskMovedStopsTheChase(t *testing.T) {
+	f := newFixture(t)
+	task := f.addTask(at(23, 9, 0), at(23, 17, 0))
+	f.run(at(23, 17, 0))
+	if got := f.sendAll(at(23, 17, 0)); !equal(got, []string{"overdue 202611231700"}) {
+		t.Fatalf("sent %q", got)
+	}
+	f.run(at(24, 8, 0)) // Tuesday's nudge, planned
+	f.move(task, at(26, 17, 0), at(24, 8, 1))
+	if got := f.due(at(24, 8, 1)); len(got) != 0 {
+		t.Fatalf("due after the move: %q, want the nudge dropped", got)
+	}
+	var sent []string
+	for _, now := range []time.Time{at(24, 8, 1), at(25, 8, 0), at(26, 8, 0), at(26, 17, 0)} {
+		f.run(now)
+		sent = append(sent, f.sendAll(now)...)
+	}
+	want := []string{"reminder before:2026-11-25", "reminder due:2026-11-26", "overdue 202611261700"}
+	if !equal(sent, want) {
+		t.Fatalf("after the move, sent %q, want %q", sent, want)
+	}
+}

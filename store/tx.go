@@ -617,10 +617,18 @@ func (t *tx) Enqueue(m *nhacviec.Message) (bool, error) {
 }
 
 func (t *tx) DropChasing(taskID int64) error {
-	_, err := t.exec(`UPDATE outbox SET state = 'dropped', last_error = 'task closed'
-		WHERE task_id = ? AND state = 'pending' AND kind IN ('reminder', 'overdue', 'nudge')`, taskID)
+	return t.dropChasing(taskID, "task closed", "store: drop chasing messages")
+}
+
+// dropChasing drops a task's unsent chasing messages and frees their
+// keys (kept, prefixed, for the record): a notice the scheduler plans
+// again for the task, e.g. the reminder of a new deadline on the same
+// day, is a new message, not one planned already.
+func (t *tx) dropChasing(taskID int64, reason, what string) error {
+	_, err := t.exec(`UPDATE outbox SET state = 'dropped', last_error = ?, key = 'dropped:' || id || ':' || key
+		WHERE task_id = ? AND state = 'pending' AND kind IN ('reminder', 'overdue', 'nudge')`, reason, taskID)
 	if err != nil {
-		return fmt.Errorf("store: drop chasing messages: %w", err)
+		return fmt.Errorf("%s: %w", what, err)
 	}
 	return nil
 }
