@@ -18,3 +18,13 @@ func MarksAlone(db *DB) int {
 
 // UrgentKinds is the list of kinds Due hands out first, as SQL.
 const UrgentKinds = urgentKinds
+
+// TraceSQL has fn see every statement the store runs, with its
+// arguments; nil stops it.
+func TraceSQL(fn func(query string, args []any)) {
+	if fn == nil {
+		traceHook.Store(nil)
+		return
+	}
+	traceHook.Store(&fn)
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // stmtCache keeps a pool's queries prepared. Parsing and planning a
@@ -96,9 +97,21 @@ func (c *stmtCache) close() error {
 	return err
 }
 
+// traceHook, when set (by tests), sees every statement the helpers
+// below run, with its arguments: TestHotStatementsUseIndexes explains
+// the statements the store really runs, not copies of them.
+var traceHook atomic.Pointer[func(query string, args []any)]
+
+func trace(query string, args []any) {
+	if f := traceHook.Load(); f != nil {
+		(*f)(query, args)
+	}
+}
+
 // Helpers for statements outside a transaction.
 
 func (db *DB) writeExec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	trace(query, args)
 	if s := db.wstmts.prepared(ctx, query); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -120,6 +133,7 @@ func (db *DB) writeQueryRow(ctx context.Context, query string, args ...any) *sql
 }
 
 func (db *DB) readQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	trace(query, args)
 	if s := db.rstmts.prepared(ctx, query); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -127,6 +141,7 @@ func (db *DB) readQuery(ctx context.Context, query string, args ...any) (*sql.Ro
 }
 
 func (db *DB) readQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	trace(query, args)
 	if s := db.rstmts.prepared(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
@@ -143,6 +158,7 @@ func (t *tx) stmt(query string) *sql.Stmt {
 }
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	trace(query, args)
 	if t.readonly {
 		return nil, errReadOnly
 	}
@@ -153,6 +169,7 @@ func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 }
 
 func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	trace(query, args)
 	if s := t.stmt(query); s != nil {
 		return s.QueryContext(t.ctx, args...)
 	}
@@ -160,6 +177,7 @@ func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 }
 
 func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	trace(query, args)
 	if s := t.stmt(query); s != nil {
 		return s.QueryRowContext(t.ctx, args...)
 	}
