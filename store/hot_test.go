@@ -16,7 +16,7 @@ import (
 )
 
 // bigTables grow with the organisation's history: a statement on the
-// path of a command, a send, a scheduler pass or pruning must not read any of
+// path of a command, a send or a scheduler pass must not read any of
 // them whole.
 var bigTables = map[string]bool{"people": true, "chats": true, "tasks": true, "outbox": true, "bot_messages": true, "task_events": true}
 
@@ -205,6 +205,9 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 		return nil
 	})
 
+	// Pruning.
+	_, err = db.Prune(ctx, now.AddDate(1, 0, 0), store.Retention{Outbox: 30 * 24 * time.Hour, Replies: 90 * 24 * time.Hour, Batch: 1})
+	must(err)
 	store.TraceSQL(nil)
 
 	// The statements, explained.
@@ -237,6 +240,8 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 		"FROM chats\n\t\tWHERE unit_id = ?",                           // GroupOfUnit
 		"UPDATE outbox SET chat_id = ? WHERE chat_id = ?",             // MigrateChat
 		"FROM chats c\n\t\tWHERE kind = 'group'",                      // GroupsWithOpenTasks
+		"DELETE FROM outbox WHERE id IN",                              // Prune
+		"DELETE FROM bot_messages WHERE sent_at",                      // Prune
 		"SELECT task_id FROM bot_messages WHERE chat_id = ?",          // TaskOfMessage
 		"FROM tasks WHERE status = ? AND assignee_id = ? ORDER BY",    // /viec
 		"FROM tasks WHERE status = 'open' AND deadline < ? AND unit_", // /quahan

@@ -213,7 +213,8 @@ func (t *tx) markSent(r *mark) error {
 		return fmt.Errorf("store: mark sent: %w", err)
 	}
 	if task.Valid && r.ext != "" {
-		_, err = t.exec(`INSERT OR REPLACE INTO bot_messages (chat_id, message_id, task_id) VALUES (?, ?, ?)`, chat, r.ext, task.Int64)
+		_, err = t.exec(`INSERT OR REPLACE INTO bot_messages (chat_id, message_id, task_id, sent_at) VALUES (?, ?, ?, ?)`,
+			chat, r.ext, task.Int64, ms(r.at))
 	}
 	return err
 }

@@ -1,6 +1,6 @@
 -- Cost that stays flat as history grows: indexes for the lookups that
--- read whole tables (TestHotStatementsUseIndexes checks every hot
--- statement's plan).
+-- read whole tables, and what pruning old messages needs
+-- (TestHotStatementsUseIndexes checks every hot statement's plan).
 
 -- Unreachable finds the person behind a private chat on every 403.
 CREATE INDEX people_private_chat ON people (private_chat_id) WHERE private_chat_id IS NOT NULL;
@@ -13,3 +13,19 @@ CREATE INDEX chats_kind ON chats (kind, active);
 -- A chat's messages: MigrateChat moves them all; the sender looks for a
 -- chat's pending ones.
 CREATE INDEX outbox_chat ON outbox (chat_id, state);
+
+-- Pruning walks the finished messages by age (store.Prune).
+CREATE INDEX outbox_done ON outbox (created_at) WHERE state <> 'pending';
+
+-- When a delivered message was sent, so that its id is forgotten after
+-- the retention period. The rows already there take their outbox row's
+-- time (scanning the outbox once, probing bot_messages' key); any left
+-- over, the time of this migration.
+ALTER TABLE bot_messages ADD COLUMN sent_at INTEGER;
+UPDATE bot_messages SET sent_at = o.sent_at
+	FROM outbox o
+	WHERE o.chat_id = bot_messages.chat_id AND o.external_id = bot_messages.message_id
+		AND o.state = 'sent' AND o.sent_at IS NOT NULL;
+UPDATE bot_messages SET sent_at = CAST((julianday('now') - 2440587.5) * 86400000 AS INTEGER)
+	WHERE sent_at IS NULL;
+CREATE INDEX bot_messages_sent ON bot_messages (sent_at);
