@@ -199,6 +199,9 @@ type Outgoing struct {
 	ChatExternalID string
 	ChatKind       ChatKind
 	Attempts       int
+	// PartsSent is how many parts of a text too long for one message
+	// the transport already accepted: sending goes on after them.
+	PartsSent int
 }
 
 // Role is what a person may do in a unit. Administrators are not a role

@@ -70,8 +70,10 @@ type Tx interface {
 	FindTaskKeys(f TaskFilter) ([]TaskKey, error)
 	AddEvent(e *TaskEvent) error
 	Events(taskID int64) ([]*TaskEvent, error)
-	// TaskOfMessage returns the task a sent bot message was about, or 0.
-	TaskOfMessage(chatID int64, messageID string) (int64, error)
+	// TasksOfMessage returns the tasks a sent bot message was about,
+	// lowest id first: none, one, or several when the message said
+	// several messages merged into one.
+	TasksOfMessage(chatID int64, messageID string) ([]int64, error)
 
 	// Enqueue adds m to the outbox. A message whose Key is already present
 	// is not added again and Enqueue returns false.
@@ -169,11 +171,18 @@ type Outbox interface {
 	// few per chat so that one busy chat cannot fill a batch. Chasing
 	// messages of tasks no longer open are dropped instead of returned.
 	Due(ctx context.Context, now time.Time, limit int) ([]*Outgoing, error)
-	// NextDue returns when the earliest pending message becomes due.
-	NextDue(ctx context.Context) (time.Time, bool, error)
+	// NextDue returns when the earliest pending message that is not yet
+	// due at after becomes due. (Messages due already but held back, by
+	// a chat's pace or an earlier message's retry, are not its concern:
+	// waiting for them is the sender's.)
+	NextDue(ctx context.Context, after time.Time) (time.Time, bool, error)
 	// MarkSent records that the transport accepted message id as
 	// externalID, and remembers which task that message is about.
+	// Messages merged into one are each marked with the same externalID.
 	MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error
+	// MarkParts records that the first parts of a message sent in parts
+	// were accepted, so that they are not sent again (Outgoing.PartsSent).
+	MarkParts(ctx context.Context, id int64, parts int) error
 	// Retry puts the message back to be tried again at at.
 	Retry(ctx context.Context, id int64, at time.Time, reason string) error
 	// GiveUp marks the message as failed for good.

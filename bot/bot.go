@@ -265,11 +265,14 @@ func (c *conv) run() (string, error) {
 		return cmd.Name, cmd.run(c, args)
 	}
 	if c.u.ReplyTo != "" && isDoneReply(text) {
-		id, err := c.tx.TaskOfMessage(c.chat.ID, c.u.ReplyTo)
-		if err != nil || id == 0 {
+		ids, err := c.tx.TasksOfMessage(c.chat.ID, c.u.ReplyTo)
+		if err != nil || len(ids) == 0 {
 			return "", err // a reply to something else: not ours to answer
 		}
-		return "xong", c.markDone(id)
+		if len(ids) == 1 {
+			return "xong", c.markDone(ids[0])
+		}
+		return "xong", c.whichDone(ids)
 	}
 	if c.chat.Kind == nhacviec.ChatPrivate && text != "" {
 		return "", c.say(textNotUnderstood)

@@ -644,14 +644,69 @@ func (c *conv) button(cb *Callback) error {
 }
 
 // removeButtons takes the buttons off the message whose button was
-// pressed.
+// pressed; a message about several tasks (merged) keeps the ✅ of those
+// still open.
 func (c *conv) removeButtons() error {
 	cb := c.u.Callback
 	if cb == nil || cb.MessageID == "" {
 		return nil
 	}
-	_, err := c.tx.Enqueue(&nhacviec.Message{ChatID: c.chat.ID, Kind: nhacviec.KindEdit, EditOf: cb.MessageID})
+	ids, err := c.tx.TasksOfMessage(c.chat.ID, cb.MessageID)
+	if err != nil {
+		return err
+	}
+	var open []int64
+	if len(ids) > 1 {
+		for _, id := range ids {
+			t, err := c.tx.Task(id)
+			if err != nil {
+				return err
+			}
+			if t.Open() {
+				open = append(open, id)
+			}
+		}
+	}
+	_, err = c.tx.Enqueue(&nhacviec.Message{ChatID: c.chat.ID, Kind: nhacviec.KindEdit, EditOf: cb.MessageID,
+		Buttons: doneButtons(open[:min(len(open), maxMergedButtons)])})
 	return err
+}
+
+// whichDone answers "xong" replied to a message about several tasks: the
+// one the person may finish is finished; when several are, it asks which
+// with a ✅ each.
+func (c *conv) whichDone(ids []int64) error {
+	var mine []*nhacviec.Task
+	for _, id := range ids {
+		t, err := c.tx.Task(id)
+		if err != nil {
+			return err
+		}
+		if !t.Open() {
+			continue
+		}
+		if t.AssigneeID == c.me.ID {
+			mine = append(mine, t)
+		} else if ok, err := c.canManage(t); err != nil {
+			return err
+		} else if ok {
+			mine = append(mine, t)
+		}
+	}
+	switch len(mine) {
+	case 0:
+		return nhacviec.Errorf(nhacviec.EConflict, textNoneToFinish)
+	case 1:
+		return c.markDone(mine[0].ID)
+	}
+	var b strings.Builder
+	b.WriteString(fmt.Sprintf(textWhichDone, len(mine)))
+	var open []int64
+	for _, t := range mine {
+		fmt.Fprintf(&b, "\n• #%d %s", t.ID, esc(clip(t.Title, maxEcho*2)))
+		open = append(open, t.ID)
+	}
+	return c.reply(&nhacviec.Message{Text: b.String(), Buttons: doneButtons(open[:min(len(open), maxMergedButtons)])})
 }
 
 func (c *conv) detail(args string) error {

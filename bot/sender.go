@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"math/rand/v2"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -69,15 +70,20 @@ type Sender struct {
 	// it went out after it became due.
 	Observe func(m *nhacviec.Outgoing, result string, late time.Duration)
 
-	once    sync.Once
-	wake    chan struct{}
-	fresh   atomic.Bool // Wake was called since the batch under way began
-	global  *rate.Limiter
-	mu      sync.Mutex
-	paused  time.Time               // all sends wait until then (429 across chats)
-	held    map[int64]time.Time     // a chat waits until then (429, its own limit)
-	chats   map[int64]*rate.Limiter // per-chat pace
-	used    map[int64]time.Time     // when a chat's limiter was last used
+	holds  atomic.Int32 // planning passes under way (Hold)
+	once   sync.Once
+	wake   chan struct{}
+	fresh  atomic.Bool // Wake was called since the batch under way began
+	global *rate.Limiter
+	mu     sync.Mutex
+	paused time.Time               // all sends wait until then (429 across chats)
+	held   map[int64]time.Time     // a chat waits until then (429, its own limit)
+	chats  map[int64]*rate.Limiter // per-chat pace
+	alone  map[int64]bool          // messages not to merge: a merged send with them was refused
+	// wall paces sends (time.Now); tests set it to step time instead of
+	// sleeping. Not Now: the bot's clock may be set for a rehearsal.
+	wall    func() time.Time
+	used    map[int64]time.Time // when a chat's limiter was last used
 	last429 struct {
 		chat int64
 		at   time.Time
@@ -104,6 +110,17 @@ const (
 	yieldAfter = time.Second
 	maxBackoff = 5 * time.Minute
 	sendTimout = 15 * time.Second
+	// maxAttempts bounds the tries of a message that keeps failing with
+	// 5xx or network errors: with backoff capped at 5 minutes, about
+	// 3 hours.
+	maxAttempts = 40
+	// maxRateLimited bounds the 429s one message may draw: honouring
+	// retry_after, a message sent this often without getting through is
+	// stuck in a loop, not waiting its turn.
+	maxRateLimited = 20
+	// idleMin and idleMax bound Run's wait when there is nothing to send.
+	idleMin = 10 * time.Millisecond
+	idleMax = 30 * time.Second
 	// A private chat may burst 3 messages; a group 5, then its pace is
 	// (GroupPerMinute − 5) a minute, so that no 60-second window holds more
 	// than GroupPerMinute (burst + rate × 60 s).
@@ -133,12 +150,16 @@ func (s *Sender) init() {
 		if s.Now == nil {
 			s.Now = time.Now
 		}
+		if s.wall == nil {
+			s.wall = time.Now
+		}
 		// Telegram counts messages per second: no burst (a burst of b at
 		// rate R puts b+R into one second), and a little under Rate, so
 		// that the jitter between taking a turn here and the request
 		// reaching the API cannot put Rate+1 into one second either.
 		s.global = rate.NewLimiter(rate.Limit(s.Rate*globalMargin), 1)
 		s.held, s.chats, s.used = map[int64]time.Time{}, map[int64]*rate.Limiter{}, map[int64]time.Time{}
+		s.alone = map[int64]bool{}
 	})
 }
 
@@ -150,6 +171,22 @@ func (s *Sender) Wake() {
 	select {
 	case s.wake <- struct{}{}:
 	default:
+	}
+}
+
+// Hold keeps the reminders and digests back (answers to people still go)
+// until the returned release is called: the scheduler holds the sender
+// while a planning pass writes, chunk after chunk, so that one person's
+// notices of the pass go out together, merged, not as the chunks commit.
+func (s *Sender) Hold() (release func()) {
+	s.init()
+	s.holds.Add(1)
+	var once sync.Once
+	return func() {
+		once.Do(func() {
+			s.holds.Add(-1)
+			s.Wake()
+		})
 	}
 }
 
@@ -165,14 +202,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		if n > 0 && err == nil {
 			continue
 		}
-		wait := 30 * time.Second
-		if next, ok, err := s.Outbox.NextDue(ctx); err == nil && ok {
-			wait = min(wait, next.Sub(s.Now()))
-		}
-		if free, ok := s.nextFree(); ok {
-			wait = min(wait, time.Until(free))
-		}
-		timer := time.NewTimer(max(10*time.Millisecond, wait))
+		timer := time.NewTimer(s.idle(ctx))
 		select {
 		case <-ctx.Done():
 		case <-s.wake:
@@ -183,15 +213,31 @@ func (s *Sender) Run(ctx context.Context) error {
 	return nil
 }
 
+// idle is how long Run waits when a drain sent nothing: until the next
+// message falls due or a held chat may send again, or something is
+// written (Wake). Messages due already but held back are not a reason to
+// look again before their chat is free: that was a loop of about 90
+// drains a second while a chat waited out a 429.
+func (s *Sender) idle(ctx context.Context) time.Duration {
+	wait := idleMax
+	if next, ok, err := s.Outbox.NextDue(ctx, s.Now()); err == nil && ok {
+		wait = min(wait, next.Sub(s.Now()))
+	}
+	if free, ok := s.nextFree(); ok {
+		wait = min(wait, free.Sub(s.wall()))
+	}
+	return max(idleMin, wait)
+}
+
 // Drain sends the messages due now, one batch, and returns how many it
 // tried; messages of chats that must wait are left for later. ctx ending
 // stops new sends; started ones complete.
 func (s *Sender) Drain(ctx context.Context) (int, error) {
 	s.init()
-	if time.Until(s.pausedUntil()) > 0 {
+	if s.pausedUntil().After(s.wall()) {
 		return 0, nil
 	}
-	start := time.Now()
+	start := s.wall()
 	s.fresh.Store(false) // what is written from now on, this Due sees or a later one
 	due, err := s.Outbox.Due(ctx, s.Now(), batchSize)
 	if err != nil || len(due) == 0 {
@@ -223,37 +269,228 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	return tried, nil
 }
 
-// sendLane sends a lane's messages in order and returns how many it
-// tried. A chat that must wait (its pace, a 429, a retry) keeps the rest
-// of its messages back, so a chat's order holds.
+// sendLane sends a lane's messages chat by chat, each chat's in order,
+// and returns how many it tried. A chat's waiting messages go out merged
+// (merge); a chat that must wait (its pace, a 429, a retry) keeps the
+// rest of its messages back, so a chat's order holds.
 func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start time.Time) int {
-	stopped := map[int64]bool{}
 	tried := 0
-	for _, m := range lane {
-		if ctx.Err() != nil || stopped[m.ChatID] {
-			continue
-		}
-		if s.fresh.Load() && time.Since(start) >= yieldAfter {
-			break // the rest stays pending for the next batch
-		}
-		if err := s.global.Wait(ctx); err != nil {
-			break
-		}
-		// Checked after the wait: a 429 may have paused the flow or held
-		// this chat meanwhile, and retry_after is never to be ignored.
-		if time.Until(s.pausedUntil()) > 0 {
-			break
-		}
-		if !s.ready(m) {
-			stopped[m.ChatID] = true
-			continue
-		}
-		tried++
-		if !s.send(ctx, m) {
-			stopped[m.ChatID] = true
+	if s.holds.Load() > 0 {
+		lane = slices.DeleteFunc(slices.Clone(lane), func(m *nhacviec.Outgoing) bool { return !urgent(m.Kind) })
+	}
+	for _, msgs := range byChat(lane) {
+		for len(msgs) > 0 {
+			if ctx.Err() != nil || s.pausedUntil().After(s.wall()) {
+				return tried
+			}
+			if s.fresh.Load() && s.wall().Sub(start) >= yieldAfter {
+				return tried // the rest stays pending for the next batch
+			}
+			tr, ok := s.Transports[msgs[0].Transport]
+			if !ok {
+				s.noTransport(ctx, msgs[0])
+				tried++
+				msgs = msgs[1:]
+				continue
+			}
+			group := s.merge(msgs, tr.Limits())
+			var goOn bool
+			if len(group) == 1 {
+				goOn = s.sendParts(ctx, tr, group[0])
+			} else {
+				goOn = s.sendMerged(ctx, tr, group)
+			}
+			tried += len(group)
+			if !goOn {
+				break
+			}
+			msgs = msgs[len(group):]
 		}
 	}
 	return tried
+}
+
+// urgent reports whether messages of kind answer people, as opposed to
+// the reminders and digests the scheduler plans.
+func urgent(k nhacviec.MessageKind) bool {
+	return !k.Chasing() && k != nhacviec.KindDigest
+}
+
+// byChat groups a lane's messages by chat, chats in the order of their
+// first message, each chat's messages in their order.
+func byChat(lane []*nhacviec.Outgoing) [][]*nhacviec.Outgoing {
+	at := map[int64]int{}
+	var out [][]*nhacviec.Outgoing
+	for _, m := range lane {
+		i, ok := at[m.ChatID]
+		if !ok {
+			i = len(out)
+			at[m.ChatID] = i
+			out = append(out, nil)
+		}
+		out[i] = append(out[i], m)
+	}
+	return out
+}
+
+// turn waits for m's chat's turn and then the overall rate's, and reports
+// whether m may go now. The chat comes first: a chat held by its pace or
+// a 429 must not spend the overall rate on a send it will not make.
+func (s *Sender) turn(ctx context.Context, m *nhacviec.Outgoing) bool {
+	if !s.ready(m) {
+		return false
+	}
+	if err := s.global.Wait(ctx); err != nil {
+		return false
+	}
+	// Checked after the wait: a 429 may have paused the flow meanwhile,
+	// and retry_after is never to be ignored.
+	return !s.pausedUntil().After(s.wall())
+}
+
+// sendParts sends one message, in as many parts as the transport's
+// limits make of its text (each part takes its own turn), going on after
+// the parts accepted before; it reports whether the chat may go on.
+func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoing) bool {
+	parts := []string{m.Text}
+	if hasText(m.Kind) {
+		lim := tr.Limits()
+		parts = Split(m.Text, lim.MaxText, lim.Length)
+	}
+	for i := min(m.PartsSent, len(parts)-1); i < len(parts); i++ {
+		if !s.turn(ctx, m) {
+			return false
+		}
+		part := *m
+		part.Text = parts[i]
+		if i > 0 {
+			part.ReplyTo = "" // the reply goes on the first part
+		}
+		if i < len(parts)-1 {
+			part.Buttons = nil // the buttons under the last
+		}
+		ext, err := s.attempt(ctx, tr, &part)
+		if err != nil {
+			return s.failed(ctx, []*nhacviec.Outgoing{m}, err)
+		}
+		if i < len(parts)-1 {
+			// Recorded before the next part goes: a 429 or a crash
+			// from here on resends none of the accepted parts.
+			s.record(s.Outbox.MarkParts(context.WithoutCancel(ctx), m.ID, i+1), m)
+			m.PartsSent = i + 1
+			continue
+		}
+		s.sent([]*nhacviec.Outgoing{m}, ext)
+	}
+	return true
+}
+
+// sendMerged sends a chat's waiting messages as one; it reports whether
+// the chat may go on.
+func (s *Sender) sendMerged(ctx context.Context, tr Transport, group []*nhacviec.Outgoing) bool {
+	m := merged(group, tr.Limits())
+	if !s.turn(ctx, m) {
+		return false
+	}
+	ext, err := s.attempt(ctx, tr, m)
+	if err != nil {
+		return s.failed(ctx, group, err)
+	}
+	s.sent(group, ext)
+	return true
+}
+
+// attempt makes one call of the transport.
+func (s *Sender) attempt(ctx context.Context, tr Transport, m *nhacviec.Outgoing) (string, error) {
+	// An accepted send must be recorded even when shutdown began meanwhile.
+	sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), sendTimout)
+	defer cancel()
+	return tr.Send(sctx, m)
+}
+
+// sent records that the transport accepted group (one message, or
+// several merged into one) as ext.
+func (s *Sender) sent(group []*nhacviec.Outgoing, ext string) {
+	now := s.Now()
+	for _, m := range group {
+		s.record(s.Outbox.MarkSent(context.Background(), m.ID, ext, now), m)
+		s.observe(m, "sent", now.Sub(m.NotBefore))
+	}
+	s.Log.Debug().Int64("outbox_id", group[0].ID).Int("merged", len(group)).Int64("chat", group[0].ChatID).Msg("sent")
+	if len(group) == 1 {
+		s.mu.Lock()
+		delete(s.alone, group[0].ID)
+		s.mu.Unlock()
+	}
+}
+
+// failed records a failed send of group (one message, or several merged
+// into one, which fare alike: retried, or given up, as a whole) and
+// reports whether the chat may go on.
+func (s *Sender) failed(ctx context.Context, group []*nhacviec.Outgoing, err error) bool {
+	bg := context.WithoutCancel(ctx)
+	first := group[0]
+	log := s.Log.With().Int64("outbox_id", first.ID).Int("merged", len(group)).Str("kind", string(first.Kind)).Int64("chat", first.ChatID).Logger()
+	now := s.Now()
+	retry := func(at time.Time, result string) {
+		for _, m := range group {
+			s.record(s.Outbox.Retry(bg, m.ID, at, err.Error()), m)
+			s.observe(m, result, 0)
+		}
+	}
+	var se *SendError
+	errors.As(err, &se)
+	switch {
+	case se != nil && se.RetryAfter > 0 && first.Attempts+1 < maxRateLimited:
+		s.rateLimited(first.ChatID, se.RetryAfter)
+		log.Warn().Dur("retry_after", se.RetryAfter).Msg("rate limited by the API")
+		retry(now.Add(se.RetryAfter), "rate_limited")
+		return false
+	case se != nil && se.Temporary && first.Attempts+1 < maxAttempts:
+		wait := backoff(first.Attempts)
+		log.Warn().Err(err).Int("attempt", first.Attempts+1).Dur("retry_in", wait).Msg("send failed; will retry")
+		retry(now.Add(wait), "retry")
+		return false
+	case se != nil && se.MigratedTo != "" && s.Chats != nil:
+		log.Info().Str("new_chat", se.MigratedTo).Msg("group became a supergroup; following it")
+		s.record(s.Chats.Migrated(bg, first, se.MigratedTo), first)
+		retry(now, "retry") // again, to the new id
+		return false
+	case se != nil && se.Forbidden && s.Chats != nil:
+		log.Warn().Err(err).Msg("chat refuses the bot")
+		for _, m := range group {
+			s.record(s.Chats.Unreachable(bg, m, err.Error()), m)
+		}
+	case se != nil && (se.RetryAfter > 0 || se.Temporary):
+		log.Error().Err(err).Int("attempts", first.Attempts+1).Msg("send failed too often; giving up")
+	case len(group) > 1:
+		// Refused for what it says (a 400): one of the merged messages
+		// is at fault, not the others. Each goes alone next, to fare
+		// as it deserves.
+		log.Warn().Err(err).Msg("merged send refused; sending its messages one by one")
+		s.mu.Lock()
+		for _, m := range group {
+			s.alone[m.ID] = true
+		}
+		s.mu.Unlock()
+		return false
+	default:
+		log.Warn().Err(err).Msg("send refused; giving up")
+	}
+	for _, m := range group {
+		s.record(s.Outbox.GiveUp(bg, m.ID, err.Error()), m)
+		s.observe(m, "failed", 0)
+	}
+	s.mu.Lock()
+	delete(s.alone, first.ID)
+	s.mu.Unlock()
+	return true
+}
+
+func (s *Sender) noTransport(ctx context.Context, m *nhacviec.Outgoing) {
+	s.Log.Error().Int64("outbox_id", m.ID).Str("transport", m.Transport).Msg("no transport for message; giving up")
+	s.record(s.Outbox.GiveUp(context.WithoutCancel(ctx), m.ID, "no transport "+m.Transport), m)
+	s.observe(m, "failed", 0)
 }
 
 // ready reports whether m's chat may be sent to now, and if so takes its
@@ -264,7 +501,7 @@ func (s *Sender) ready(m *nhacviec.Outgoing) bool {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	now := s.wall()
 	if until, ok := s.held[m.ChatID]; ok {
 		if now.Before(until) {
 			return false
@@ -289,67 +526,13 @@ func (s *Sender) ready(m *nhacviec.Outgoing) bool {
 	return true
 }
 
-// send delivers one message and records the outcome; it reports whether
-// the chat may go on with its next message.
-func (s *Sender) send(ctx context.Context, m *nhacviec.Outgoing) bool {
-	// An accepted send must be recorded even when shutdown began meanwhile.
-	bg := context.WithoutCancel(ctx)
-	log := s.Log.With().Int64("outbox_id", m.ID).Str("kind", string(m.Kind)).Int64("chat", m.ChatID).Logger()
-	tr, ok := s.Transports[m.Transport]
-	if !ok {
-		log.Error().Str("transport", m.Transport).Msg("no transport for message; giving up")
-		s.record(log, s.Outbox.GiveUp(bg, m.ID, "no transport "+m.Transport))
-		return true
-	}
-	sctx, cancel := context.WithTimeout(bg, sendTimout)
-	ext, err := tr.Send(sctx, m)
-	cancel()
-	now := s.Now()
-	if err == nil {
-		s.record(log, s.Outbox.MarkSent(bg, m.ID, ext, now))
-		log.Debug().Dur("late", now.Sub(m.NotBefore)).Msg("sent")
-		s.observe(m, "sent", now.Sub(m.NotBefore))
-		return true
-	}
-	var se *SendError
-	errors.As(err, &se)
-	switch {
-	case se != nil && se.RetryAfter > 0:
-		s.rateLimited(m.ChatID, se.RetryAfter)
-		log.Warn().Dur("retry_after", se.RetryAfter).Msg("rate limited by the API")
-		s.record(log, s.Outbox.Retry(bg, m.ID, now.Add(se.RetryAfter), err.Error()))
-		s.observe(m, "rate_limited", 0)
-		return false
-	case se != nil && se.Temporary:
-		wait := backoff(m.Attempts)
-		log.Warn().Err(err).Int("attempt", m.Attempts+1).Dur("retry_in", wait).Msg("send failed; will retry")
-		s.record(log, s.Outbox.Retry(bg, m.ID, now.Add(wait), err.Error()))
-		s.observe(m, "retry", 0)
-		return false
-	case se != nil && se.MigratedTo != "" && s.Chats != nil:
-		log.Info().Str("new_chat", se.MigratedTo).Msg("group became a supergroup; following it")
-		s.record(log, s.Chats.Migrated(bg, m, se.MigratedTo))
-		s.record(log, s.Outbox.Retry(bg, m.ID, now, err.Error())) // again, to the new id
-		s.observe(m, "retry", 0)
-		return false
-	case se != nil && se.Forbidden && s.Chats != nil:
-		log.Warn().Err(err).Msg("chat refuses the bot")
-		s.record(log, s.Chats.Unreachable(bg, m, err.Error()))
-	default:
-		log.Warn().Err(err).Msg("send refused; giving up")
-	}
-	s.record(log, s.Outbox.GiveUp(bg, m.ID, err.Error()))
-	s.observe(m, "failed", 0)
-	return true
-}
-
 // rateLimited honours a 429: the chat waits retry_after; a second chat
 // limited within a second means the bot as a whole is over the limit, and
 // everything waits.
 func (s *Sender) rateLimited(chat int64, after time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	now := s.wall()
 	until := now.Add(after)
 	if until.After(s.held[chat]) {
 		s.held[chat] = until
@@ -366,9 +549,9 @@ func (s *Sender) observe(m *nhacviec.Outgoing, result string, late time.Duration
 	}
 }
 
-func (s *Sender) record(log zerolog.Logger, err error) {
+func (s *Sender) record(err error, m *nhacviec.Outgoing) {
 	if err != nil {
-		log.Error().Err(err).Msg("outbox update failed")
+		s.Log.Error().Err(err).Int64("outbox_id", m.ID).Msg("outbox update failed")
 	}
 }
 
@@ -383,7 +566,7 @@ func (s *Sender) pausedUntil() time.Time {
 func (s *Sender) nextFree() (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	now := time.Now()
+	now := s.wall()
 	if s.paused.After(now) {
 		return s.paused, true
 	}
@@ -403,7 +586,7 @@ func (s *Sender) nextFree() (time.Time, bool) {
 func (s *Sender) forget() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cutoff := time.Now().Add(-10 * time.Minute)
+	cutoff := s.wall().Add(-10 * time.Minute)
 	for id, t := range s.used {
 		if t.Before(cutoff) {
 			delete(s.used, id)

@@ -75,6 +75,8 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upco
 	textCancelledNoTitle    = "🗑 Đã hủy việc #%d."
 	textCancelledNotice     = "🗑 %s đã hủy việc #%d: %s"
 	textStaleButton         = "Nút này không còn dùng được."
+	textWhichDone           = "Tin này nói về %d việc của bạn. Bạn đã xong việc nào? Bấm ✅ dưới đây, hoặc gõ /xong mã_việc."
+	textNoneToFinish        = "Các việc trong tin này đều đã đóng hoặc không do bạn thực hiện. Gõ /viec để xem việc của bạn."
 	textAskPrivately        = "Việc này không giao trong nhóm này. Hãy xem trong chat riêng với @%s."
 	textDetail              = "<b>#%d %s</b>\nNgười giao: %s\nNgười thực hiện: %s\nHạn: %s\nTình trạng: %s"
 	textHistory             = "<b>Lịch sử</b>"

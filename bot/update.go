@@ -58,7 +58,20 @@ type Callback struct {
 
 // Transport delivers outbox messages: it sends, answers button presses and
 // edits, according to the message's kind, and returns the transport's id
-// of the message it sent (or "" when there is none).
+// of the message it sent (or "" when there is none). The sender cuts a
+// long text into parts and merges short ones by the transport's Limits:
+// Send gets one message's worth.
 type Transport interface {
 	Send(ctx context.Context, m *nhacviec.Outgoing) (string, error)
+	Limits() Limits
+}
+
+// Limits are what one message of a transport may carry.
+type Limits struct {
+	// MaxText is the longest text of one message, as Length counts it
+	// (nil: characters).
+	MaxText int
+	Length  func(string) int
+	// MaxButtons is how many buttons one message may carry (0: none).
+	MaxButtons int
 }

@@ -35,6 +35,11 @@ type Scheduler struct {
 	DigestAt, DigestUntil calendar.Clock
 	// Planned is called after a pass wrote messages, to wake the sender.
 	Planned func()
+	// Hold, if set, is called as a pass begins and the function it
+	// returns as the pass ends: the sender keeps what the pass writes
+	// until the whole pass is written, so that a person's notices of one
+	// pass, written by different chunks, go out as one message.
+	Hold func() (release func())
 	// Chunk is how many tasks one transaction plans (default 250).
 	Chunk int
 
@@ -85,6 +90,9 @@ func (s *Scheduler) defaults() {
 func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	s.defaults()
 	now = now.In(s.Calendar.Location())
+	if s.Hold != nil {
+		defer s.Hold()()
+	}
 	written, chunks := 0, 0
 	var longest time.Duration // the longest hold of the writer
 	var err error

@@ -120,7 +120,7 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 		_, err = tx.Enqueue(&nhacviec.Message{Key: fmt.Sprintf("overdue:%d:x:%d", task.ID, private.ID), ChatID: private.ID,
 			Kind: nhacviec.KindOverdue, TaskID: task.ID, Text: "⚠️"})
 		must(err)
-		_, err = tx.TaskOfMessage(group.ID, "12")
+		_, err = tx.TasksOfMessage(group.ID, "12")
 		must(err)
 		_, err = tx.Task(task.ID)
 		must(err)
@@ -153,7 +153,7 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 	if len(due) == 0 {
 		t.Fatal("nothing due: Due's statements were not run whole")
 	}
-	_, _, err = db.NextDue(ctx)
+	_, _, err = db.NextDue(ctx, now)
 	must(err)
 	must(db.MarkSent(ctx, due[0].ID, "12", now))
 	if len(due) > 1 {
@@ -242,7 +242,7 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 		"FROM chats c\n\t\tWHERE kind = 'group'",                      // GroupsWithOpenTasks
 		"DELETE FROM outbox WHERE id IN",                              // Prune
 		"DELETE FROM bot_messages WHERE sent_at",                      // Prune
-		"SELECT task_id FROM bot_messages WHERE chat_id = ?",          // TaskOfMessage
+		"SELECT task_id FROM bot_messages WHERE chat_id = ?",          // TasksOfMessage
 		"FROM tasks WHERE status = ? AND assignee_id = ? ORDER BY",    // /viec
 		"FROM tasks WHERE status = 'open' AND deadline < ? AND unit_", // /quahan
 	} {

@@ -14,7 +14,11 @@ import (
 
 // Due returns up to limit pending messages due at now: the answers to
 // people (replies, notices, button answers, edits, menus) first, then
-// reminders and digests, each in the order they were written. A reply
+// reminders and digests. Within each, a chat's messages come together,
+// in the order they were written, and chats in the order of their oldest
+// message: the sender merges a chat's waiting messages into one, so a
+// batch must not cut a chat's messages apart (only the last chat of a
+// batch may be cut). A reply
 // must not wait behind a morning's reminders, which take minutes at
 // Telegram's rate; so an answer may overtake a reminder queued earlier in
 // the same chat. A chat whose earlier message waits for a retry is
@@ -51,17 +55,19 @@ const urgentKinds = "'reply', 'notice', 'answer', 'edit', 'menu'"
 // due is Due over the pending messages that also match filter.
 func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) ([]*nhacviec.Outgoing, error) {
 	// perChat caps each chat's share of a batch: a group limited to 20
-	// messages a minute must not hold up everyone else's. The shares are
+	// messages a minute must not hold up everyone else's. It is as many
+	// as the sender merges into one message at most, roughly (Sender). The shares are
 	// numbered over the index outbox_pending (or outbox_urgent) alone
 	// (ids and chats); only the messages picked are read whole.
-	const perChat = 3
+	const perChat = 50
 	// Read on a reader connection, so that the writer (which the bot's
 	// commands need) is not held; WAL readers see every commit made
 	// before they start, MarkSent's and Retry's included.
 	rows, err := db.readQuery(ctx, `SELECT o.id, o.key, o.chat_id, o.kind, o.task_id, o.text, o.html, o.buttons,
-			o.reply_to, o.callback, o.edit_of, o.not_before, o.created_at, o.attempts,
+			o.reply_to, o.callback, o.edit_of, o.not_before, o.created_at, o.attempts, o.parts_sent,
 			c.transport, c.external_id, c.kind, COALESCE(t.status, '')
-		FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id) AS rn
+		FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id) AS rn,
+				MIN(id) OVER (PARTITION BY chat_id) AS first
 			FROM outbox WHERE state = 'pending' AND not_before <= ? `+filter+`) w
 		JOIN outbox o ON o.id = w.id
 		JOIN chats c ON c.id = o.chat_id
@@ -69,20 +75,34 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) 
 		WHERE w.rn <= ?
 		AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.state = 'pending'
 			AND e.attempts > 0 AND e.id < o.id AND e.not_before > ?)
-		ORDER BY o.id LIMIT ?`, ms(now), perChat, ms(now), limit)
+		ORDER BY w.first, o.id LIMIT ?`, ms(now), perChat, ms(now), limit+1)
 	if err != nil {
 		return nil, fmt.Errorf("store: due: %w", err)
 	}
 	var out []*nhacviec.Outgoing
 	var stale []int64
+	read, cutChat := 0, int64(0)
 	for rows.Next() {
+		if read++; read > limit {
+			// One more than asked: its chat, if the batch holds some of
+			// its messages already, is left whole for the next batch.
+			var id, chat int64
+			if err := rows.Scan(&id, new(sql.NullString), &chat, new(string), new(sql.NullInt64), new(string), new(bool), new(sql.NullString),
+				new(string), new(string), new(string), new(int64), new(int64), new(int), new(int),
+				new(string), new(string), new(string), new(string)); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("store: due: %w", err)
+			}
+			cutChat = chat
+			break
+		}
 		var o nhacviec.Outgoing
 		var key, buttons sql.NullString
 		var task sql.NullInt64
 		var kind, chatKind, status string
 		var notBefore, created int64
 		if err := rows.Scan(&o.ID, &key, &o.ChatID, &kind, &task, &o.Text, &o.HTML, &buttons,
-			&o.ReplyTo, &o.Callback, &o.EditOf, &notBefore, &created, &o.Attempts,
+			&o.ReplyTo, &o.Callback, &o.EditOf, &notBefore, &created, &o.Attempts, &o.PartsSent,
 			&o.Transport, &o.ChatExternalID, &chatKind, &status); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: due: %w", err)
@@ -105,6 +125,15 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) 
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: due: %w", err)
 	}
+	if cutChat != 0 {
+		kept := out
+		for len(kept) > 0 && kept[len(kept)-1].ChatID == cutChat {
+			kept = kept[:len(kept)-1]
+		}
+		if len(kept) > 0 { // a batch of one chat alone goes as it is
+			out = kept
+		}
+	}
 	for _, id := range stale {
 		if _, err := db.writeExec(ctx, `UPDATE outbox SET state = 'dropped', last_error = 'task closed'
 			WHERE id = ? AND state = 'pending'`, id); err != nil {
@@ -114,10 +143,11 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) 
 	return out, nil
 }
 
-// NextDue returns when the earliest pending message becomes due.
-func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
+// NextDue returns when the earliest pending message due after after
+// becomes due.
+func (db *DB) NextDue(ctx context.Context, after time.Time) (time.Time, bool, error) {
 	var next sql.NullInt64
-	err := db.readQueryRow(ctx, `SELECT MIN(not_before) FROM outbox WHERE state = 'pending'`).Scan(&next)
+	err := db.readQueryRow(ctx, `SELECT MIN(not_before) FROM outbox WHERE state = 'pending' AND not_before > ?`, ms(after)).Scan(&next)
 	if err != nil {
 		return time.Time{}, false, fmt.Errorf("store: next due: %w", err)
 	}
@@ -132,7 +162,16 @@ func (db *DB) NextDue(ctx context.Context) (time.Time, bool, error) {
 // A commit each is what made sending slower than handling commands, and
 // waiting for the writer alone kept the replies behind (BENCHMARKS.md).
 func (db *DB) MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error {
-	req := &mark{id: id, ext: externalID, at: at, done: make(chan error, 1)}
+	return db.queueMark(ctx, &mark{id: id, ext: externalID, at: at, done: make(chan error, 1)})
+}
+
+// MarkParts records that the first parts of message id were accepted;
+// it is written as MarkSent's marks are.
+func (db *DB) MarkParts(ctx context.Context, id int64, parts int) error {
+	return db.queueMark(ctx, &mark{id: id, parts: parts, done: make(chan error, 1)})
+}
+
+func (db *DB) queueMark(ctx context.Context, req *mark) error {
 	m := &db.marks
 	m.mu.Lock()
 	m.queue = append(m.queue, req)
@@ -171,11 +210,12 @@ type marks struct {
 }
 
 type mark struct {
-	id   int64
-	ext  string
-	at   time.Time
-	err  error
-	done chan error
+	id    int64
+	ext   string
+	at    time.Time
+	parts int // > 0: only that many parts were sent, the message is not
+	err   error
+	done  chan error
 }
 
 func (m *marks) take() []*mark {
@@ -202,6 +242,12 @@ func (m *marks) write(t *tx, own bool) []*mark {
 }
 
 func (t *tx) markSent(r *mark) error {
+	if r.parts > 0 {
+		if _, err := t.exec(`UPDATE outbox SET parts_sent = ? WHERE id = ? AND state = 'pending'`, r.parts, r.id); err != nil {
+			return fmt.Errorf("store: mark parts: %w", err)
+		}
+		return nil
+	}
 	var chat int64
 	var task sql.NullInt64
 	err := t.queryRow(`UPDATE outbox SET state = 'sent', sent_at = ?, external_id = ?, attempts = attempts + 1
@@ -213,10 +259,13 @@ func (t *tx) markSent(r *mark) error {
 		return fmt.Errorf("store: mark sent: %w", err)
 	}
 	if task.Valid && r.ext != "" {
-		_, err = t.exec(`INSERT OR REPLACE INTO bot_messages (chat_id, message_id, task_id, sent_at) VALUES (?, ?, ?, ?)`,
-			chat, r.ext, task.Int64, ms(r.at))
+		// OR IGNORE: the messages merged into one share its id.
+		if _, err = t.exec(`INSERT OR IGNORE INTO bot_messages (chat_id, message_id, task_id, sent_at) VALUES (?, ?, ?, ?)`,
+			chat, r.ext, task.Int64, ms(r.at)); err != nil {
+			return fmt.Errorf("store: remember message: %w", err)
+		}
 	}
-	return err
+	return nil
 }
 
 // Retry puts the message back to be tried again at at.

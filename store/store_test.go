@@ -192,8 +192,8 @@ func TestOutboxKeysOrderAndTaskOfMessage(t *testing.T) {
 		t.Fatal(err)
 	}
 	db.View(ctx, func(tx nhacviec.Tx) error {
-		if id, _ := tx.TaskOfMessage(chatA, "555"); id != taskID {
-			t.Errorf("TaskOfMessage = %d, want %d", id, taskID)
+		if ids, _ := tx.TasksOfMessage(chatA, "555"); len(ids) != 1 || ids[0] != taskID {
+			t.Errorf("TasksOfMessage = %v, want [%d]", ids, taskID)
 		}
 		return nil
 	})
@@ -284,12 +284,12 @@ func TestMarkSentConcurrent(t *testing.T) {
 	wg.Wait()
 	db.View(ctx, func(tx nhacviec.Tx) error {
 		for _, id := range ids {
-			if got, _ := tx.TaskOfMessage(chat, "ext"+strconv.FormatInt(id, 10)); got != taskID {
-				t.Fatalf("message %d: TaskOfMessage = %d, want %d", id, got, taskID)
+			if got, _ := tx.TasksOfMessage(chat, "ext"+strconv.FormatInt(id, 10)); len(got) != 1 || got[0] != taskID {
+				t.Fatalf("message %d: TasksOfMessage = %v, want [%d]", id, got, taskID)
 			}
 		}
 		// A mark of a message already sent changes nothing.
-		if got, _ := tx.TaskOfMessage(chat, "again"); got != 0 {
+		if got, _ := tx.TasksOfMessage(chat, "again"); len(got) != 0 {
 			t.Errorf("a second mark of sent messages rewrote them")
 		}
 		return nil
@@ -561,5 +561,50 @@ func TestMarkSentDoesNotRideACancellableTransaction(t *testing.T) {
 	}
 	if left, _ := db.Due(ctx, now, 1); len(left) != 0 {
 		t.Errorf("the message is still pending after its mark")
+	}
+}
+
+// A batch never cuts a chat's waiting messages apart (the sender merges
+// them into one): the chat that would be cut is left whole for the next
+// batch, unless it is the batch's only chat.
+func TestDueKeepsAChatWhole(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	now := time.Date(2026, 11, 23, 8, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return now }
+	update(t, db, func(tx nhacviec.Tx) error {
+		var chats []int64
+		for i := range 3 {
+			c := &nhacviec.Chat{Transport: "telegram", ExternalID: strconv.Itoa(100 + i), Kind: nhacviec.ChatPrivate}
+			if err := tx.EnsureChat(c); err != nil {
+				return err
+			}
+			chats = append(chats, c.ID)
+		}
+		// Written interleaved, as a planning pass writes them.
+		for i := range 3 {
+			for c, chat := range chats {
+				if _, err := tx.Enqueue(&nhacviec.Message{ChatID: chat, Kind: nhacviec.KindReminder, Text: fmt.Sprintf("c%d.%d", c, i)}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	for _, c := range []struct {
+		limit int
+		want  string
+	}{
+		{9, "c0.0 c0.1 c0.2 c1.0 c1.1 c1.2 c2.0 c2.1 c2.2"},
+		{7, "c0.0 c0.1 c0.2 c1.0 c1.1 c1.2"},
+		{5, "c0.0 c0.1 c0.2"},
+		{2, "c0.0 c0.1"},
+	} {
+		due, err := db.Due(ctx, now, c.limit)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(texts(due), " "); got != c.want {
+			t.Errorf("Due(%d) = %s, want %s", c.limit, got, c.want)
+		}
 	}
 }

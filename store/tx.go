@@ -526,13 +526,24 @@ func (t *tx) Events(taskID int64) ([]*nhacviec.TaskEvent, error) {
 	return out, rows.Err()
 }
 
-func (t *tx) TaskOfMessage(chatID int64, messageID string) (int64, error) {
-	var id int64
-	err := t.queryRow(`SELECT task_id FROM bot_messages WHERE chat_id = ? AND message_id = ?`, chatID, messageID).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, nil
+func (t *tx) TasksOfMessage(chatID int64, messageID string) ([]int64, error) {
+	rows, err := t.query(`SELECT task_id FROM bot_messages WHERE chat_id = ? AND message_id = ? ORDER BY task_id`, chatID, messageID)
+	if err != nil {
+		return nil, fmt.Errorf("store: tasks of message: %w", err)
 	}
-	return id, err
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, fmt.Errorf("store: tasks of message: %w", err)
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: tasks of message: %w", err)
+	}
+	return ids, nil
 }
 
 func (t *tx) Enqueue(m *nhacviec.Message) (bool, error) {

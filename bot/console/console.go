@@ -79,6 +79,12 @@ type Session struct {
 
 var _ bot.Transport = (*Session)(nil)
 
+// Limits are Telegram's, so that the demo merges and splits messages as
+// the bot does there.
+func (s *Session) Limits() bot.Limits {
+	return bot.Limits{MaxText: 4096, MaxButtons: 100}
+}
+
 // Send prints a bot message. It implements bot.Transport.
 func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) {
 	s.mu.Lock()
@@ -100,7 +106,18 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 	case nhacviec.KindEdit:
 		id, _ := strconv.Atoi(m.EditOf)
 		delete(s.buttons, id)
-		fmt.Fprintf(s.Out, "  (bot bỏ nút ✅ khỏi tin [%s])\n", m.EditOf)
+		var left []string
+		for _, row := range m.Buttons {
+			for _, b := range row {
+				s.buttons[id] = append(s.buttons[id], b.Data)
+				left = append(left, fmt.Sprintf("[%d.%d %s]", id, len(s.buttons[id]), b.Text))
+			}
+		}
+		if len(left) > 0 {
+			fmt.Fprintf(s.Out, "  (tin [%s] còn nút %s)\n", m.EditOf, strings.Join(left, " "))
+		} else {
+			fmt.Fprintf(s.Out, "  (bot bỏ nút ✅ khỏi tin [%s])\n", m.EditOf)
+		}
 		return "", nil
 	}
 	s.nextID++

@@ -391,33 +391,46 @@ func (t *Telegram) Send(ctx context.Context, m *nhacviec.Outgoing) (string, erro
 		if err != nil {
 			return "", fmt.Errorf("telegram: bad message id %q", m.EditOf)
 		}
-		// Text-less edits only take the buttons off.
-		_, err = api.Request(tgbotapi.NewEditMessageReplyMarkup(chatID, msgID, tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}))
+		// Text-less edits set the buttons: those left, or none.
+		markup := tgbotapi.InlineKeyboardMarkup{InlineKeyboard: [][]tgbotapi.InlineKeyboardButton{}}
+		if len(m.Buttons) > 0 {
+			markup = keyboard(m.Buttons)
+		}
+		_, err = api.Request(tgbotapi.NewEditMessageReplyMarkup(chatID, msgID, markup))
 		return "", classify(t.redact(err))
 	}
-	// A long text goes out in parts: the reply goes on the first, the
-	// buttons under the last, whose id is the one remembered.
-	parts := split(m.Text, maxText)
-	var last string
-	for i, text := range parts {
-		msg := tgbotapi.NewMessage(chatID, text)
-		if m.HTML {
-			msg.ParseMode = tgbotapi.ModeHTML
-		}
-		if m.ReplyTo != "" && i == 0 {
-			msg.ReplyToMessageID, _ = strconv.Atoi(m.ReplyTo)
-			msg.AllowSendingWithoutReply = true
-		}
-		if len(m.Buttons) > 0 && i == len(parts)-1 {
-			msg.ReplyMarkup = keyboard(m.Buttons)
-		}
-		sent, err := api.Send(msg)
-		if err != nil {
-			return "", classify(t.redact(err))
-		}
-		last = strconv.Itoa(sent.MessageID)
+	msg := tgbotapi.NewMessage(chatID, m.Text)
+	if m.HTML {
+		msg.ParseMode = tgbotapi.ModeHTML
 	}
-	return last, nil
+	if m.ReplyTo != "" {
+		msg.ReplyToMessageID, _ = strconv.Atoi(m.ReplyTo)
+		msg.AllowSendingWithoutReply = true
+	}
+	if len(m.Buttons) > 0 {
+		msg.ReplyMarkup = keyboard(m.Buttons)
+	}
+	sent, err := api.Send(msg)
+	if err != nil {
+		return "", classify(t.redact(err))
+	}
+	return strconv.Itoa(sent.MessageID), nil
+}
+
+// Limits are the Bot API's: 4,096 UTF-16 code units of text (counting
+// the HTML source is conservative: tags and entities only make it longer
+// than the text Telegram counts), and a keyboard of at most 100 buttons
+// (the limit Telegram's servers enforce; the documentation is silent).
+func (t *Telegram) Limits() bot.Limits {
+	return bot.Limits{MaxText: 4096, Length: utf16Units, MaxButtons: 100}
+}
+
+func utf16Units(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
 }
 
 func keyboard(buttons [][]nhacviec.Button) tgbotapi.InlineKeyboardMarkup {

@@ -213,7 +213,7 @@ func (h *harness) settle() {
 }
 
 func (h *harness) outboxEmpty() bool {
-	_, pending, err := h.db.NextDue(context.Background())
+	_, pending, err := h.db.NextDue(context.Background(), time.Time{})
 	if err != nil {
 		h.t.Fatal(err)
 	}

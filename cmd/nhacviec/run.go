@@ -65,7 +65,7 @@ func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, 
 		Wake: a.sender.Wake, Admins: admins}
 	a.sender.Chats = a.bot
 	a.scheduler = &scheduler.Scheduler{Store: db, Composer: a.bot, Calendar: cal,
-		Log: log.With().Str("component", "scheduler").Logger(), Planned: a.sender.Wake}
+		Log: log.With().Str("component", "scheduler").Logger(), Planned: a.sender.Wake, Hold: a.sender.Hold}
 	// The hooks are set here, before any goroutine runs, so that setting
 	// them is no data race.
 	a.metrics = newMetrics(db, now, log.With().Str("component", "metrics").Logger())

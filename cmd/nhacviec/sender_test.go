@@ -1,19 +1,23 @@
 package main
 
 import (
+	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
 
+	nhacviec "github.com/nhacviec/nhacviec"
 	"github.com/nhacviec/nhacviec/bot/telegram/telegramtest"
 )
 
-// countSent counts successful sendMessage calls to chat whose text holds s.
+// countSent counts how often s was said to chat in successful
+// sendMessage calls.
 func (h *harness) countSent(chat int64, s string) int {
 	n := 0
 	for _, m := range h.srv.SentTo(chat) {
-		if m.Method == "sendMessage" && strings.Contains(m.Plain, s) {
-			n++
+		if m.Method == "sendMessage" {
+			n += strings.Count(m.Plain, s) // merged messages say several
 		}
 	}
 	return n
@@ -75,5 +79,55 @@ func TestSenderGivesUpOnBadRequest(t *testing.T) {
 	}
 	if got := h.srv.Stats().Requests["sendMessage"] - before; got != 2 {
 		t.Errorf("%d sendMessage calls, want 2: the 400 was retried", got)
+	}
+}
+
+// A reply too long for one message goes out in parts, each once, under an
+// API that enforces Telegram's limits: each part takes its own turn of the
+// chat's pace, so none draws a 429, and the message is marked sent. (It
+// was not: the parts shared one turn, a later part drew a 429, and the
+// retry began again from the first part, for ever.)
+func TestLongMessageGoesOutInPartsOnce(t *testing.T) {
+	h := newHarness(t, paced)
+	h.hello(h.an)
+	h.srv.EnforceLimits(telegramtest.Limits{Global: 30, PerChat: 1, PerChatBurst: 3, PerGroupPerMinute: 20})
+	var b strings.Builder
+	for i := range 200 {
+		fmt.Fprintf(&b, "dòng %03d %s\n", i, strings.Repeat("x", 90))
+	}
+	text := strings.TrimSpace(b.String()) // ~20,000 characters: 5 parts
+	err := h.db.Update(context.Background(), func(tx nhacviec.Tx) error {
+		p, err := tx.PersonByUsername("telegram", "an")
+		if err != nil {
+			return err
+		}
+		_, err = tx.Enqueue(&nhacviec.Message{ChatID: p.PrivateChatID, Kind: nhacviec.KindReply, Text: text})
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	h.app.sender.Wake()
+	h.settle()
+	seen := map[string]int{}
+	parts := 0
+	for _, m := range h.srv.SentTo(h.an.ID) {
+		if m.Method == "sendMessage" && strings.HasPrefix(m.Plain, "dòng ") {
+			parts++
+			for _, line := range strings.Split(m.Plain, "\n") {
+				seen[line[:len("dòng 000")]]++
+			}
+		}
+	}
+	if parts != 5 {
+		t.Errorf("%d parts sent, want 5", parts)
+	}
+	for i := range 200 {
+		if n := seen[fmt.Sprintf("dòng %03d", i)]; n != 1 {
+			t.Errorf("line %d delivered %d times", i, n)
+		}
+	}
+	if got := h.srv.Stats().TooMany; got != 0 {
+		t.Errorf("%d 429s", got)
 	}
 }

@@ -1,9 +1,21 @@
-package telegram
+package bot
 
 import (
 	"strings"
 	"testing"
+	"unicode/utf16"
 )
+
+// units counts as Telegram does: UTF-16 code units.
+func units(s string) int {
+	n := 0
+	for _, r := range s {
+		n += utf16.RuneLen(r)
+	}
+	return n
+}
+
+func split(s string, limit int) []string { return Split(s, limit, units) }
 
 func TestSplit(t *testing.T) {
 	if got := split("ngắn", 10); len(got) != 1 || got[0] != "ngắn" {
