@@ -305,3 +305,78 @@ func fullScans(query string, plan []string) []string {
 }
 
 func oneLine(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// MigrateChat finds the messages of a supergroup that spoke before the
+// migration was known through indexes (its pending ones, and those
+// finished since its row was written) and moves them all to the old
+// chat, whose history stays.
+func TestMigrateChatMovesEveryMessage(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	db := mustOpen(t, path)
+	clock := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return clock }
+	var old, super int64
+	enqueue := func(chat int64, n int) {
+		update(t, db, func(tx nhacviec.Tx) error {
+			for range n {
+				if _, err := tx.Enqueue(&nhacviec.Message{ChatID: chat, Kind: nhacviec.KindReply, Text: "x"}); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+	}
+	sendAll := func() {
+		for {
+			due, err := db.Due(ctx, clock, 100)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if len(due) == 0 {
+				return
+			}
+			for _, m := range due {
+				if err := db.MarkSent(ctx, m.ID, fmt.Sprint(m.ID), clock); err != nil {
+					t.Fatal(err)
+				}
+			}
+		}
+	}
+	update(t, db, func(tx nhacviec.Tx) error {
+		c := &nhacviec.Chat{Transport: "telegram", ExternalID: "-5", Kind: nhacviec.ChatGroup}
+		err := tx.EnsureChat(c)
+		old = c.ID
+		return err
+	})
+	enqueue(old, 5) // the group's history
+	sendAll()
+	clock = clock.AddDate(0, 0, 20)
+	update(t, db, func(tx nhacviec.Tx) error {
+		c := &nhacviec.Chat{Transport: "telegram", ExternalID: "-1005", Kind: nhacviec.ChatGroup}
+		err := tx.EnsureChat(c)
+		super = c.ID
+		return err
+	})
+	enqueue(super, 3)
+	sendAll()
+	enqueue(super, 2) // still waiting
+	clock = clock.Add(time.Hour)
+	update(t, db, func(tx nhacviec.Tx) error { return tx.MigrateChat("telegram", "-5", "-1005") })
+
+	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer raw.Close()
+	var onOld, onSuper, chats int
+	if err := raw.QueryRow(`SELECT COUNT(*) FILTER (WHERE chat_id = ?), COUNT(*) FILTER (WHERE chat_id = ?) FROM outbox`, old, super).
+		Scan(&onOld, &onSuper); err != nil {
+		t.Fatal(err)
+	}
+	if err := raw.QueryRow(`SELECT COUNT(*) FROM chats`).Scan(&chats); err != nil {
+		t.Fatal(err)
+	}
+	if onOld != 10 || onSuper != 0 || chats != 1 {
+		t.Errorf("after the migration: %d messages on the old chat, %d on the new, %d chats; want 10, 0, 1", onOld, onSuper, chats)
+	}
+}

@@ -262,7 +262,7 @@ func TestMigrationDatesDeliveredMessages(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
-		`DROP INDEX people_private_chat`, `DROP INDEX chats_unit`, `DROP INDEX chats_kind`, `DROP INDEX outbox_chat`,
+		`DROP INDEX people_private_chat`, `DROP INDEX chats_unit`, `DROP INDEX chats_kind`, `DROP INDEX outbox_chat_pending`,
 		`DROP INDEX outbox_done`, `DROP INDEX bot_messages_sent`, `ALTER TABLE bot_messages DROP COLUMN sent_at`,
 		`INSERT INTO bot_messages (chat_id, message_id, task_id) SELECT chat_id, '99', task_id FROM bot_messages`,
 		`PRAGMA user_version = 6`,

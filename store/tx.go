@@ -587,23 +587,30 @@ func (t *tx) TasksToPlan(now time.Time, limit int) ([]*nhacviec.Task, error) {
 }
 
 func (t *tx) MigrateChat(transport, oldExternalID, newExternalID string) error {
-	var oldID, newID int64
+	var oldID, newID, newCreated int64
 	err := t.queryRow(`SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, oldExternalID).Scan(&oldID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // never seen: nothing to follow
 	} else if err != nil {
 		return fmt.Errorf("store: migrate chat: %w", err)
 	}
-	err = t.queryRow(`SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, newExternalID).Scan(&newID)
+	err = t.queryRow(`SELECT id, created_at FROM chats WHERE transport = ? AND external_id = ?`, transport, newExternalID).Scan(&newID, &newCreated)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: migrate chat: %w", err)
 	}
 	if newID != 0 {
 		// The supergroup spoke before we learnt of the migration: fold its
-		// row into the old one, which carries the history.
+		// row into the old one, which carries the history. Its messages
+		// are pending, or finished since the row was written (a day's
+		// margin for a clock set back): each found through an index, not
+		// by reading the whole outbox.
+		if _, err := t.exec(`UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state <> 'pending' AND created_at >= ?`,
+			oldID, newID, newCreated-int64(24*time.Hour/time.Millisecond)); err != nil {
+			return fmt.Errorf("store: migrate chat: %w", err)
+		}
 		for _, q := range []string{
 			`UPDATE tasks SET chat_id = ? WHERE chat_id = ?`,
-			`UPDATE outbox SET chat_id = ? WHERE chat_id = ?`,
+			`UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state = 'pending'`,
 			`UPDATE OR IGNORE bot_messages SET chat_id = ? WHERE chat_id = ?`,
 			`UPDATE OR IGNORE chat_members SET chat_id = ? WHERE chat_id = ?`,
 			`UPDATE drafts SET chat_id = ? WHERE chat_id = ?`,

@@ -10,11 +10,14 @@ CREATE INDEX people_private_chat ON people (private_chat_id) WHERE private_chat_
 CREATE INDEX chats_unit ON chats (unit_id, kind, active) WHERE unit_id IS NOT NULL;
 CREATE INDEX chats_kind ON chats (kind, active);
 
--- A chat's messages: MigrateChat moves them all; the sender looks for a
--- chat's pending ones.
-CREATE INDEX outbox_chat ON outbox (chat_id, state);
+-- A chat's pending messages: Due looks for an earlier one waiting for a
+-- retry, MigrateChat moves them. Pending ones only: an index of every
+-- message by chat would take a page write per message in a different
+-- place of it, and the 08:00 pass writes ten thousand.
+CREATE INDEX outbox_chat_pending ON outbox (chat_id) WHERE state = 'pending';
 
--- Pruning walks the finished messages by age (store.Prune).
+-- The finished messages by age: pruning walks them (store.Prune);
+-- MigrateChat finds those of a chat created lately among them.
 CREATE INDEX outbox_done ON outbox (created_at) WHERE state <> 'pending';
 
 -- When a delivered message was sent, so that its id is forgotten after
