@@ -66,7 +66,7 @@ func Open(ctx context.Context, path string) (db *DB, err error) {
 	}()
 	// synchronous=NORMAL in WAL mode loses no committed transaction when
 	// the process dies; only a power cut can lose the last ones.
-	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)"}
+	pragmas := []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "temp_store(MEMORY)"}
 	q := url.Values{}
 	for _, p := range pragmas {
 		q.Add("_pragma", p)
