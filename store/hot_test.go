@@ -27,7 +27,6 @@ var liveIndexes = map[string]bool{
 	"outbox_pending": true, // pending messages
 	"outbox_urgent":  true, // pending answers
 	"tasks_open":     true, // open tasks (the whole organisation's /quahan; ReplanOpen)
-	"tasks_plan":     true, // open tasks with a planning time
 }
 
 // Every statement a command, the sender, the scheduler and pruning run is

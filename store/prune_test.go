@@ -224,8 +224,9 @@ func outboxIDs(t *testing.T, path string) []int64 {
 }
 
 // Migration 0007 keeps the delivered messages' ids and dates them: from
-// their outbox row where there is one, else the migration's time.
-func TestMigrationDatesDeliveredMessages(t *testing.T) {
+// their outbox row where there is one, else the migration's time; and it
+// moves the open tasks' planning times into task_plans.
+func TestMigration0007KeepsRows(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
 	db := mustOpen(t, path)
 	sent := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
@@ -243,6 +244,10 @@ func TestMigrationDatesDeliveredMessages(t *testing.T) {
 		if err := tx.CreateTask(k); err != nil {
 			return err
 		}
+		done := &nhacviec.Task{Title: "y", AssignerID: p.ID, AssigneeID: p.ID, ChatID: c.ID, Deadline: sent, Status: nhacviec.StatusDone}
+		if err := tx.CreateTask(done); err != nil {
+			return err
+		}
 		_, err := tx.Enqueue(&nhacviec.Message{ChatID: c.ID, Kind: nhacviec.KindReply, TaskID: k.ID, Text: "📌"})
 		return err
 	})
@@ -256,7 +261,8 @@ func TestMigrationDatesDeliveredMessages(t *testing.T) {
 	db.Close()
 
 	// The database as it was before 0007, with a second delivered message
-	// whose outbox row is gone.
+	// whose outbox row is gone, and the planning times in tasks (the
+	// closed task's too: a leftover of older builds).
 	raw, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
@@ -265,6 +271,9 @@ func TestMigrationDatesDeliveredMessages(t *testing.T) {
 		`DROP INDEX people_private_chat`, `DROP INDEX chats_unit`, `DROP INDEX chats_kind`, `DROP INDEX outbox_chat_pending`,
 		`DROP INDEX outbox_done`, `DROP INDEX bot_messages_sent`, `ALTER TABLE bot_messages DROP COLUMN sent_at`,
 		`INSERT INTO bot_messages (chat_id, message_id, task_id) SELECT chat_id, '99', task_id FROM bot_messages`,
+		`ALTER TABLE tasks ADD COLUMN next_plan_at INTEGER`, `DROP TABLE task_plans`,
+		`CREATE INDEX tasks_plan ON tasks (next_plan_at) WHERE status = 'open' AND next_plan_at IS NOT NULL`,
+		`UPDATE tasks SET next_plan_at = id * 1000`,
 		`PRAGMA user_version = 6`,
 	} {
 		if _, err := raw.Exec(q); err != nil {
@@ -300,5 +309,12 @@ func TestMigrationDatesDeliveredMessages(t *testing.T) {
 	}
 	if d := time.UnixMilli(got["99"]).Sub(migrated); d < -time.Minute || d > time.Minute {
 		t.Errorf("the message without an outbox row is dated %v, want about the migration's time %v", time.UnixMilli(got["99"]), migrated)
+	}
+	var plans string
+	if err := raw.QueryRow(`SELECT group_concat(task_id || ':' || at) FROM task_plans`).Scan(&plans); err != nil {
+		t.Fatal(err)
+	}
+	if plans != "1:1000" {
+		t.Errorf("task_plans after the migration: %s; want the open task 1's time only", plans)
 	}
 }

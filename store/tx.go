@@ -207,21 +207,43 @@ func (t *tx) insertTask(task *nhacviec.Task, conflict string) (bool, error) {
 	if task.NextPlanAt.IsZero() && task.Status == nhacviec.StatusOpen {
 		task.NextPlanAt = task.CreatedAt
 	}
-	err := t.queryRow(`INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
+	err := t.queryRow(`INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, recur, series_id, unit_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
 		task.Title, task.AssignerID, task.AssigneeID, task.ChatID, ms(task.Deadline), string(task.Status),
-		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID)).Scan(&task.ID)
+		ms(task.CreatedAt), nullMS(task.ClosedAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID)).Scan(&task.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
 	if err != nil {
 		return false, fmt.Errorf("store: create task: %w", err)
 	}
+	if task.Status == nhacviec.StatusOpen && !task.NextPlanAt.IsZero() {
+		if _, err := t.exec(`INSERT INTO task_plans (task_id, at) VALUES (?, ?)`, task.ID, ms(task.NextPlanAt)); err != nil {
+			return false, fmt.Errorf("store: create task: %w", err)
+		}
+	}
 	return true, nil
 }
 
 func (t *tx) ReplanOpen(at time.Time) error {
-	_, err := t.exec(`UPDATE tasks SET next_plan_at = ? WHERE status = 'open'`, ms(at))
+	_, err := t.exec(`INSERT INTO task_plans (task_id, at) SELECT id, ? FROM tasks WHERE status = 'open'
+		ON CONFLICT (task_id) DO UPDATE SET at = excluded.at`, ms(at))
+	if err != nil {
+		return fmt.Errorf("store: replan open: %w", err)
+	}
+	return nil
+}
+
+// setPlan sets when the scheduler next looks at task id, an open task
+// (the zero time: never, and so for a closed one). Only open tasks have a
+// row in task_plans (migration 0007).
+func (t *tx) setPlan(id int64, open bool, at time.Time) error {
+	var err error
+	if open && !at.IsZero() {
+		_, err = t.exec(`INSERT INTO task_plans (task_id, at) VALUES (?, ?) ON CONFLICT (task_id) DO UPDATE SET at = excluded.at`, id, ms(at))
+	} else {
+		_, err = t.exec(`DELETE FROM task_plans WHERE task_id = ?`, id)
+	}
 	return err
 }
 
@@ -288,7 +310,14 @@ func (t *tx) DeleteDraft(id int64) error {
 	return err
 }
 
-const taskColumns = `id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id`
+// taskColumns are what scanTask reads, from tasks; the planning time is
+// in task_plans (taskColumnsPlanned: joined as p).
+const (
+	taskColumns        = taskColumnsHead + `(SELECT at FROM task_plans WHERE task_id = tasks.id)` + taskColumnsTail
+	taskColumnsPlanned = taskColumnsHead + `p.at` + taskColumnsTail
+	taskColumnsHead    = `tasks.id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, `
+	taskColumnsTail    = `, recur, series_id, unit_id`
+)
 
 func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
 	var task nhacviec.Task
@@ -315,24 +344,31 @@ func (t *tx) Task(id int64) (*nhacviec.Task, error) {
 }
 
 func (t *tx) SaveTask(task *nhacviec.Task) error {
-	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, next_plan_at = ?, unit_id = ? WHERE id = ?`,
-		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), nullID(task.UnitID), task.ID)
+	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, unit_id = ? WHERE id = ?`,
+		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullID(task.UnitID), task.ID)
 	if err != nil {
 		return fmt.Errorf("store: save task: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", task.ID)
 	}
+	if err := t.setPlan(task.ID, task.Status == nhacviec.StatusOpen, task.NextPlanAt); err != nil {
+		return fmt.Errorf("store: save task: %w", err)
+	}
 	return nil
 }
 
 func (t *tx) SetNextPlan(id int64, at time.Time) error {
-	res, err := t.exec(`UPDATE tasks SET next_plan_at = ? WHERE id = ?`, nullMS(at), id)
+	var status string
+	err := t.queryRow(`SELECT status FROM tasks WHERE id = ?`, id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", id)
+	}
+	if err == nil {
+		err = t.setPlan(id, status == string(nhacviec.StatusOpen), at)
+	}
 	if err != nil {
 		return fmt.Errorf("store: set next plan: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n != 1 {
-		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", id)
 	}
 	return nil
 }
@@ -581,9 +617,9 @@ func (t *tx) DropChasing(taskID int64) error {
 }
 
 func (t *tx) TasksToPlan(now time.Time, limit int) ([]*nhacviec.Task, error) {
-	return t.queryTasks(`SELECT `+taskColumns+` FROM tasks
-		WHERE status = 'open' AND next_plan_at IS NOT NULL AND next_plan_at <= ?
-		ORDER BY next_plan_at LIMIT ?`, ms(now), limit)
+	return t.queryTasks(`SELECT `+taskColumnsPlanned+` FROM task_plans p JOIN tasks ON tasks.id = p.task_id
+		WHERE p.at <= ? AND status = 'open'
+		ORDER BY p.at LIMIT ?`, ms(now), limit)
 }
 
 func (t *tx) MigrateChat(transport, oldExternalID, newExternalID string) error {

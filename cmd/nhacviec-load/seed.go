@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"time"
 
 	_ "modernc.org/sqlite"
@@ -77,6 +78,15 @@ func seedBulk(ctx context.Context, path string, people []*person, n int, opt see
 	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM pragma_table_info('bot_messages') WHERE name = 'sent_at'`).Scan(&dated); err != nil {
 		return err
 	}
+	// Since migration 0007 the planning times are in task_plans.
+	var plansTable bool
+	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM sqlite_schema WHERE name = 'task_plans'`).Scan(&plansTable); err != nil {
+		return err
+	}
+	taskPlanColumn, taskPlanValue := ", next_plan_at", "\n\t\t\t\tCASE WHEN open THEN ?7 ELSE NULL END,"
+	if plansTable {
+		taskPlanColumn, taskPlanValue = "", ""
+	}
 	botMessages := `INSERT INTO bot_messages (chat_id, message_id, task_id)
 			SELECT chat_id, external_id, task_id FROM outbox WHERE task_id > ?1 AND task_id <= ?2 AND kind IN ('reply', 'notice')`
 	if dated {
@@ -96,12 +106,11 @@ func seedBulk(ctx context.Context, path string, people []*person, n int, opt see
 			d AS (SELECT o.*, CASE WHEN open AND (h / 20) % 5 = 0 THEN ?5 - (1 + (h / 100) % 30) * ?4
 				WHEN open THEN ?5 + (1 + (h / 100) % 43) * ?4
 				ELSE ?5 - (1 + (h / 100) % 730) * ?4 END AS deadline FROM o)
-			INSERT INTO tasks (id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id)
+			INSERT INTO tasks (id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at` + taskPlanColumn + `, recur, series_id, unit_id)
 			SELECT d.id, 'Báo cáo kết quả thực hiện nhiệm vụ số ' || d.id, p.head, p.person, p.grp, d.deadline,
 				CASE WHEN open THEN 'open' WHEN (h / 100) % 33 = 1 THEN 'cancelled' ELSE 'done' END,
 				MIN(d.deadline - (3 + h % 20) * ?4, ?6 - (1 + h % 10) * ?4),
-				CASE WHEN open THEN NULL ELSE d.deadline + (h % 5 - 2) * ?4 END,
-				CASE WHEN open THEN ?7 ELSE NULL END, '', NULL, p.unit
+				CASE WHEN open THEN NULL ELSE d.deadline + (h % 5 - 2) * ?4 END,` + taskPlanValue + ` '', NULL, p.unit
 			FROM d JOIN seedp p ON p.i = d.i`,
 			// Their history.
 			`INSERT INTO task_events (task_id, actor_id, kind, note, at)
@@ -135,6 +144,9 @@ func seedBulk(ctx context.Context, path string, people []*person, n int, opt see
 			JOIN (SELECT person, priv AS chat FROM seedp) c ON c.person = CASE x.w WHEN 0 THEN t.assignee_id ELSE t.assigner_id END
 			WHERE t.id > ?1 AND t.id <= ?2 AND t.status = 'open' AND t.deadline < ?6
 				AND (x.w = 0 OR t.assigner_id <> t.assignee_id)`,
+		}
+		if plansTable { // when the scheduler next looks at the open ones
+			steps = slices.Insert(steps, 1, `INSERT INTO task_plans (task_id, at) SELECT id, ?7 FROM tasks WHERE id > ?1 AND id <= ?2 AND status = 'open'`)
 		}
 		if err := exec(`BEGIN`); err != nil {
 			return err
