@@ -2,10 +2,12 @@
 // and chats they belong to, the outbox of messages, and the interfaces
 // through which the bot core, the scheduler and the store meet.
 //
-// It knows no SQL, no Telegram and no cron; see DESIGN.md §3.
+// It knows no SQL, no Telegram and no cron; docs/ARCHITECTURE.md shows
+// how the packages fit together.
 package nhacviec
 
 import (
+	"fmt"
 	"time"
 )
 
@@ -94,6 +96,42 @@ func (t *Task) Next(deadline time.Time) *Task {
 		Deadline: deadline, Status: StatusOpen, Recur: t.Recur, SeriesID: series, UnitID: t.UnitID}
 }
 
+// Recurrences computes the deadlines of recurring tasks; the calendar
+// (calendar.Calendar) does.
+type Recurrences interface {
+	// NextDeadline returns the deadline that follows after for the
+	// recurrence phrase recur ("trước ngày 20 hàng tháng").
+	NextDeadline(recur string, after time.Time) (time.Time, error)
+}
+
+// CreateNextOccurrence creates the occurrence of the recurring task t that
+// follows it, due at the recurrence's next deadline after t's, and records
+// its creation in its history as done by actorID (0: the bot itself).
+// Either of two moments creates it, whichever comes first: the scheduler
+// when t falls due, the bot when t is finished before; the series' unique
+// deadlines make it once only. It returns the new task, or nil when t
+// does not recur or the occurrence exists already. A recurrence the
+// calendar cannot read is EInvalid, and nothing is written.
+func CreateNextOccurrence(tx TaskTx, cal Recurrences, t *Task, actorID int64) (*Task, error) {
+	if t.Recur == "" {
+		return nil, nil
+	}
+	at, err := cal.NextDeadline(t.Recur, t.Deadline)
+	if err != nil {
+		return nil, Errorf(EInvalid, "Việc #%d không có kỳ tiếp theo: %v", t.ID, err)
+	}
+	next := t.Next(at)
+	if created, err := tx.CreateOccurrence(next); err != nil || !created {
+		return nil, err
+	}
+	err = tx.AddEvent(&TaskEvent{TaskID: next.ID, ActorID: actorID, Kind: EventCreated,
+		Note: fmt.Sprintf("kỳ tiếp theo của #%d", t.ID)})
+	if err != nil {
+		return nil, err
+	}
+	return next, nil
+}
+
 // DayOverride is one of the government's yearly swaps of the working-day
 // calendar: an extra day off, or a Saturday worked in exchange (làm bù).
 type DayOverride struct {
@@ -128,8 +166,6 @@ const (
 	EventCreated   EventKind = "created"
 	EventDone      EventKind = "done"
 	EventCancelled EventKind = "cancelled"
-	EventReminded  EventKind = "reminded"
-	EventOverdue   EventKind = "overdue"
 )
 
 // TaskEvent is one line of a task's history: who did what, when.
@@ -208,7 +244,7 @@ type Outgoing struct {
 // stored here: they come from configuration only.
 type Role string
 
-// Roles, from DESIGN.md §1.
+// Roles (docs/ARCHITECTURE.md, "Permissions").
 const (
 	RoleLeader  Role = "leader"  // lãnh đạo: assigns to anyone, sees everything
 	RoleHead    Role = "head"    // trưởng đơn vị: assigns within the unit's subtree, sees it

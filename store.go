@@ -6,7 +6,8 @@ import (
 )
 
 // Store is the persistent state of the bot. Every change and the messages
-// it causes are written in one transaction (DESIGN.md §4.1–4.2).
+// it causes are written in one transaction (docs/ARCHITECTURE.md,
+// "Invariants").
 type Store interface {
 	// Update runs fn in one write transaction; fn's error rolls it back.
 	Update(ctx context.Context, fn func(Tx) error) error
@@ -15,128 +16,207 @@ type Store interface {
 	Outbox
 }
 
-// Tx is what one transaction can read and change.
+// Tx is what one transaction can read and change: the areas below, one
+// interface each. A function that needs one area alone takes that area.
+//
+// Errors: the codes a method's comment names are *Error values (see
+// ErrorCode) that a caller may act on, e.g. ENotFound. Any other error is
+// the storage's, which ErrorCode reports as EInternal; so is a write
+// through a View transaction. No method returns sql.ErrNoRows or another
+// sentinel of the driver.
 type Tx interface {
 	// Now is the store's clock, the same for the whole transaction.
 	Now() time.Time
 	// Savepoint runs fn so that, if fn fails, its writes are undone while
 	// the transaction's earlier ones stay: several updates can share one
-	// commit and still fail one by one.
+	// commit and still fail one by one. It returns fn's error, or the
+	// storage's.
 	Savepoint(fn func() error) error
 
+	UpdateTx
+	ChatTx
+	TaskTx
+	OrgTx
+	OutboxTx
+	PlanTx
+	CalendarTx
+}
+
+// UpdateTx records which of a transport's updates were applied: the
+// offset commits with the update's effects, so that an acknowledged
+// update is neither lost nor applied twice.
+type UpdateTx interface {
 	// Offset returns the next update offset stored for source (e.g.
-	// "telegram"), 0 if none. SetOffset stores it with the transaction's
-	// other effects, so an update is confirmed only once it is applied.
+	// "telegram"), 0 if none.
 	Offset(source string) (int64, error)
-	SetOffset(source string, offset int64) error
 	// ClaimUpdate stores id+1 as source's offset and reports true, or,
 	// when update id was applied already (the offset is past it), changes
 	// nothing and reports false.
 	ClaimUpdate(source string, id int64) (bool, error)
+}
 
-	// EnsureChat inserts or refreshes c by (Transport, ExternalID) and sets
-	// c.ID.
+// ChatTx is the chats the bot is in and the people who talk to it, both
+// known by their transport's ids.
+type ChatTx interface {
+	// EnsureChat inserts or refreshes c by (Transport, ExternalID): a
+	// non-empty title is updated and the chat is active again. It sets
+	// c.ID, c.Active and c.UnitID to the stored values.
 	EnsureChat(c *Chat) error
+	// Chat returns the chat with this id: ENotFound if none.
 	Chat(id int64) (*Chat, error)
 	// EnsurePerson inserts or refreshes p by (Transport, ExternalID): the
 	// username and display name are updated, a non-zero PrivateChatID is
-	// kept. It sets p.ID and p.PrivateChatID to the stored values.
+	// kept. It sets p.ID and p.PrivateChatID to the stored values. A
+	// username belongs to one person at a time: whoever held it before
+	// loses it.
 	EnsurePerson(p *Person) error
+	// Person returns the person with this id: ENotFound if none.
 	Person(id int64) (*Person, error)
-	// PersonByUsername finds a person by username, case-insensitively.
+	// PersonByUsername finds a person by username ("@" optional),
+	// case-insensitively: ENotFound if nobody has it.
 	PersonByUsername(transport, username string) (*Person, error)
+	// MigrateChat follows a group upgraded to a supergroup: the chat known
+	// as oldExternalID is from now on newExternalID, with its tasks and
+	// messages (a row already made for the new id is merged into it). An
+	// unknown oldExternalID changes nothing.
+	MigrateChat(transport, oldExternalID, newExternalID string) error
+	// DeactivateChat records that the bot is no longer in a group; an
+	// unknown id changes nothing.
+	DeactivateChat(chatID int64) error
+	// Unreachable records that the person whose private chat this is
+	// blocked the bot or never started it: private messages stop until
+	// they write to the bot again. It returns that person, or nil when no
+	// person has this private chat (any more).
+	Unreachable(privateChatID int64) (*Person, error)
+	// SeenIn records that a person spoke in a group (again: no change);
+	// Seen reports whether they did.
+	SeenIn(chatID, personID int64) error
+	Seen(chatID, personID int64) (bool, error)
+}
 
+// TaskTx is the tasks, their history, the bot messages about them and
+// the drafts of assignments waiting for a choice.
+type TaskTx interface {
+	// CreateTask stores a new task and sets t.ID; a zero CreatedAt is the
+	// transaction's time, and an open task with a zero NextPlanAt is
+	// planned from then on.
 	CreateTask(t *Task) error
-	// CreateOccurrence creates the next occurrence of a recurring task
-	// unless that series already has one with the same deadline; it
-	// reports whether it did.
+	// CreateOccurrence creates the next occurrence of a recurring task, as
+	// CreateTask, unless that series already has one with the same
+	// deadline; it reports whether it did.
 	CreateOccurrence(t *Task) (bool, error)
-	// ReplanOpen asks the scheduler to look at every open task again at
-	// at, e.g. after the calendar changed.
-	ReplanOpen(at time.Time) error
+	// Task returns the task with this id: ENotFound if none.
 	Task(id int64) (*Task, error)
-	// SaveTask writes the mutable fields: status, deadline, closed time and
-	// the next planning time.
+	// SaveTask writes the mutable fields: status, deadline, closed time,
+	// next planning time and unit. ENotFound if the task does not exist.
 	SaveTask(t *Task) error
-	// SetNextPlan sets only when the scheduler next looks at task id (the
-	// zero time: never). Cheaper than SaveTask, whose other columns are
-	// indexed: the scheduler's pass writes it for every task it plans.
-	SetNextPlan(id int64, at time.Time) error
+	// FindTasks returns the tasks f selects.
 	FindTasks(f TaskFilter) ([]*Task, error)
 	// FindTaskKeys selects as FindTasks does, in the same order, but
 	// returns only what listings sort, group and count tasks by, read
 	// from indexes alone: a long listing loads in full only the tasks it
 	// shows.
 	FindTaskKeys(f TaskFilter) ([]TaskKey, error)
+	// ReplanOpen asks the scheduler to look at every open task again at
+	// at, e.g. after the calendar changed.
+	ReplanOpen(at time.Time) error
+	// AddEvent appends e to its task's history and sets e.ID; a zero At
+	// is the transaction's time.
 	AddEvent(e *TaskEvent) error
+	// Events returns a task's history, oldest first; none for an unknown
+	// task.
 	Events(taskID int64) ([]*TaskEvent, error)
 	// TasksOfMessage returns the tasks a sent bot message was about,
-	// lowest id first: none, one, or several when the message said
-	// several messages merged into one.
+	// lowest id first: none, one, or several when the sender merged
+	// several messages into one.
 	TasksOfMessage(chatID int64, messageID string) ([]int64, error)
+	// SaveDraft stores d and sets d.ID. Draft loads one: ENotFound if
+	// none (used or never made). DeleteDraft removes one; an unknown id
+	// changes nothing.
+	SaveDraft(d *Draft) error
+	Draft(id int64) (*Draft, error)
+	DeleteDraft(id int64) error
+}
 
-	// Enqueue adds m to the outbox. A message whose Key is already present
-	// is not added again and Enqueue returns false.
+// OrgTx is the organisation: the tree of units, who holds which role
+// where, the invitations to join a unit and the groups bound to units.
+// Administrators are not stored: they come from configuration.
+type OrgTx interface {
+	// Units returns every unit, by id.
+	Units() ([]*Unit, error)
+	// CreateUnit stores u and sets u.ID.
+	CreateUnit(u *Unit) error
+	// SaveUnit writes u's name and parent; an unknown id changes nothing.
+	SaveUnit(u *Unit) error
+	// DeleteUnit removes a unit with its roles and invites; its groups
+	// and tasks no longer belong to a unit.
+	DeleteUnit(id int64) error
+	// Roles lists a person's roles; UnitRoles a unit's people.
+	Roles(personID int64) ([]Membership, error)
+	UnitRoles(unitID int64) ([]Membership, error)
+	// Grant adds a role (no change if held); Revoke removes it and
+	// reports whether it was held.
+	Grant(m Membership) error
+	Revoke(m Membership) (bool, error)
+	// CreateInvite stores i. Invite loads one by code: ENotFound if
+	// none. SaveInvite writes its uses and revoked flag.
+	CreateInvite(i *Invite) error
+	Invite(code string) (*Invite, error)
+	SaveInvite(i *Invite) error
+	// BindChat binds a group to a unit (0 unbinds); GroupOfUnit finds the
+	// active group bound to a unit, or nil.
+	BindChat(chatID, unitID int64) error
+	GroupOfUnit(unitID int64) (*Chat, error)
+}
+
+// OutboxTx writes messages to the outbox, in the transaction of the
+// change that causes them; the sender (Outbox) delivers them.
+type OutboxTx interface {
+	// Enqueue adds m to the outbox and sets m.ID. A message whose Key is
+	// already present is not added again and Enqueue returns false.
 	Enqueue(m *Message) (bool, error)
-	// Planned reports whether messages were already planned under key: a
-	// message's key is its notice's key, a colon and the chat.
-	Planned(key string) (bool, error)
 	// DropChasing drops the unsent reminders of a task that was closed.
 	DropChasing(taskID int64) error
+}
 
+// PlanTx is what the scheduler's pass reads and writes, each for a whole
+// chunk of tasks at once: with a statement per task and per message, the
+// 08:00 pass at a million tasks spent most of its time in database/sql
+// and the driver, not in SQLite.
+type PlanTx interface {
+	// TasksToPlan returns up to limit open tasks whose NextPlanAt is due
+	// at now, the longest due first.
+	TasksToPlan(now time.Time, limit int) ([]*Task, error)
+	// SetNextPlans sets when the scheduler next looks at each task: task
+	// ids[i] at at[i] (the zero time: never); the ids are distinct.
+	// ENotFound if one of them does not exist.
+	SetNextPlans(ids []int64, at []time.Time) error
+	// PlannedKeys returns which of the notice keys already have messages
+	// (a message's key is its notice's key, a colon and the chat).
+	PlannedKeys(keys []string) (map[string]bool, error)
+	// EnqueueAll is Enqueue for many messages: those whose Key is already
+	// present are skipped, the others added. It returns how many were
+	// added; unlike Enqueue it does not set the messages' IDs.
+	EnqueueAll(msgs []*Message) (int, error)
+	// People returns the people with these ids, by id; unknown ids are
+	// left out.
+	People(ids []int64) (map[int64]*Person, error)
+	// GroupsWithOpenTasks returns the active group chats in which open
+	// tasks were assigned, and the active groups bound to a unit: those
+	// that get a morning digest.
+	GroupsWithOpenTasks() ([]*Chat, error)
+}
+
+// CalendarTx is the stored changes to the working-day calendar: the
+// government's yearly swaps of days off and make-up days.
+type CalendarTx interface {
+	// Overrides returns every override, by day.
 	Overrides() ([]DayOverride, error)
 	// SetOverride adds or replaces the override of o.Day.
 	SetOverride(o DayOverride) error
 	// DeleteOverride removes the override of day; it reports whether there
 	// was one.
 	DeleteOverride(day string) (bool, error)
-
-	// SaveDraft stores d and sets d.ID; Draft loads one; DeleteDraft
-	// removes it.
-	SaveDraft(d *Draft) error
-	Draft(id int64) (*Draft, error)
-	DeleteDraft(id int64) error
-
-	// TasksToPlan returns open tasks whose NextPlanAt is due at now.
-	TasksToPlan(now time.Time, limit int) ([]*Task, error)
-	// MigrateChat follows a group upgraded to a supergroup: the chat known
-	// as oldExternalID is from now on newExternalID, with its tasks and
-	// messages (a row already made for the new id is merged into it).
-	MigrateChat(transport, oldExternalID, newExternalID string) error
-	// DeactivateChat records that the bot is no longer in a group.
-	DeactivateChat(chatID int64) error
-	// Unreachable records that the person whose private chat this is
-	// blocked the bot or never started it: private messages stop until
-	// they write to the bot again. It returns that person, or nil.
-	Unreachable(privateChatID int64) (*Person, error)
-
-	// The organisation.
-	Units() ([]*Unit, error)
-	CreateUnit(u *Unit) error
-	SaveUnit(u *Unit) error // name and parent
-	DeleteUnit(id int64) error
-	// Roles lists a person's roles; UnitRoles a unit's people.
-	Roles(personID int64) ([]Membership, error)
-	UnitRoles(unitID int64) ([]Membership, error)
-	// Grant adds a role (no-op if held); Revoke removes it and reports
-	// whether it was held.
-	Grant(m Membership) error
-	Revoke(m Membership) (bool, error)
-	CreateInvite(i *Invite) error
-	Invite(code string) (*Invite, error)
-	SaveInvite(i *Invite) error // uses and revoked
-	// BindChat binds a group to a unit (0 unbinds); GroupOfUnit finds the
-	// active group bound to a unit, or nil.
-	BindChat(chatID, unitID int64) error
-	GroupOfUnit(unitID int64) (*Chat, error)
-	// SeenIn records that a person spoke in a group; SeenTogether reports
-	// whether both were seen there.
-	SeenIn(chatID, personID int64) error
-	Seen(chatID, personID int64) (bool, error)
-
-	// GroupsWithOpenTasks returns the active group chats in which open
-	// tasks were assigned, and the active groups bound to a unit.
-	GroupsWithOpenTasks() ([]*Chat, error)
 }
 
 // TaskFilter selects tasks. Zero fields do not filter. Results are

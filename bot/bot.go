@@ -25,8 +25,10 @@ type Bot struct {
 	// does not wait for its next poll. May be nil.
 	Wake func()
 	// Observe, if set, is told of every handled update: the command's
-	// canonical name ("" when none), its outcome ("ok" or an error code)
-	// and how long it took. Metrics hang here.
+	// canonical name ("" when none, "button" for a button press,
+	// CommandUnknown for a command that does not exist, never the name
+	// typed), its outcome ("ok" or an error code) and how long it took.
+	// Metrics hang here.
 	Observe func(command, outcome string, took time.Duration)
 	// Admins are the bootstrap administrators from configuration, keyed
 	// "transport:user id" (e.g. "telegram:123456"). Never "first to /start".
@@ -35,6 +37,10 @@ type Bot struct {
 	// transaction (default defaultBatchWindow).
 	BatchWindow time.Duration
 }
+
+// CommandUnknown is the name Observe and the logs give a command that
+// does not exist.
+const CommandUnknown = "unknown"
 
 // AdminKey is how Admins names a person.
 func AdminKey(transport, userID string) string { return transport + ":" + userID }
@@ -260,7 +266,8 @@ func (c *conv) run() (string, error) {
 			if c.chat.Kind == nhacviec.ChatGroup {
 				return "", nil // another bot's command, or a typo not meant for us
 			}
-			return name, nhacviec.Errorf(nhacviec.EInvalid, textUnknownCommand, esc(name))
+			// Not name: what people type must not become a metric label.
+			return CommandUnknown, nhacviec.Errorf(nhacviec.EInvalid, textUnknownCommand, esc(name))
 		}
 		return cmd.Name, cmd.run(c, args)
 	}

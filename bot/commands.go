@@ -2,6 +2,7 @@ package bot
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"slices"
 	"strconv"
@@ -227,12 +228,8 @@ func (c *conv) askAssignee(args string) error {
 	if len(people) == 0 {
 		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
 	}
-	payload, err := json.Marshal(a)
+	d, err := c.saveDraft(draftAssignee, a)
 	if err != nil {
-		return err
-	}
-	d := &nhacviec.Draft{ChatID: c.chat.ID, PersonID: c.me.ID, Kind: "assignee", Payload: string(payload)}
-	if err := c.tx.SaveDraft(d); err != nil {
 		return err
 	}
 	var rows [][]nhacviec.Button
@@ -247,47 +244,6 @@ func (c *conv) askAssignee(args string) error {
 	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textWhoAssign, esc(title), c.deadlineAt(dl.At)), Buttons: rows})
 }
 
-// chooseAssignee creates a draft's task for the person its author chose.
-func (c *conv) chooseAssignee(draftID int64, choice string) error {
-	a, d, i, err := c.draft(draftID, "assignee", choice)
-	if err != nil {
-		return err
-	}
-	if i >= len(a.People) || len(a.Candidates) == 0 {
-		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
-	}
-	at := time.Unix(a.Candidates[0], 0)
-	if !at.After(c.now) {
-		return nhacviec.Errorf(nhacviec.EInvalid, textChoicePast)
-	}
-	if err := c.tx.DeleteDraft(d.ID); err != nil {
-		return err
-	}
-	if err := c.removeButtons(); err != nil {
-		return err
-	}
-	a.AssigneeID = a.People[i]
-	return c.createTask(a, at)
-}
-
-// draft loads a draft of the given kind for a button press: only its
-// author, in the same chat, may use it; anything else is a stale button,
-// whatever the data says.
-func (c *conv) draft(id int64, kind, choice string) (assignment, *nhacviec.Draft, int, error) {
-	var a assignment
-	d, err := c.tx.Draft(id)
-	if nhacviec.ErrorCode(err) == nhacviec.ENotFound || (err == nil && (d.PersonID != c.me.ID || d.ChatID != c.chat.ID || d.Kind != kind)) {
-		return a, nil, 0, nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
-	} else if err != nil {
-		return a, nil, 0, err
-	}
-	i, err := strconv.Atoi(choice)
-	if jerr := json.Unmarshal([]byte(d.Payload), &a); jerr != nil || err != nil || i < 0 {
-		return a, nil, 0, nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
-	}
-	return a, d, i, nil
-}
-
 // askDeadline asks which reading of an ambiguous deadline was meant, with
 // one button per reading.
 func (c *conv) askDeadline(a assignment, phrase string, candidates []time.Time) error {
@@ -295,12 +251,8 @@ func (c *conv) askDeadline(a assignment, phrase string, candidates []time.Time) 
 	for _, t := range candidates {
 		a.Candidates = append(a.Candidates, t.Unix())
 	}
-	payload, err := json.Marshal(a)
+	d, err := c.saveDraft(draftDeadline, a)
 	if err != nil {
-		return err
-	}
-	d := &nhacviec.Draft{ChatID: c.chat.ID, PersonID: c.me.ID, Kind: "assign", Payload: string(payload)}
-	if err := c.tx.SaveDraft(d); err != nil {
 		return err
 	}
 	for i, t := range candidates {
@@ -309,18 +261,47 @@ func (c *conv) askDeadline(a assignment, phrase string, candidates []time.Time) 
 	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textAmbiguousDeadline, esc(clip(phrase, maxEcho))), Buttons: [][]nhacviec.Button{row}})
 }
 
-// pick creates the task of a draft with the deadline its author chose.
-// Only the author, in the same chat, may choose; anything else is a stale
-// button, whatever the data says.
-func (c *conv) pick(draftID int64, choice string) error {
-	a, d, i, err := c.draft(draftID, "assign", choice)
+// The kinds of draft a button chooses from.
+const (
+	draftDeadline = "assign"   // readings of an ambiguous deadline, in Candidates
+	draftAssignee = "assignee" // the people a task may go to, in People
+)
+
+// saveDraft keeps an assignment until its author chooses with a button.
+func (c *conv) saveDraft(kind string, a assignment) (*nhacviec.Draft, error) {
+	payload, err := json.Marshal(a)
 	if err != nil {
+		return nil, err
+	}
+	d := &nhacviec.Draft{ChatID: c.chat.ID, PersonID: c.me.ID, Kind: kind, Payload: string(payload)}
+	return d, c.tx.SaveDraft(d)
+}
+
+// choose creates the task of a draft with what its author chose: the
+// deadline among a draftDeadline's readings, or the assignee among a
+// draftAssignee's people. Only the author, in the same chat, may choose;
+// anything else is a stale button, whatever the data says.
+func (c *conv) choose(draftID int64, kind, choice string) error {
+	d, err := c.tx.Draft(draftID)
+	if nhacviec.ErrorCode(err) == nhacviec.ENotFound || (err == nil && (d.PersonID != c.me.ID || d.ChatID != c.chat.ID || d.Kind != kind)) {
+		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+	} else if err != nil {
 		return err
 	}
-	if i >= len(a.Candidates) {
+	var a assignment
+	i, err := strconv.Atoi(choice)
+	if jerr := json.Unmarshal([]byte(d.Payload), &a); jerr != nil || err != nil || i < 0 {
 		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 	}
-	at := time.Unix(a.Candidates[i], 0)
+	// A draftAssignee holds the one deadline its author typed.
+	options, deadline := len(a.Candidates), i
+	if kind == draftAssignee {
+		options, deadline = len(a.People), 0
+	}
+	if i >= options || deadline >= len(a.Candidates) {
+		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
+	}
+	at := time.Unix(a.Candidates[deadline], 0)
 	if !at.After(c.now) {
 		return nhacviec.Errorf(nhacviec.EInvalid, textChoicePast)
 	}
@@ -329,6 +310,9 @@ func (c *conv) pick(draftID int64, choice string) error {
 	}
 	if err := c.removeButtons(); err != nil {
 		return err
+	}
+	if kind == draftAssignee {
+		a.AssigneeID = a.People[i]
 	}
 	return c.createTask(a, at)
 }
@@ -407,7 +391,8 @@ func splitDeadline(s string) (title, phrase string, ok bool) {
 }
 
 func deadlineError(err error) error {
-	if pe, ok := err.(*calendar.ParseError); ok {
+	var pe *calendar.ParseError
+	if errors.As(err, &pe) {
 		return nhacviec.Errorf(nhacviec.EInvalid, "%s", esc(pe.Message))
 	}
 	return err
@@ -540,22 +525,12 @@ func (c *conv) markDone(id int64) error {
 // (unless the scheduler already did, when it fell due) and says when it is
 // due.
 func (c *conv) nextOccurrence(t *nhacviec.Task) error {
-	if t.Recur == "" {
-		return nil
-	}
-	at, err := c.Calendar.NextDeadline(t.Recur, t.Deadline)
-	if err != nil {
+	next, err := nhacviec.CreateNextOccurrence(c.tx, c.Calendar, t, c.me.ID)
+	if nhacviec.ErrorCode(err) == nhacviec.EInvalid {
 		c.Log.Warn().Err(err).Int64("task", t.ID).Msg("recurrence not understood; no next occurrence")
 		return nil
 	}
-	next := t.Next(at)
-	next.CreatedAt, next.NextPlanAt = c.now, c.now
-	created, err := c.tx.CreateOccurrence(next)
-	if err != nil || !created {
-		return err
-	}
-	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: next.ID, ActorID: c.me.ID, Kind: nhacviec.EventCreated,
-		Note: fmt.Sprintf("kỳ tiếp theo của #%d", t.ID)}); err != nil {
+	if err != nil || next == nil {
 		return err
 	}
 	if c.u.Callback != nil && !c.showable(t) {
@@ -636,9 +611,9 @@ func (c *conv) button(cb *Callback) error {
 	case action == "done" && choice == "":
 		return c.markDone(id)
 	case action == "pick":
-		return c.pick(id, choice)
+		return c.choose(id, draftDeadline, choice)
 	case action == "who":
-		return c.chooseAssignee(id, choice)
+		return c.choose(id, draftAssignee, choice)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 }

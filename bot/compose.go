@@ -34,7 +34,7 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 	case n.Kind == nhacviec.KindReminder:
 		text = fmt.Sprintf(textRemindBefore, t.ID, title, due)
 	case n.Kind == nhacviec.KindOverdue:
-		text = fmt.Sprintf(textOverdueNotice, t.ID, title, due, esc(assignee.Mention()))
+		text = fmt.Sprintf(textOverdueNotice, t.ID, title, esc(assignee.Mention()), due)
 		if t.AssignerID != t.AssigneeID {
 			assigner, err := tx.Person(t.AssignerID)
 			if err != nil {
@@ -84,23 +84,15 @@ func groupFor(tx nhacviec.Tx, t *nhacviec.Task) (*nhacviec.Chat, error) {
 	if chat.Kind == nhacviec.ChatGroup && chat.Active {
 		return chat, nil
 	}
-	if t.UnitID == 0 {
-		return nil, nil
-	}
-	tree, err := loadTree(tx)
+	units, err := unitsUp(tx, t.UnitID)
 	if err != nil {
 		return nil, err
 	}
-	for id, hops := t.UnitID, 0; id != 0 && hops <= len(tree.units); hops++ {
+	for _, id := range units {
 		g, err := tx.GroupOfUnit(id)
 		if err != nil || g != nil {
 			return g, err
 		}
-		u, ok := tree.units[id]
-		if !ok {
-			break
-		}
-		id = u.ParentID
 	}
 	return nil, nil
 }
@@ -174,9 +166,11 @@ func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, er
 }
 
 const (
-	textRemindBefore  = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (ngày làm việc tới).\nXong thì bấm ✅ hoặc trả lời \"xong\"."
-	textRemindToday   = "⏰ Hôm nay đến hạn việc #%d: <b>%s</b>\nHạn: %s.\nXong thì bấm ✅ hoặc trả lời \"xong\"."
-	textOverdueNotice = "⚠️ Việc #%d đã quá hạn: <b>%s</b>\nHạn: %s\nNgười thực hiện: %s"
+	textRemindBefore = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (ngày làm việc tới).\nXong thì bấm ✅ hoặc trả lời \"xong\"."
+	textRemindToday  = "⏰ Hôm nay đến hạn việc #%d: <b>%s</b>\nHạn: %s.\nXong thì bấm ✅ hoặc trả lời \"xong\"."
+	// The first line of a chasing notice says it all in short: a merged
+	// message too long for every notice in full lists their first lines.
+	textOverdueNotice = "⚠️ Việc #%d đã quá hạn: <b>%s</b> — %s\nHạn: %s"
 	textNudge         = "⚠️ Việc #%d vẫn chưa xong: <b>%s</b>\nHạn: %s (%s).\nXong thì bấm ✅ hoặc trả lời \"xong\"."
 	textDigestHeader  = "☀️ <b>Điểm việc sáng %s %s</b>"
 	textDigestOverdue = "⚠️ <b>Quá hạn</b> (%d)"

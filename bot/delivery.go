@@ -21,18 +21,15 @@ func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason stri
 		if m.ChatKind == nhacviec.ChatGroup {
 			return tx.DeactivateChat(m.ChatID)
 		}
+		// p is the chat's owner even when an earlier refused message
+		// marked them already: the message was meant for them.
 		p, err := tx.Unreachable(m.ChatID)
-		if err != nil || m.TaskID == 0 || m.Kind == nhacviec.KindReply || m.Kind == nhacviec.KindAnswer || m.Kind == nhacviec.KindEdit {
+		if err != nil || p == nil || m.TaskID == 0 || m.Kind == nhacviec.KindReply || m.Kind == nhacviec.KindAnswer || m.Kind == nhacviec.KindEdit {
 			return err
 		}
 		t, err := tx.Task(m.TaskID)
 		if err != nil {
 			return err
-		}
-		if p == nil { // marked on an earlier message: the task's assignee
-			if p, err = tx.Person(t.AssigneeID); err != nil {
-				return err
-			}
 		}
 		chat, err := groupFor(tx, t)
 		if err != nil {
@@ -73,34 +70,27 @@ func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason stri
 // headsOf is who answers for a task's people: the heads of its unit, or
 // the nearest unit above that has one; the assigner when there is none.
 func headsOf(tx nhacviec.Tx, t *nhacviec.Task) ([]*nhacviec.Person, error) {
-	if t.UnitID != 0 {
-		tree, err := loadTree(tx)
+	units, err := unitsUp(tx, t.UnitID)
+	if err != nil {
+		return nil, err
+	}
+	for _, id := range units {
+		roles, err := tx.UnitRoles(id)
 		if err != nil {
 			return nil, err
 		}
-		for id, hops := t.UnitID, 0; id != 0 && hops <= len(tree.units); hops++ {
-			roles, err := tx.UnitRoles(id)
-			if err != nil {
-				return nil, err
-			}
-			var heads []*nhacviec.Person
-			for _, m := range roles {
-				if m.Role == nhacviec.RoleHead {
-					p, err := tx.Person(m.PersonID)
-					if err != nil {
-						return nil, err
-					}
-					heads = append(heads, p)
+		var heads []*nhacviec.Person
+		for _, m := range roles {
+			if m.Role == nhacviec.RoleHead {
+				p, err := tx.Person(m.PersonID)
+				if err != nil {
+					return nil, err
 				}
+				heads = append(heads, p)
 			}
-			if len(heads) > 0 {
-				return heads, nil
-			}
-			u, ok := tree.units[id]
-			if !ok {
-				break
-			}
-			id = u.ParentID
+		}
+		if len(heads) > 0 {
+			return heads, nil
 		}
 	}
 	assigner, err := tx.Person(t.AssignerID)

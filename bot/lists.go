@@ -71,11 +71,19 @@ func (c *conv) scopeList(f nhacviec.TaskFilter, header, empty string) error {
 		return err
 	}
 	write := func(b *strings.Builder, title func(*nhacviec.Task) string) error {
-		if c.chat.Kind == nhacviec.ChatPrivate && st.readsAll() {
-			return c.writeByUnit(b, tasks, title)
-		}
 		listed := 0
-		return c.writeByPerson(b, tasks, &listed, title)
+		var err error
+		if c.chat.Kind == nhacviec.ChatPrivate && st.readsAll() {
+			err = c.writeByUnit(b, tasks, &listed, title)
+		} else {
+			err = c.writeByPerson(b, tasks, &listed, title)
+		}
+		// One count of all left out, whichever person or unit the
+		// budget ended in (the headers count their own).
+		if err == nil && listed < len(tasks) {
+			fmt.Fprintf(b, "\n\n"+textMoreTasks, len(tasks)-listed)
+		}
+		return err
 	}
 	var shown []int64
 	if err := write(&strings.Builder{}, func(t *nhacviec.Task) string { shown = append(shown, t.ID); return "" }); err != nil {
@@ -113,17 +121,12 @@ func groupBy(tasks []*nhacviec.Task, key func(*nhacviec.Task) int64) ([]int64, m
 }
 
 // writeByPerson writes tasks grouped by assignee, people in order of their
-// most pressing task, within the shared budget *listed; title names a
-// task.
+// most pressing task, within the shared budget *listed (it stops there
+// without saying so); title names a task.
 func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed *int, title func(*nhacviec.Task) string) error {
 	order, by := groupBy(tasks, func(t *nhacviec.Task) int64 { return t.AssigneeID })
-	for i, id := range order {
+	for _, id := range order {
 		if *listed >= maxListed {
-			rest := 0
-			for _, id := range order[i:] {
-				rest += len(by[id])
-			}
-			fmt.Fprintf(b, "\n\n"+textMoreTasks, rest)
 			break
 		}
 		p, err := c.person(id)
@@ -136,33 +139,35 @@ func (c *conv) writeByPerson(b *strings.Builder, tasks []*nhacviec.Task, listed 
 	return nil
 }
 
-// writeByUnit writes tasks grouped by unit, then by person: the view of
-// leaders, admins and monitors over the whole organisation.
-func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task, title func(*nhacviec.Task) string) error {
+// writeByUnit writes tasks grouped by unit, then by person, within the
+// shared budget *listed: the view of leaders, admins and monitors over
+// the whole organisation.
+func (c *conv) writeByUnit(b *strings.Builder, tasks []*nhacviec.Task, listed *int, title func(*nhacviec.Task) string) error {
 	st, err := c.standing()
 	if err != nil {
 		return err
 	}
 	order, by := groupBy(tasks, func(t *nhacviec.Task) int64 { return t.UnitID })
-	listed := 0
 	for _, id := range order {
-		if listed >= maxListed {
-			break // writeByPerson already said how many more
+		if *listed >= maxListed {
+			break
 		}
 		name := st.tree.path(id)
 		if name == "" {
 			name = textNoUnit
 		}
 		fmt.Fprintf(b, "\n\n🏢 <b>%s</b> (%d)", esc(name), len(by[id]))
-		if err := c.writeByPerson(b, by[id], &listed, title); err != nil {
+		if err := c.writeByPerson(b, by[id], listed, title); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-// writeTasks writes one line per task, up to maxListed in all (counted in
-// *listed when several groups share the budget); it returns the new count.
+// writeTasks writes one line per task, up to maxListed in all; it returns
+// the new count. When several groups share the budget (counted in
+// *listed), the caller says how many were left out; alone, it says so
+// itself.
 func (c *conv) writeTasks(b *strings.Builder, tasks []*nhacviec.Task, listed *int) int {
 	return c.writeLines(b, tasks, listed, nil)
 }
@@ -176,7 +181,9 @@ func (c *conv) writeLines(b *strings.Builder, tasks []*nhacviec.Task, listed *in
 	}
 	for i, t := range tasks {
 		if n >= maxListed {
-			fmt.Fprintf(b, "\n"+textMoreTasks, len(tasks)-i)
+			if listed == nil {
+				fmt.Fprintf(b, "\n"+textMoreTasks, len(tasks)-i)
+			}
 			break
 		}
 		name := t.Title

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"unicode/utf8"
 
 	nhacviec "github.com/nhacviec/nhacviec"
 )
@@ -75,31 +76,50 @@ func hasText(k nhacviec.MessageKind) bool {
 }
 
 // merge returns the first messages of a chat's waiting msgs that go out
-// as one: just the first when it cannot be merged, else as many
-// mergeable ones as fit in one message of the transport.
+// as one: just the first when it cannot be merged; all the chasing
+// notices that wait together (merged lists them in short when they do not
+// fit in full); else as many mergeable ones as fit in one message.
 func (s *Sender) merge(msgs []*nhacviec.Outgoing, lim Limits) []*nhacviec.Outgoing {
 	if len(msgs) < 2 || !s.mergeable(msgs[0]) {
 		return msgs[:1]
 	}
-	length := lim.Length
-	if length == nil {
-		length = func(s string) int { return len([]rune(s)) }
-	}
 	n := 1
-	for n < len(msgs) {
-		next := msgs[n]
-		if !s.mergeable(next) || next.HTML != msgs[0].HTML {
-			break
-		}
-		if length(merged(msgs[:n+1], lim).Text) > lim.MaxText {
-			break
-		}
+	for n < len(msgs) && s.mergeable(msgs[n]) && msgs[n].HTML == msgs[0].HTML {
 		n++
+	}
+	if chasing(msgs[:n]) {
+		return msgs[:n]
+	}
+	length := lengthOf(lim)
+	for i := 2; i <= n; i++ {
+		if length(merged(msgs[:i], lim).Text) > lim.MaxText {
+			return msgs[:i-1]
+		}
 	}
 	return msgs[:n]
 }
 
-// merged is one message that says all of group, in order.
+func lengthOf(lim Limits) func(string) int {
+	if lim.Length != nil {
+		return lim.Length
+	}
+	return utf8.RuneCountInString
+}
+
+// chasing reports whether every message of group is a reminder, an
+// overdue notice or a nudge: those may be said in short.
+func chasing(group []*nhacviec.Outgoing) bool {
+	for _, m := range group {
+		if !m.Kind.Chasing() {
+			return false
+		}
+	}
+	return true
+}
+
+// merged is one message that says all of group, in order: in full when
+// it fits the transport's limit, else (chasing notices only) the first
+// line of each, as many as fit, and how many more there are.
 func merged(group []*nhacviec.Outgoing, lim Limits) *nhacviec.Outgoing {
 	first := group[0]
 	if len(group) == 1 {
@@ -127,21 +147,70 @@ func merged(group []*nhacviec.Outgoing, lim Limits) *nhacviec.Outgoing {
 			tasks = append(tasks, id)
 		}
 	}
-	var sb strings.Builder
-	if head, ok := mergedHeads[kind]; ok {
+	head := ""
+	if h, ok := mergedHeads[kind]; ok {
 		if !first.HTML {
-			head = stripTags(head)
+			h = stripTags(h)
 		}
-		fmt.Fprintf(&sb, head+"\n\n", len(group))
+		head = fmt.Sprintf(h, len(group)) + "\n\n"
 	}
-	sb.WriteString(strings.Join(texts, mergedSeparator))
 	buttons := min(lim.MaxButtons, maxMergedButtons)
+	hint := ""
 	if len(tasks) > buttons && buttons > 0 {
-		sb.WriteString("\n\n" + textMergedMoreButtons)
+		hint = "\n\n" + textMergedMoreButtons
 	}
-	m.Text = sb.String()
+	texts, footer := commonFooter(texts)
+	if footer != "" {
+		hint = "\n\n" + footer + hint
+	}
+	m.Text = head + strings.Join(texts, mergedSeparator) + hint
+	length := lengthOf(lim)
+	if lim.MaxText > 0 && length(m.Text) > lim.MaxText && chasing(group) {
+		m.Text = short(head, texts, lim.MaxText, length)
+	}
+	m.Text = strings.TrimRight(m.Text, "\n")
 	m.Buttons = doneButtons(tasks[:min(len(tasks), buttons)])
 	return &m
+}
+
+// commonFooter takes off the last line that every text ends with (the
+// "Xong thì bấm ✅…" of reminders), to say it once under them all.
+func commonFooter(texts []string) ([]string, string) {
+	i := strings.LastIndexByte(texts[0], '\n')
+	if i < 0 {
+		return texts, ""
+	}
+	last := texts[0][i+1:]
+	out := make([]string, len(texts))
+	for i, t := range texts {
+		body, ok := strings.CutSuffix(t, "\n"+last)
+		if !ok {
+			return texts, ""
+		}
+		out[i] = body
+	}
+	return out, last
+}
+
+// short lists the first line of each text under head, as many as fit in
+// limit, then how many more there are.
+func short(head string, texts []string, limit int, length func(string) int) string {
+	var b strings.Builder
+	b.WriteString(head)
+	for i, t := range texts {
+		line, _, _ := strings.Cut(t, "\n")
+		rest := fmt.Sprintf("\n"+textMergedMore, len(texts)-i)
+		if length(b.String())+length(line)+1+length(rest) > limit {
+			b.WriteString(rest)
+			return b.String()
+		}
+		if i > 0 {
+			b.WriteByte('\n')
+		}
+		b.WriteString(line)
+	}
+	b.WriteString("\n\n" + textMergedShortEnd)
+	return b.String()
 }
 
 // doneButtons is a ✅ button per task, labelled with its id, three a row.
@@ -168,4 +237,8 @@ var mergedHeads = map[nhacviec.MessageKind]string{
 	nhacviec.KindNudge:    "⚠️ <b>%d việc vẫn chưa xong</b>",
 }
 
-const textMergedMoreButtons = "Việc không có nút: trả lời \"xong\" vào tin này hoặc gõ /xong mã_việc."
+const (
+	textMergedMoreButtons = "Việc không có nút: trả lời \"xong\" vào tin này hoặc gõ /xong mã_việc."
+	textMergedMore        = "… và %d việc khác. Gõ /viec hoặc /quahan để xem đủ; xong việc nào, gõ /xong mã_việc."
+	textMergedShortEnd    = "Gõ /chitiet mã_việc để xem từng việc; xong việc nào, bấm ✅ hoặc gõ /xong mã_việc."
+)

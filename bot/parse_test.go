@@ -1,9 +1,13 @@
 package bot
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/calendar"
 )
 
 func TestIsDoneReply(t *testing.T) {
@@ -83,4 +87,16 @@ func FuzzCommandParsing(f *testing.F) {
 			t.Fatalf("parseID(%q) = %d", s, id)
 		}
 	})
+}
+
+// A deadline the calendar refuses is the person's mistake, shown to them,
+// also when the refusal arrives wrapped.
+func TestDeadlineErrorSeesAWrappedParseError(t *testing.T) {
+	pe := &calendar.ParseError{Code: calendar.CodeInvalid, Message: "Không hiểu thời hạn <x>."}
+	for _, err := range []error{pe, fmt.Errorf("recur: %w", pe)} {
+		got := deadlineError(err)
+		if nhacviec.ErrorCode(got) != nhacviec.EInvalid || nhacviec.ErrorMessage(got) != "Không hiểu thời hạn &lt;x&gt;." {
+			t.Errorf("deadlineError(%v) = %q (%s), want the message for the person", err, nhacviec.ErrorMessage(got), nhacviec.ErrorCode(got))
+		}
+	}
 }

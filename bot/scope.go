@@ -1,6 +1,7 @@
 package bot
 
 import (
+	"iter"
 	"slices"
 
 	nhacviec "github.com/nhacviec/nhacviec"
@@ -14,7 +15,8 @@ type tree struct {
 	roots    []int64
 }
 
-func loadTree(tx nhacviec.Tx) (*tree, error) {
+// loadTree reads the organisation's units.
+func loadTree(tx nhacviec.OrgTx) (*tree, error) {
 	units, err := tx.Units()
 	if err != nil {
 		return nil, err
@@ -45,17 +47,42 @@ func (t *tree) subtree(id int64) []int64 {
 	return out
 }
 
+// up is unit id and the units above it, nearest first: every walk up the
+// tree goes through it. A unit missing from the tree ends the path, and
+// a loop in the tree cannot make it endless.
+func (t *tree) up(id int64) iter.Seq[int64] {
+	return func(yield func(int64) bool) {
+		for hops := 0; id != 0 && hops <= len(t.units); hops++ {
+			if !yield(id) {
+				return
+			}
+			u, ok := t.units[id]
+			if !ok {
+				return
+			}
+			id = u.ParentID
+		}
+	}
+}
+
+// unitsUp is unit id and the units above it, nearest first; none for 0.
+func unitsUp(tx nhacviec.Tx, id int64) ([]int64, error) {
+	if id == 0 {
+		return nil, nil
+	}
+	tree, err := loadTree(tx)
+	if err != nil {
+		return nil, err
+	}
+	return slices.Collect(tree.up(id)), nil
+}
+
 // within reports whether unit id is root or below it.
 func (t *tree) within(id, root int64) bool {
-	for seen := 0; id != 0 && seen <= len(t.units); seen++ {
-		if id == root {
+	for u := range t.up(id) {
+		if u == root {
 			return true
 		}
-		u, ok := t.units[id]
-		if !ok {
-			return false
-		}
-		id = u.ParentID
 	}
 	return false
 }

@@ -294,13 +294,19 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 				continue
 			}
 			group := s.merge(msgs, tr.Limits())
+			var calls int
 			var goOn bool
 			if len(group) == 1 {
-				goOn = s.sendParts(ctx, tr, group[0])
+				calls, goOn = s.sendParts(ctx, tr, group[0])
 			} else {
-				goOn = s.sendMerged(ctx, tr, group)
+				calls, goOn = s.sendMerged(ctx, tr, group)
 			}
-			tried += len(group)
+			if calls > 0 {
+				// Only sends made count: a chat that waits its turn must
+				// not make Run look again at once (it looked ~90 times a
+				// second).
+				tried += len(group)
+			}
 			if !goOn {
 				break
 			}
@@ -350,8 +356,9 @@ func (s *Sender) turn(ctx context.Context, m *nhacviec.Outgoing) bool {
 
 // sendParts sends one message, in as many parts as the transport's
 // limits make of its text (each part takes its own turn), going on after
-// the parts accepted before; it reports whether the chat may go on.
-func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoing) bool {
+// the parts accepted before; it returns how many calls it made and
+// whether the chat may go on.
+func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoing) (calls int, goOn bool) {
 	parts := []string{m.Text}
 	if hasText(m.Kind) {
 		lim := tr.Limits()
@@ -359,8 +366,9 @@ func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoi
 	}
 	for i := min(m.PartsSent, len(parts)-1); i < len(parts); i++ {
 		if !s.turn(ctx, m) {
-			return false
+			return calls, false
 		}
+		calls++
 		part := *m
 		part.Text = parts[i]
 		if i > 0 {
@@ -371,7 +379,7 @@ func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoi
 		}
 		ext, err := s.attempt(ctx, tr, &part)
 		if err != nil {
-			return s.failed(ctx, []*nhacviec.Outgoing{m}, err)
+			return calls, s.failed(ctx, []*nhacviec.Outgoing{m}, err)
 		}
 		if i < len(parts)-1 {
 			// Recorded before the next part goes: a 429 or a crash
@@ -382,22 +390,22 @@ func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoi
 		}
 		s.sent([]*nhacviec.Outgoing{m}, ext)
 	}
-	return true
+	return calls, true
 }
 
-// sendMerged sends a chat's waiting messages as one; it reports whether
-// the chat may go on.
-func (s *Sender) sendMerged(ctx context.Context, tr Transport, group []*nhacviec.Outgoing) bool {
+// sendMerged sends a chat's waiting messages as one; it returns how many
+// calls it made and whether the chat may go on.
+func (s *Sender) sendMerged(ctx context.Context, tr Transport, group []*nhacviec.Outgoing) (calls int, goOn bool) {
 	m := merged(group, tr.Limits())
 	if !s.turn(ctx, m) {
-		return false
+		return 0, false
 	}
 	ext, err := s.attempt(ctx, tr, m)
 	if err != nil {
-		return s.failed(ctx, group, err)
+		return 1, s.failed(ctx, group, err)
 	}
 	s.sent(group, ext)
-	return true
+	return 1, true
 }
 
 // attempt makes one call of the transport.

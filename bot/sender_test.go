@@ -520,6 +520,31 @@ func TestSenderDoesNotBusyWait(t *testing.T) {
 	}
 }
 
+// Nor while a chat waits for its pace: four messages that cannot be
+// merged, in a private chat that bursts 3.
+func TestSenderDoesNotBusyWaitForAChatsPace(t *testing.T) {
+	s, out, tr, _ := newTestSender(t, telegramLimits)
+	for i := range 4 {
+		out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindReply, Text: fmt.Sprint("m", i),
+			Buttons: [][]nhacviec.Button{{{Text: "A", Data: fmt.Sprintf("pick:%d:1", i)}}}}})
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	time.Sleep(300 * time.Millisecond) // the wall clock stands still: the 4th waits for ever
+	cancel()
+	<-done
+	out.mu.Lock()
+	calls := out.dueCalls
+	out.mu.Unlock()
+	if n := len(tr.sent()); n != 3 {
+		t.Fatalf("%d sends, want the burst of 3", n)
+	}
+	if calls > 4 {
+		t.Fatalf("Due called %d times in 300 ms while the chat waited its turn", calls)
+	}
+}
+
 // A message that draws 429 after 429 is given up in the end rather than
 // tried for ever.
 func TestSender429IsBounded(t *testing.T) {
@@ -558,5 +583,54 @@ func TestSenderHoldKeepsRemindersForTheWholePass(t *testing.T) {
 	}
 	if s.holds.Load() != 0 {
 		t.Fatalf("holds %d after release", s.holds.Load())
+	}
+}
+
+// Chasing notices too many to say in full go as one message all the
+// same: the first line of each, as many as fit, and how many more.
+func TestSenderListsManyNoticesInShort(t *testing.T) {
+	s, out, tr, _ := newTestSender(t, telegramLimits)
+	for i := 1; i <= 200; i++ {
+		out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindOverdue, TaskID: int64(i),
+			Text: fmt.Sprintf("⚠️ Việc #%d đã quá hạn: <b>Báo cáo số %d</b> — @an\nHạn: 17:00 Thứ Năm 03/12/2026", i, i)}})
+	}
+	drain(t, s)
+	calls := tr.sent()
+	if len(calls) != 1 {
+		t.Fatalf("%d sends, want 1", len(calls))
+	}
+	text := calls[0].Text
+	if len([]rune(text)) > 4096 || !strings.HasPrefix(text, "⚠️ <b>200 việc quá hạn</b>") || strings.Contains(text, "Hạn: 17:00") {
+		t.Fatalf("not a short list under the count (%d characters): %.200q", len([]rune(text)), text)
+	}
+	listed := strings.Count(text, "đã quá hạn: ")
+	if want := fmt.Sprintf("… và %d việc khác", 200-listed); listed < 30 || !strings.Contains(text, want) {
+		t.Fatalf("%d listed, and %q missing", listed, want)
+	}
+	if st := out.states(); st["sent"] != 200 {
+		t.Fatalf("%v", st)
+	}
+}
+
+// The line every merged message ends with is said once, at the end.
+func TestSenderMergedFooterOnce(t *testing.T) {
+	s, out, tr, _ := newTestSender(t, telegramLimits)
+	for i := 1; i <= 3; i++ {
+		out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Text: fmt.Sprintf("⏰ Việc #%d\nXong thì bấm ✅.", i)}})
+	}
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Text: "a\nfoot"}})
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Text: "b\nother"}})
+	drain(t, s)
+	for _, c := range tr.sent() {
+		switch c.ChatID {
+		case 1:
+			if strings.Count(c.Text, "Xong thì bấm") != 1 || !strings.HasSuffix(c.Text, "\n\nXong thì bấm ✅.") {
+				t.Errorf("footer not said once at the end: %q", c.Text)
+			}
+		case 2:
+			if !strings.Contains(c.Text, "foot") || !strings.Contains(c.Text, "other") {
+				t.Errorf("different last lines were taken off: %q", c.Text)
+			}
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"slices"
 	"testing"
 	"time"
 
@@ -11,29 +12,27 @@ import (
 	_ "modernc.org/sqlite"
 )
 
-// plainStore hides the store's batch methods from the scheduler, which
-// then plans one statement at a time. With failTask set, setting that
-// task's next planning time fails: after its chunk's messages were
-// written.
-type plainStore struct {
+// failingStore fails to set the next planning time of the chunk that
+// holds task failTask: after that chunk's messages were written.
+type failingStore struct {
 	nhacviec.Store
 	failTask int64
 }
 
-type plainTx struct {
+type failingTx struct {
 	nhacviec.Tx
 	failTask int64
 }
 
-func (p plainStore) Update(ctx context.Context, fn func(nhacviec.Tx) error) error {
-	return p.Store.Update(ctx, func(tx nhacviec.Tx) error { return fn(plainTx{tx, p.failTask}) })
+func (p failingStore) Update(ctx context.Context, fn func(nhacviec.Tx) error) error {
+	return p.Store.Update(ctx, func(tx nhacviec.Tx) error { return fn(failingTx{tx, p.failTask}) })
 }
 
-func (p plainTx) SetNextPlan(id int64, at time.Time) error {
-	if id == p.failTask {
-		return errors.New("set next plan failed")
+func (p failingTx) SetNextPlans(ids []int64, at []time.Time) error {
+	if slices.Contains(ids, p.failTask) {
+		return errors.New("set next plans failed")
 	}
-	return p.Tx.SetNextPlan(id, at)
+	return p.Tx.SetNextPlans(ids, at)
 }
 
 // failing composes as the recorder does until its fail-th call, which
@@ -128,26 +127,21 @@ func (f *fixture) checkAllPlanned(n int) {
 }
 
 // A pass over more tasks than a chunk plans each message once, in
-// chunks of the default size, of a small size, and one statement at a
-// time (any Tx without the batch methods); the next pass finds nothing.
+// chunks of the default size and of a small size; the next pass finds
+// nothing.
 func TestChunkedPassPlansEachMessageOnce(t *testing.T) {
 	for _, c := range []struct {
 		name  string
 		chunk int
-		plain bool
 		tasks int
 	}{
-		{"default chunk", 0, false, 600},
-		{"chunks of 7", 7, false, 60},
-		{"one by one", 7, true, 60},
+		{"default chunk", 0, 600},
+		{"chunks of 7", 7, 60},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			f := newFixture(t)
 			f.overdueTasks(c.tasks)
 			f.s.Chunk = c.chunk
-			if c.plain {
-				f.s.Store = plainStore{Store: f.db}
-			}
 			if n := f.run(at(23, 8, 0)); n != 2*c.tasks {
 				t.Fatalf("the pass planned %d messages, want %d", n, 2*c.tasks)
 			}
@@ -184,7 +178,7 @@ func TestPassCutBetweenChunksIsCompletedByTheNext(t *testing.T) {
 			f.s.Composer, f.s.Chunk = comp, chunk
 			if c.afterWrite {
 				// The third chunk's first task (ids are given in order).
-				f.s.Composer, f.s.Store = &recorder{}, plainStore{f.db, f.firstTask + 2*chunk}
+				f.s.Composer, f.s.Store = &recorder{}, failingStore{f.db, f.firstTask + 2*chunk}
 			}
 			n, err := f.s.RunOnce(ctx, at(23, 8, 0))
 			if err == nil {

@@ -130,7 +130,7 @@ type taskPlan struct {
 
 // planTasks plans the next chunk of due tasks in one transaction and
 // reports whether more may be due. Its statements work on the whole
-// chunk (batch.go): one per step, not one per task.
+// chunk (nhacviec.PlanTx): one per step, not one per task.
 func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, more bool, err error) {
 	err = s.Store.Update(ctx, func(tx nhacviec.Tx) error {
 		tasks, err := tx.TasksToPlan(now, s.Chunk)
@@ -202,14 +202,13 @@ func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, 
 }
 
 // nextOccurrence creates the next occurrence of a recurring task once the
-// current one falls due (the series' unique deadlines make it once only).
-func (s *Scheduler) nextOccurrence(tx nhacviec.Tx, t *nhacviec.Task) error {
-	at, err := s.Calendar.NextDeadline(t.Recur, t.Deadline)
-	if err != nil {
+// current one falls due (unless the bot did, when it was finished).
+func (s *Scheduler) nextOccurrence(tx nhacviec.TaskTx, t *nhacviec.Task) error {
+	_, err := nhacviec.CreateNextOccurrence(tx, s.Calendar, t, 0)
+	if nhacviec.ErrorCode(err) == nhacviec.EInvalid {
 		s.Log.Warn().Err(err).Int64("task", t.ID).Msg("recurrence not understood; no next occurrence")
 		return nil
 	}
-	_, err = tx.CreateOccurrence(t.Next(at))
 	return err
 }
 
@@ -230,7 +229,7 @@ func (s *Scheduler) compose(tx nhacviec.Tx, n nhacviec.Notice, key string, now t
 }
 
 // noticeKey names a notice's slot; its messages' keys add the chat. The
-// key prefix is what Tx.Planned looks for.
+// key prefix is what Tx.PlannedKeys looks for.
 func noticeKey(n nhacviec.Notice) string {
 	if n.Kind == nhacviec.KindDigest {
 		return fmt.Sprintf("digest:%d:%s", n.Chat.ID, n.Slot)

@@ -324,6 +324,16 @@ func TestRecurringTaskCreatesNextOccurrenceOnce(t *testing.T) {
 	if want := time.Date(2026, 12, 21, 17, 0, 0, 0, hcm); !next.Deadline.Equal(want) || next.SeriesID != task.ID || next.Recur != task.Recur {
 		t.Fatalf("next occurrence = %+v", next)
 	}
+	// Its history says where it came from, as when the bot makes it.
+	var events []*nhacviec.TaskEvent
+	f.db.View(context.Background(), func(tx nhacviec.Tx) error {
+		var err error
+		events, err = tx.Events(next.ID)
+		return err
+	})
+	if len(events) != 1 || events[0].Kind != nhacviec.EventCreated || events[0].ActorID != 0 {
+		t.Errorf("history of the next occurrence: %+v, want its creation by the bot", events)
+	}
 }
 
 func (f *fixture) countTasks() int {

@@ -37,10 +37,11 @@ func TestBackupWhileWriting(t *testing.T) {
 			default:
 			}
 			err := db.Update(ctx, func(tx nhacviec.Tx) error {
-				if err := tx.SetOffset("a", i); err != nil {
+				if _, err := tx.ClaimUpdate("a", i); err != nil {
 					return err
 				}
-				return tx.SetOffset("b", i)
+				_, err := tx.ClaimUpdate("b", i)
+				return err
 			})
 			if err != nil {
 				t.Error(err)
@@ -132,13 +133,13 @@ func TestOpenReadOnly(t *testing.T) {
 		t.Fatal("OpenReadOnly created the file")
 	}
 	db := mustOpen(t, filepath.Join(dir, "nhacviec.db"))
-	update(t, db, func(tx nhacviec.Tx) error { return tx.SetOffset("telegram", 9) })
+	update(t, db, func(tx nhacviec.Tx) error { _, err := tx.ClaimUpdate("telegram", 8); return err })
 	ro, err := store.OpenReadOnly(ctx, db.Path())
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer ro.Close()
-	if err := ro.Update(ctx, func(tx nhacviec.Tx) error { return tx.SetOffset("telegram", 10) }); err == nil {
+	if err := ro.Update(ctx, func(tx nhacviec.Tx) error { _, err := tx.ClaimUpdate("telegram", 9); return err }); err == nil {
 		t.Fatal("a write through OpenReadOnly succeeded")
 	}
 	ro.View(ctx, func(tx nhacviec.Tx) error {

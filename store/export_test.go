@@ -1,5 +1,10 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+)
+
 // Views of the sent marks' queue for the tests of package store_test.
 
 // MarksQueued is how many marks wait for a commit.
@@ -27,4 +32,15 @@ func TraceSQL(fn func(query string, args []any)) {
 		return
 	}
 	traceHook.Store(&fn)
+}
+
+// CreateAt creates the database at path with the schema of migration
+// last, as a build of that time made it.
+func CreateAt(ctx context.Context, path string, last int) error {
+	w, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return (&DB{write: w}).migrateTo(ctx, last)
 }

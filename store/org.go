@@ -18,11 +18,14 @@ func (t *tx) Units() ([]*nhacviec.Unit, error) {
 	for rows.Next() {
 		var u nhacviec.Unit
 		if err := rows.Scan(&u.ID, &u.Name, &u.ParentID); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: units: %w", err)
 		}
 		out = append(out, &u)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: units: %w", err)
+	}
+	return out, nil
 }
 
 func (t *tx) CreateUnit(u *nhacviec.Unit) error {
@@ -36,7 +39,10 @@ func (t *tx) CreateUnit(u *nhacviec.Unit) error {
 
 func (t *tx) SaveUnit(u *nhacviec.Unit) error {
 	_, err := t.exec(`UPDATE units SET name = ?, parent_id = ? WHERE id = ?`, u.Name, nullID(u.ParentID), u.ID)
-	return err
+	if err != nil {
+		return fmt.Errorf("store: save unit: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) DeleteUnit(id int64) error {
@@ -65,12 +71,15 @@ func (t *tx) queryRoles(query string, arg int64) ([]nhacviec.Membership, error) 
 		var m nhacviec.Membership
 		var role string
 		if err := rows.Scan(&m.PersonID, &m.UnitID, &role); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: roles: %w", err)
 		}
 		m.Role = nhacviec.Role(role)
 		out = append(out, m)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: roles: %w", err)
+	}
+	return out, nil
 }
 
 func (t *tx) Roles(personID int64) ([]nhacviec.Membership, error) {
@@ -84,13 +93,16 @@ func (t *tx) UnitRoles(unitID int64) ([]nhacviec.Membership, error) {
 func (t *tx) Grant(m nhacviec.Membership) error {
 	_, err := t.exec(`INSERT INTO roles (person_id, unit_id, role, created_at) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 		m.PersonID, m.UnitID, string(m.Role), ms(t.now))
-	return err
+	if err != nil {
+		return fmt.Errorf("store: grant role: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) Revoke(m nhacviec.Membership) (bool, error) {
 	res, err := t.exec(`DELETE FROM roles WHERE person_id = ? AND unit_id = ? AND role = ?`, m.PersonID, m.UnitID, string(m.Role))
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("store: revoke role: %w", err)
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
@@ -99,7 +111,10 @@ func (t *tx) Revoke(m nhacviec.Membership) (bool, error) {
 func (t *tx) CreateInvite(i *nhacviec.Invite) error {
 	_, err := t.exec(`INSERT INTO invites (code, unit_id, created_by, expires_at, max_uses, uses, revoked, created_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, i.Code, i.UnitID, i.CreatedBy, ms(i.ExpiresAt), i.MaxUses, i.Uses, i.Revoked, ms(t.now))
-	return err
+	if err != nil {
+		return fmt.Errorf("store: create invite: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) Invite(code string) (*nhacviec.Invite, error) {
@@ -110,18 +125,27 @@ func (t *tx) Invite(code string) (*nhacviec.Invite, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "invite not found")
 	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read invite: %w", err)
+	}
 	i.ExpiresAt = fromMS(expires)
-	return &i, err
+	return &i, nil
 }
 
 func (t *tx) SaveInvite(i *nhacviec.Invite) error {
 	_, err := t.exec(`UPDATE invites SET uses = ?, revoked = ? WHERE code = ?`, i.Uses, i.Revoked, i.Code)
-	return err
+	if err != nil {
+		return fmt.Errorf("store: save invite: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) BindChat(chatID, unitID int64) error {
 	_, err := t.exec(`UPDATE chats SET unit_id = ? WHERE id = ?`, nullID(unitID), chatID)
-	return err
+	if err != nil {
+		return fmt.Errorf("store: bind chat: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) GroupOfUnit(unitID int64) (*nhacviec.Chat, error) {
@@ -130,12 +154,18 @@ func (t *tx) GroupOfUnit(unitID int64) (*nhacviec.Chat, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	return c, err
+	if err != nil {
+		return nil, fmt.Errorf("store: find group of unit: %w", err)
+	}
+	return c, nil
 }
 
 func (t *tx) SeenIn(chatID, personID int64) error {
 	_, err := t.exec(`INSERT INTO chat_members (chat_id, person_id) VALUES (?, ?) ON CONFLICT DO NOTHING`, chatID, personID)
-	return err
+	if err != nil {
+		return fmt.Errorf("store: record seen: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) Seen(chatID, personID int64) (bool, error) {
@@ -144,5 +174,8 @@ func (t *tx) Seen(chatID, personID int64) (bool, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, fmt.Errorf("store: read seen: %w", err)
+	}
+	return true, nil
 }

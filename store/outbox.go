@@ -55,12 +55,15 @@ const urgentKinds = "'reply', 'notice', 'answer', 'edit', 'menu'"
 // due is Due over the pending messages that also match filter, which
 // index (a partial index whose WHERE filter implies) holds.
 func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter string) ([]*nhacviec.Outgoing, error) {
-	// perChat caps each chat's share of a batch: a group limited to 20
-	// messages a minute must not hold up everyone else's. It is as many
-	// as the sender merges into one message at most, roughly (Sender). The shares are
+	// perChat caps each chat's share of a batch. It was 3, so that a
+	// group's backlog at 20 messages a minute could not hold up everyone
+	// else's; now the sender merges a chat's share into one message, or a
+	// few (notices that do not fit in full are listed in short), so the
+	// share is as large as the sender's batch (500): a person's 300
+	// overdue notices of one pass are one message. The shares are
 	// numbered over the index outbox_pending (or outbox_urgent) alone
 	// (ids and chats); only the messages picked are read whole.
-	const perChat = 50
+	const perChat = 500
 	// The due messages are read through index, by time: SQLite would
 	// otherwise read every pending message, or even the whole outbox, in
 	// the order of a chat index to number them per chat without a sort
@@ -275,14 +278,18 @@ func (t *tx) markSent(r *mark) error {
 
 // Retry puts the message back to be tried again at at.
 func (db *DB) Retry(ctx context.Context, id int64, at time.Time, reason string) error {
-	_, err := db.writeExec(ctx, `UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?
-		WHERE id = ? AND state = 'pending'`, ms(at), reason, id)
-	return err
+	if _, err := db.writeExec(ctx, `UPDATE outbox SET attempts = attempts + 1, not_before = ?, last_error = ?
+		WHERE id = ? AND state = 'pending'`, ms(at), reason, id); err != nil {
+		return fmt.Errorf("store: retry message: %w", err)
+	}
+	return nil
 }
 
 // GiveUp marks the message failed for good.
 func (db *DB) GiveUp(ctx context.Context, id int64, reason string) error {
-	_, err := db.writeExec(ctx, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?
-		WHERE id = ? AND state = 'pending'`, reason, id)
-	return err
+	if _, err := db.writeExec(ctx, `UPDATE outbox SET state = 'failed', attempts = attempts + 1, last_error = ?
+		WHERE id = ? AND state = 'pending'`, reason, id); err != nil {
+		return fmt.Errorf("store: give up message: %w", err)
+	}
+	return nil
 }

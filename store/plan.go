@@ -10,23 +10,23 @@ import (
 	nhacviec "github.com/nhacviec/nhacviec"
 )
 
-// The scheduler's batch methods: Planned, Person, Enqueue and SetNextPlan
-// for a whole chunk of tasks in a few statements: with a statement per
-// row, the 08:00 pass at a million tasks spent a large share of its time
-// in database/sql and the driver, not in SQLite (BENCHMARKS.md). The
-// scheduler finds them by a type assertion, so nhacviec.Tx stays as it is.
+// nhacviec.PlanTx: the scheduler's pass reads and writes a whole chunk of
+// tasks in a few statements. With a statement per row, the 08:00 pass at
+// a million tasks spent a large share of its time in database/sql and the
+// driver, not in SQLite (BENCHMARKS.md).
 
-// PlannedKeys returns which of the notice keys already have messages:
-// Planned for many keys in one statement.
+// PlannedKeys returns which of the notice keys already have messages, in
+// one statement.
 func (t *tx) PlannedKeys(keys []string) (map[string]bool, error) {
 	if len(keys) == 0 {
 		return nil, nil
 	}
 	arg, err := json.Marshal(keys)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: planned: %w", err)
 	}
-	// As Planned: a range on the unique index per key.
+	// A range on the unique index per key: every key that starts with
+	// "key:".
 	rows, err := t.query(`SELECT k.value FROM json_each(?) k
 		WHERE EXISTS (SELECT 1 FROM outbox WHERE key >= k.value || ':' AND key < k.value || ';')`, string(arg))
 	if err != nil {
@@ -41,7 +41,10 @@ func (t *tx) PlannedKeys(keys []string) (map[string]bool, error) {
 		}
 		out[k] = true
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: planned: %w", err)
+	}
+	return out, nil
 }
 
 // People returns the people with these ids, by id; unknown ids are left
@@ -53,7 +56,7 @@ func (t *tx) People(ids []int64) (map[int64]*nhacviec.Person, error) {
 	}
 	arg, err := json.Marshal(ids)
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("store: people: %w", err)
 	}
 	rows, err := t.query(`SELECT `+personColumns+` FROM people WHERE id IN (SELECT value FROM json_each(?))`, string(arg))
 	if err != nil {
@@ -67,7 +70,10 @@ func (t *tx) People(ids []int64) (map[int64]*nhacviec.Person, error) {
 		}
 		out[p.ID] = p
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: people: %w", err)
+	}
+	return out, nil
 }
 
 // enqueueColumns are the outbox columns Enqueue writes, enqueueArgs a
@@ -87,7 +93,7 @@ func (t *tx) enqueueArgs(m *nhacviec.Message, args []any) ([]any, error) {
 	if len(m.Buttons) > 0 {
 		b, err := json.Marshal(m.Buttons)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: enqueue: buttons: %w", err)
 		}
 		buttons = sql.NullString{String: string(b), Valid: true}
 	}
@@ -139,11 +145,11 @@ func (t *tx) EnqueueAll(msgs []*nhacviec.Message) (int, error) {
 	return added, nil
 }
 
-// SetNextPlans is SetNextPlan for many tasks: task ids[i] is next looked
-// at at[i] (the zero time: never); the ids are distinct. A statement per
-// distinct time, and a pass has few (tomorrow morning, a deadline): one
-// UPDATE … FROM over all the pairs was slower, as SQLite kept a statement
-// journal of every page it changed.
+// SetNextPlans: task ids[i] is next looked at at[i] (the zero time:
+// never); the ids are distinct. A statement per distinct time, and a pass
+// has few (tomorrow morning, a deadline): one UPDATE … FROM over all the
+// pairs was slower, as SQLite kept a statement journal of every page it
+// changed.
 func (t *tx) SetNextPlans(ids []int64, at []time.Time) error {
 	if len(ids) != len(at) {
 		return fmt.Errorf("store: set next plans: %d ids, %d times", len(ids), len(at))
@@ -164,7 +170,7 @@ func (t *tx) SetNextPlans(ids []int64, at []time.Time) error {
 		group := byTime[a]
 		arg, err := json.Marshal(group)
 		if err != nil {
-			return err
+			return fmt.Errorf("store: set next plans: %w", err)
 		}
 		// The times are in task_plans, a narrow table: in tasks, each
 		// task's time cost the write of a page of its own, ten thousand
@@ -181,7 +187,7 @@ func (t *tx) SetNextPlans(ids []int64, at []time.Time) error {
 			// Some had no planning time, or none is wanted any more: one
 			// by one, which also tells a task that is not there.
 			for _, id := range group {
-				if err := t.SetNextPlan(id, a); err != nil {
+				if err := t.setNextPlan(id, a); err != nil {
 					return err
 				}
 			}

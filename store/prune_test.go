@@ -109,7 +109,8 @@ func TestPruneRemovesOnlyWhatIsOldEnough(t *testing.T) {
 	// Still planned: the scheduler will not plan the open task's overdue
 	// notice again.
 	db.View(ctx, func(tx nhacviec.Tx) error {
-		if ok, err := tx.Planned(fmt.Sprintf("overdue:%d:x", open.ID)); !ok || err != nil {
+		key := fmt.Sprintf("overdue:%d:x", open.ID)
+		if planned, err := tx.PlannedKeys([]string{key}); !planned[key] || err != nil {
 			t.Errorf("the open task's overdue notice is no longer planned (%v)", err)
 		}
 		return nil
@@ -227,63 +228,36 @@ func outboxIDs(t *testing.T, path string) []int64 {
 // their outbox row where there is one, else the migration's time; and it
 // moves the open tasks' planning times into task_plans.
 func TestMigration0007KeepsRows(t *testing.T) {
+	// A database as the builds before 0007 left it, written as they wrote
+	// it: an open and a done task, each with a planning time in tasks
+	// (the done one's a leftover), a reply sent at sent remembered for
+	// replies, and a second remembered message whose outbox row is gone.
 	path := filepath.Join(t.TempDir(), "x.db")
-	db := mustOpen(t, path)
-	sent := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC)
-	db.Now = func() time.Time { return sent }
-	update(t, db, func(tx nhacviec.Tx) error {
-		c := &nhacviec.Chat{Transport: "telegram", ExternalID: "-5", Kind: nhacviec.ChatGroup}
-		if err := tx.EnsureChat(c); err != nil {
-			return err
-		}
-		p := &nhacviec.Person{Transport: "telegram", ExternalID: "7"}
-		if err := tx.EnsurePerson(p); err != nil {
-			return err
-		}
-		k := &nhacviec.Task{Title: "x", AssignerID: p.ID, AssigneeID: p.ID, ChatID: c.ID, Deadline: sent, Status: nhacviec.StatusOpen}
-		if err := tx.CreateTask(k); err != nil {
-			return err
-		}
-		done := &nhacviec.Task{Title: "y", AssignerID: p.ID, AssigneeID: p.ID, ChatID: c.ID, Deadline: sent, Status: nhacviec.StatusDone}
-		if err := tx.CreateTask(done); err != nil {
-			return err
-		}
-		_, err := tx.Enqueue(&nhacviec.Message{ChatID: c.ID, Kind: nhacviec.KindReply, TaskID: k.ID, Text: "📌"})
-		return err
-	})
-	due, err := db.Due(ctx, sent, 1)
-	if err != nil || len(due) != 1 {
-		t.Fatalf("Due: %d, %v", len(due), err)
-	}
-	if err := db.MarkSent(ctx, due[0].ID, "11", sent); err != nil {
+	if err := store.CreateAt(ctx, path, 6); err != nil {
 		t.Fatal(err)
 	}
-	db.Close()
-
-	// The database as it was before 0007, with a second delivered message
-	// whose outbox row is gone, and the planning times in tasks (the
-	// closed task's too: a leftover of older builds).
+	sent := time.Date(2026, 1, 5, 9, 0, 0, 0, time.UTC).UnixMilli()
 	raw, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for _, q := range []string{
-		`DROP INDEX people_private_chat`, `DROP INDEX chats_unit`, `DROP INDEX chats_kind`, `DROP INDEX outbox_chat_pending`,
-		`DROP INDEX outbox_done`, `DROP INDEX bot_messages_sent`, `ALTER TABLE bot_messages DROP COLUMN sent_at`,
-		`INSERT INTO bot_messages (chat_id, message_id, task_id) SELECT chat_id, '99', task_id FROM bot_messages`,
-		`ALTER TABLE tasks ADD COLUMN next_plan_at INTEGER`, `DROP TABLE task_plans`,
-		`CREATE INDEX tasks_plan ON tasks (next_plan_at) WHERE status = 'open' AND next_plan_at IS NOT NULL`,
-		`UPDATE tasks SET next_plan_at = id * 1000`,
-		`PRAGMA user_version = 6`,
+		`INSERT INTO chats (id, transport, external_id, kind, created_at) VALUES (1, 'telegram', '-5', 'group', ?1)`,
+		`INSERT INTO people (id, transport, external_id, created_at, updated_at) VALUES (1, 'telegram', '7', ?1, ?1)`,
+		`INSERT INTO tasks (id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, next_plan_at)
+			VALUES (1, 'x', 1, 1, 1, ?1, 'open', ?1, 1000), (2, 'y', 1, 1, 1, ?1, 'done', ?1, 2000)`,
+		`INSERT INTO outbox (chat_id, kind, task_id, text, not_before, created_at, state, sent_at, external_id)
+			VALUES (1, 'reply', 1, '📌', ?1, ?1, 'sent', ?1, '11')`,
+		`INSERT INTO bot_messages (chat_id, message_id, task_id) VALUES (1, '11', 1), (1, '99', 1)`,
 	} {
-		if _, err := raw.Exec(q); err != nil {
+		if _, err := raw.Exec(q, sent); err != nil {
 			t.Fatalf("%s: %v", q, err)
 		}
 	}
 	raw.Close()
 
 	migrated := time.Now()
-	db = mustOpen(t, path)
+	db := mustOpen(t, path)
 	db.Close()
 	raw, err = sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
@@ -304,8 +278,8 @@ func TestMigration0007KeepsRows(t *testing.T) {
 		}
 		got[id] = at
 	}
-	if len(got) != 2 || got["11"] != sent.UnixMilli() {
-		t.Errorf("after the migration: %v; want 11 sent at %d", got, sent.UnixMilli())
+	if len(got) != 2 || got["11"] != sent {
+		t.Errorf("after the migration: %v; want 11 sent at %d", got, sent)
 	}
 	if d := time.UnixMilli(got["99"]).Sub(migrated); d < -time.Minute || d > time.Minute {
 		t.Errorf("the message without an outbox row is dated %v, want about the migration's time %v", time.UnixMilli(got["99"]), migrated)

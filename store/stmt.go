@@ -118,20 +118,6 @@ func (db *DB) writeExec(ctx context.Context, query string, args ...any) (sql.Res
 	return db.write.ExecContext(ctx, query, args...)
 }
 
-func (db *DB) writeQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if s := db.wstmts.prepared(ctx, query); s != nil {
-		return s.QueryContext(ctx, args...)
-	}
-	return db.write.QueryContext(ctx, query, args...)
-}
-
-func (db *DB) writeQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if s := db.wstmts.prepared(ctx, query); s != nil {
-		return s.QueryRowContext(ctx, args...)
-	}
-	return db.write.QueryRowContext(ctx, query, args...)
-}
-
 func (db *DB) readQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
 	trace(query, args)
 	if s := db.rstmts.prepared(ctx, query); s != nil {

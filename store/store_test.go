@@ -38,7 +38,7 @@ func update(t *testing.T, db *store.DB, fn func(nhacviec.Tx) error) {
 func TestReopenKeepsDataAndSchema(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "db", "nhacviec.db") // directory is created
 	db := mustOpen(t, path)
-	update(t, db, func(tx nhacviec.Tx) error { return tx.SetOffset("telegram", 42) })
+	update(t, db, func(tx nhacviec.Tx) error { _, err := tx.ClaimUpdate("telegram", 41); return err })
 	db.Close()
 	db = mustOpen(t, path)
 	err := db.View(ctx, func(tx nhacviec.Tx) error {
@@ -55,9 +55,64 @@ func TestReopenKeepsDataAndSchema(t *testing.T) {
 
 func TestViewIsReadOnly(t *testing.T) {
 	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
-	err := db.View(ctx, func(tx nhacviec.Tx) error { return tx.SetOffset("telegram", 1) })
+	err := db.View(ctx, func(tx nhacviec.Tx) error { _, err := tx.ClaimUpdate("telegram", 1); return err })
 	if err == nil {
 		t.Fatal("a write in View succeeded")
+	}
+}
+
+// Ping commits a write, leaves no row behind, and fails where a command
+// could not write: a read-only database, a writer held past the deadline.
+func TestPingWrites(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	// data_version changes for a connection when another one commits a
+	// change to the file; a transaction without a write changes nothing.
+	other, err := sql.Open("sqlite", "file:"+db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer other.Close()
+	other.SetMaxOpenConns(1)
+	version := func() (v int) {
+		if err := other.QueryRow("PRAGMA data_version").Scan(&v); err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	before := version()
+	if err := db.Ping(ctx); err != nil {
+		t.Fatalf("ping of a good database: %v", err)
+	}
+	if version() == before {
+		t.Error("ping committed no write")
+	}
+	var rows int
+	if err := other.QueryRow("SELECT count(*) FROM offsets").Scan(&rows); err != nil || rows != 0 {
+		t.Errorf("ping left %d offsets (%v)", rows, err)
+	}
+
+	ro, err := store.OpenReadOnly(ctx, db.Path())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if err := ro.Ping(ctx); err == nil {
+		t.Error("ping of a read-only database succeeded")
+	}
+
+	held, release := make(chan struct{}), make(chan struct{})
+	go db.Update(ctx, func(nhacviec.Tx) error {
+		close(held)
+		<-release
+		return nil
+	})
+	<-held
+	short, cancel := context.WithTimeout(ctx, 50*time.Millisecond)
+	defer cancel()
+	err = db.Ping(short)
+	close(release)
+	if err == nil {
+		t.Error("ping succeeded while the writer was held")
 	}
 }
 
@@ -65,7 +120,7 @@ func TestFailedUpdateStoresNothing(t *testing.T) {
 	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
 	boom := errors.New("boom")
 	err := db.Update(ctx, func(tx nhacviec.Tx) error {
-		if err := tx.SetOffset("telegram", 7); err != nil {
+		if _, err := tx.ClaimUpdate("telegram", 6); err != nil {
 			return err
 		}
 		return boom
@@ -160,11 +215,10 @@ func TestOutboxKeysOrderAndTaskOfMessage(t *testing.T) {
 		if ok, err := tx.Enqueue(&nhacviec.Message{Key: "k:1", ChatID: a.ID, Kind: nhacviec.KindReminder, Text: "dup"}); err != nil || ok {
 			t.Fatalf("a duplicate key was enqueued: %v %v", ok, err)
 		}
-		if planned, err := tx.Planned("k"); err != nil || !planned {
-			t.Fatalf("Planned(k) = %v %v", planned, err)
-		}
-		if planned, _ := tx.Planned("k:"); planned {
-			t.Fatal("Planned matched a key that is only a prefix")
+		if planned, err := tx.PlannedKeys([]string{"k", "k:"}); err != nil || !planned["k"] {
+			t.Fatalf("PlannedKeys(k) = %v %v", planned, err)
+		} else if planned["k:"] {
+			t.Fatal("PlannedKeys matched a key that is only a prefix")
 		}
 		return nil
 	})
@@ -608,4 +662,151 @@ func TestDueKeepsAChatWhole(t *testing.T) {
 			t.Errorf("Due(%d) = %s, want %s", c.limit, got, c.want)
 		}
 	}
+}
+
+// A private chat keeps its owner: Unreachable names them on every refused
+// message, not only the first, and the migration that added the owner
+// finds it for people already marked unreachable.
+func TestUnreachableNamesTheChatOwnerEveryTime(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "x.db")
+	db := mustOpen(t, path)
+	var people []*nhacviec.Person
+	update(t, db, func(tx nhacviec.Tx) error {
+		// The third person's chat id is not their id: only their
+		// private_chat_id tells the migration whose chat it is.
+		for _, ids := range [][2]string{{"1", "1"}, {"2", "2"}, {"3", "30"}} {
+			c := &nhacviec.Chat{Transport: "telegram", ExternalID: ids[1], Kind: nhacviec.ChatPrivate}
+			if err := tx.EnsureChat(c); err != nil {
+				return err
+			}
+			p := &nhacviec.Person{Transport: "telegram", ExternalID: ids[0], Username: "u" + ids[0], PrivateChatID: c.ID}
+			if err := tx.EnsurePerson(p); err != nil {
+				return err
+			}
+			people = append(people, p)
+		}
+		return nil
+	})
+	chats := []int64{people[0].PrivateChatID, people[1].PrivateChatID, people[2].PrivateChatID}
+	for i := range 2 {
+		update(t, db, func(tx nhacviec.Tx) error {
+			p, err := tx.Unreachable(chats[0])
+			if err != nil {
+				return err
+			}
+			if p == nil || p.ID != people[0].ID || p.PrivateChatID != 0 {
+				t.Errorf("refusal %d: Unreachable = %+v, want person %d without a private chat", i+1, p, people[0].ID)
+			}
+			return nil
+		})
+	}
+	// The database as it was before chats kept their owner: the first
+	// two people are marked, their private_chat_id is gone.
+	update(t, db, func(tx nhacviec.Tx) error {
+		_, err := tx.Unreachable(chats[1])
+		return err
+	})
+	db.Close()
+	raw, err := sql.Open("sqlite", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, q := range []string{`ALTER TABLE chats DROP COLUMN person_id`, `PRAGMA user_version = 7`} {
+		if _, err := raw.Exec(q); err != nil {
+			t.Fatal(err)
+		}
+	}
+	raw.Close()
+	db = mustOpen(t, path)
+	update(t, db, func(tx nhacviec.Tx) error {
+		for i, want := range people {
+			p, err := tx.Unreachable(chats[i])
+			if err != nil {
+				return err
+			}
+			if p == nil || p.ID != want.ID {
+				t.Errorf("after the migration, the owner of chat %d = %+v, want person %d", chats[i], p, want.ID)
+			}
+		}
+		return nil
+	})
+}
+
+// Every method of a transaction says which store operation failed and
+// keeps the driver's error for errors.Is: here a cancelled context makes
+// every statement fail.
+func TestTxErrorsSayWhatFailed(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	now := time.Date(2026, 11, 23, 9, 0, 0, 0, time.UTC)
+	calls := map[string]func(tx nhacviec.Tx) error{
+		"Offset":      func(tx nhacviec.Tx) error { _, err := tx.Offset("telegram"); return err },
+		"ClaimUpdate": func(tx nhacviec.Tx) error { _, err := tx.ClaimUpdate("telegram", 1); return err },
+		"EnsureChat": func(tx nhacviec.Tx) error {
+			return tx.EnsureChat(&nhacviec.Chat{Transport: "telegram", ExternalID: "1"})
+		},
+		"Chat": func(tx nhacviec.Tx) error { _, err := tx.Chat(1); return err },
+		"EnsurePerson": func(tx nhacviec.Tx) error {
+			return tx.EnsurePerson(&nhacviec.Person{Transport: "telegram", ExternalID: "1"})
+		},
+		"Person":           func(tx nhacviec.Tx) error { _, err := tx.Person(1); return err },
+		"PersonByUsername": func(tx nhacviec.Tx) error { _, err := tx.PersonByUsername("telegram", "an"); return err },
+		"CreateTask": func(tx nhacviec.Tx) error {
+			return tx.CreateTask(&nhacviec.Task{Title: "x", Status: nhacviec.StatusOpen})
+		},
+		"CreateOccurrence": func(tx nhacviec.Tx) error { _, err := tx.CreateOccurrence(&nhacviec.Task{Title: "x"}); return err },
+		"ReplanOpen":       func(tx nhacviec.Tx) error { return tx.ReplanOpen(now) },
+		"Task":             func(tx nhacviec.Tx) error { _, err := tx.Task(1); return err },
+		"SaveTask":         func(tx nhacviec.Tx) error { return tx.SaveTask(&nhacviec.Task{ID: 1}) },
+		"SetNextPlans":     func(tx nhacviec.Tx) error { return tx.SetNextPlans([]int64{1}, []time.Time{now}) },
+		"FindTasks":        func(tx nhacviec.Tx) error { _, err := tx.FindTasks(nhacviec.TaskFilter{}); return err },
+		"FindTaskKeys":     func(tx nhacviec.Tx) error { _, err := tx.FindTaskKeys(nhacviec.TaskFilter{}); return err },
+		"AddEvent":         func(tx nhacviec.Tx) error { return tx.AddEvent(&nhacviec.TaskEvent{TaskID: 1}) },
+		"Events":           func(tx nhacviec.Tx) error { _, err := tx.Events(1); return err },
+		"TasksOfMessage":   func(tx nhacviec.Tx) error { _, err := tx.TasksOfMessage(1, "1"); return err },
+		"Enqueue":          func(tx nhacviec.Tx) error { _, err := tx.Enqueue(&nhacviec.Message{ChatID: 1}); return err },
+		"PlannedKeys":      func(tx nhacviec.Tx) error { _, err := tx.PlannedKeys([]string{"k"}); return err },
+		"EnqueueAll":       func(tx nhacviec.Tx) error { _, err := tx.EnqueueAll([]*nhacviec.Message{{ChatID: 1}}); return err },
+		"People":           func(tx nhacviec.Tx) error { _, err := tx.People([]int64{1}); return err },
+		"DropChasing":      func(tx nhacviec.Tx) error { return tx.DropChasing(1) },
+		"Overrides":        func(tx nhacviec.Tx) error { _, err := tx.Overrides(); return err },
+		"SetOverride":      func(tx nhacviec.Tx) error { return tx.SetOverride(nhacviec.DayOverride{Day: "2026-11-23"}) },
+		"DeleteOverride":   func(tx nhacviec.Tx) error { _, err := tx.DeleteOverride("2026-11-23"); return err },
+		"SaveDraft":        func(tx nhacviec.Tx) error { return tx.SaveDraft(&nhacviec.Draft{}) },
+		"Draft":            func(tx nhacviec.Tx) error { _, err := tx.Draft(1); return err },
+		"DeleteDraft":      func(tx nhacviec.Tx) error { return tx.DeleteDraft(1) },
+		"TasksToPlan":      func(tx nhacviec.Tx) error { _, err := tx.TasksToPlan(now, 10); return err },
+		"MigrateChat":      func(tx nhacviec.Tx) error { return tx.MigrateChat("telegram", "1", "2") },
+		"DeactivateChat":   func(tx nhacviec.Tx) error { return tx.DeactivateChat(1) },
+		"Unreachable":      func(tx nhacviec.Tx) error { _, err := tx.Unreachable(1); return err },
+		"Units":            func(tx nhacviec.Tx) error { _, err := tx.Units(); return err },
+		"CreateUnit":       func(tx nhacviec.Tx) error { return tx.CreateUnit(&nhacviec.Unit{Name: "x"}) },
+		"SaveUnit":         func(tx nhacviec.Tx) error { return tx.SaveUnit(&nhacviec.Unit{ID: 1}) },
+		"DeleteUnit":       func(tx nhacviec.Tx) error { return tx.DeleteUnit(1) },
+		"Roles":            func(tx nhacviec.Tx) error { _, err := tx.Roles(1); return err },
+		"UnitRoles":        func(tx nhacviec.Tx) error { _, err := tx.UnitRoles(1); return err },
+		"Grant":            func(tx nhacviec.Tx) error { return tx.Grant(nhacviec.Membership{}) },
+		"Revoke":           func(tx nhacviec.Tx) error { _, err := tx.Revoke(nhacviec.Membership{}); return err },
+		"CreateInvite":     func(tx nhacviec.Tx) error { return tx.CreateInvite(&nhacviec.Invite{Code: "x"}) },
+		"Invite":           func(tx nhacviec.Tx) error { _, err := tx.Invite("x"); return err },
+		"SaveInvite":       func(tx nhacviec.Tx) error { return tx.SaveInvite(&nhacviec.Invite{Code: "x"}) },
+		"BindChat":         func(tx nhacviec.Tx) error { return tx.BindChat(1, 1) },
+		"GroupOfUnit":      func(tx nhacviec.Tx) error { _, err := tx.GroupOfUnit(1); return err },
+		"SeenIn":           func(tx nhacviec.Tx) error { return tx.SeenIn(1, 1) },
+		"Seen":             func(tx nhacviec.Tx) error { _, err := tx.Seen(1, 1); return err },
+		"GroupsWithOpenTasks": func(tx nhacviec.Tx) error {
+			_, err := tx.GroupsWithOpenTasks()
+			return err
+		},
+	}
+	cctx, cancel := context.WithCancel(ctx)
+	db.Update(cctx, func(tx nhacviec.Tx) error {
+		cancel()
+		for name, call := range calls {
+			err := call(tx)
+			if err == nil || !strings.HasPrefix(err.Error(), "store: ") || !errors.Is(err, context.Canceled) {
+				t.Errorf("%s: err = %v, want \"store: …\" wrapping context.Canceled", name, err)
+			}
+		}
+		return nil
+	})
 }

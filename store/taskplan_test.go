@@ -47,7 +47,7 @@ func TestPlanTimesLiveWithOpenTasks(t *testing.T) {
 		if err := tx.SaveTask(a); err != nil {
 			return err
 		}
-		if err := tx.SetNextPlan(c.ID, now); err != nil {
+		if err := tx.SetNextPlans([]int64{c.ID}, []time.Time{now}); err != nil {
 			return err
 		}
 		return nil
@@ -56,8 +56,8 @@ func TestPlanTimesLiveWithOpenTasks(t *testing.T) {
 		t.Errorf("planned tasks after a was closed and c, closed, was given a time: %s; want b (2) only", got)
 	}
 	update(t, db, func(tx nhacviec.Tx) error {
-		if err := tx.SetNextPlan(99, now); nhacviec.ErrorCode(err) != nhacviec.ENotFound {
-			t.Errorf("SetNextPlan of an unknown task: %v", err)
+		if err := tx.SetNextPlans([]int64{99}, []time.Time{now}); nhacviec.ErrorCode(err) != nhacviec.ENotFound {
+			t.Errorf("SetNextPlans of an unknown task: %v", err)
 		}
 		if err := tx.ReplanOpen(now.Add(time.Minute)); err != nil {
 			return err

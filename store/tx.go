@@ -21,6 +21,8 @@ type tx struct {
 	stmts    *stmtCache
 }
 
+var _ nhacviec.Tx = (*tx)(nil)
+
 var errReadOnly = errors.New("store: write in a read-only transaction")
 
 func (t *tx) Now() time.Time { return t.now }
@@ -31,13 +33,10 @@ func (t *tx) Offset(source string) (int64, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, nil
 	}
-	return next, err
-}
-
-func (t *tx) SetOffset(source string, offset int64) error {
-	_, err := t.exec(`INSERT INTO offsets (source, next) VALUES (?, ?)
-		ON CONFLICT (source) DO UPDATE SET next = excluded.next`, source, offset)
-	return err
+	if err != nil {
+		return 0, fmt.Errorf("store: read offset: %w", err)
+	}
+	return next, nil
 }
 
 func (t *tx) ClaimUpdate(source string, id int64) (bool, error) {
@@ -48,7 +47,10 @@ func (t *tx) ClaimUpdate(source string, id int64) (bool, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
-	return err == nil, err
+	if err != nil {
+		return false, fmt.Errorf("store: claim update: %w", err)
+	}
+	return true, nil
 }
 
 func (t *tx) EnsureChat(c *nhacviec.Chat) error {
@@ -103,7 +105,10 @@ func (t *tx) Chat(id int64) (*nhacviec.Chat, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "chat %d not found", id)
 	}
-	return c, err
+	if err != nil {
+		return nil, fmt.Errorf("store: read chat: %w", err)
+	}
+	return c, nil
 }
 
 func (t *tx) EnsurePerson(p *nhacviec.Person) error {
@@ -155,6 +160,13 @@ func (t *tx) EnsurePerson(p *nhacviec.Person) error {
 		return fmt.Errorf("store: ensure person: %w", err)
 	}
 	p.PrivateChatID = private.Int64
+	if p.PrivateChatID != 0 {
+		// The chat keeps its owner when the person later blocks the bot.
+		if _, err := t.exec(`UPDATE chats SET person_id = ? WHERE id = ? AND person_id IS NOT ?`,
+			p.ID, p.PrivateChatID, p.ID); err != nil {
+			return fmt.Errorf("store: ensure person: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -175,7 +187,10 @@ func (t *tx) Person(id int64) (*nhacviec.Person, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "person %d not found", id)
 	}
-	return p, err
+	if err != nil {
+		return nil, fmt.Errorf("store: read person: %w", err)
+	}
+	return p, nil
 }
 
 func (t *tx) PersonByUsername(transport, username string) (*nhacviec.Person, error) {
@@ -185,14 +200,14 @@ func (t *tx) PersonByUsername(transport, username string) (*nhacviec.Person, err
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "@%s not found", username)
 	}
-	return p, err
+	if err != nil {
+		return nil, fmt.Errorf("store: find person by username: %w", err)
+	}
+	return p, nil
 }
 
 func (t *tx) CreateTask(task *nhacviec.Task) error {
-	ok, err := t.insertTask(task, "")
-	if err == nil && !ok {
-		err = nhacviec.Errorf(nhacviec.EConflict, "task already exists")
-	}
+	_, err := t.insertTask(task, "")
 	return err
 }
 
@@ -229,7 +244,7 @@ func (t *tx) ReplanOpen(at time.Time) error {
 	_, err := t.exec(`INSERT INTO task_plans (task_id, at) SELECT id, ? FROM tasks WHERE status = 'open'
 		ON CONFLICT (task_id) DO UPDATE SET at = excluded.at`, ms(at))
 	if err != nil {
-		return fmt.Errorf("store: replan open: %w", err)
+		return fmt.Errorf("store: replan open tasks: %w", err)
 	}
 	return nil
 }
@@ -257,11 +272,14 @@ func (t *tx) Overrides() ([]nhacviec.DayOverride, error) {
 	for rows.Next() {
 		var o nhacviec.DayOverride
 		if err := rows.Scan(&o.Day, &o.Working, &o.Reason, &o.By); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: overrides: %w", err)
 		}
 		out = append(out, o)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: overrides: %w", err)
+	}
+	return out, nil
 }
 
 func (t *tx) SetOverride(o nhacviec.DayOverride) error {
@@ -269,13 +287,16 @@ func (t *tx) SetOverride(o nhacviec.DayOverride) error {
 		ON CONFLICT (day) DO UPDATE SET working = excluded.working, reason = excluded.reason,
 			created_by = excluded.created_by, created_at = excluded.created_at`,
 		o.Day, o.Working, o.Reason, nullID(o.By), ms(t.now))
-	return err
+	if err != nil {
+		return fmt.Errorf("store: set override: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) DeleteOverride(day string) (bool, error) {
 	res, err := t.exec(`DELETE FROM calendar_overrides WHERE day = ?`, day)
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("store: delete override: %w", err)
 	}
 	n, _ := res.RowsAffected()
 	return n > 0, nil
@@ -301,13 +322,19 @@ func (t *tx) Draft(id int64) (*nhacviec.Draft, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "draft %d not found", id)
 	}
+	if err != nil {
+		return nil, fmt.Errorf("store: read draft: %w", err)
+	}
 	d.CreatedAt = fromMS(created)
-	return &d, err
+	return &d, nil
 }
 
 func (t *tx) DeleteDraft(id int64) error {
 	_, err := t.exec(`DELETE FROM drafts WHERE id = ?`, id)
-	return err
+	if err != nil {
+		return fmt.Errorf("store: delete draft: %w", err)
+	}
+	return nil
 }
 
 // taskColumns are what scanTask reads, from tasks; the planning time is
@@ -340,7 +367,10 @@ func (t *tx) Task(id int64) (*nhacviec.Task, error) {
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", id)
 	}
-	return task, err
+	if err != nil {
+		return nil, fmt.Errorf("store: read task: %w", err)
+	}
+	return task, nil
 }
 
 func (t *tx) SaveTask(task *nhacviec.Task) error {
@@ -358,7 +388,8 @@ func (t *tx) SaveTask(task *nhacviec.Task) error {
 	return nil
 }
 
-func (t *tx) SetNextPlan(id int64, at time.Time) error {
+// setNextPlan is SetNextPlans for one task.
+func (t *tx) setNextPlan(id int64, at time.Time) error {
 	var status string
 	err := t.queryRow(`SELECT status FROM tasks WHERE id = ?`, id).Scan(&status)
 	if errors.Is(err, sql.ErrNoRows) {
@@ -509,7 +540,10 @@ func (t *tx) FindTaskKeys(f nhacviec.TaskFilter) ([]nhacviec.TaskKey, error) {
 		k.Deadline = fromMS(deadline)
 		out = append(out, k)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: find task keys: %w", err)
+	}
+	return out, nil
 }
 
 func (t *tx) queryTasks(query string, args ...any) ([]*nhacviec.Task, error) {
@@ -526,7 +560,10 @@ func (t *tx) queryTasks(query string, args ...any) ([]*nhacviec.Task, error) {
 		}
 		out = append(out, task)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: find tasks: %w", err)
+	}
+	return out, nil
 }
 
 func (t *tx) AddEvent(e *nhacviec.TaskEvent) error {
@@ -559,7 +596,10 @@ func (t *tx) Events(taskID int64) ([]*nhacviec.TaskEvent, error) {
 		e.ActorID, e.Kind, e.At = actor.Int64, nhacviec.EventKind(kind), fromMS(at)
 		out = append(out, &e)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: events: %w", err)
+	}
+	return out, nil
 }
 
 func (t *tx) TasksOfMessage(chatID int64, messageID string) ([]int64, error) {
@@ -594,26 +634,24 @@ func (t *tx) Enqueue(m *nhacviec.Message) (bool, error) {
 		return false, fmt.Errorf("store: enqueue: %w", err)
 	}
 	if n, err := res.RowsAffected(); err != nil || n == 0 {
-		return false, err // n == 0: already planned
+		if err != nil {
+			return false, fmt.Errorf("store: enqueue: %w", err)
+		}
+		return false, nil // already planned
 	}
-	m.ID, err = res.LastInsertId()
-	return err == nil, err
-}
-
-func (t *tx) Planned(key string) (bool, error) {
-	var one int
-	// A range on the unique index: every key that starts with "key:".
-	err := t.queryRow(`SELECT 1 FROM outbox WHERE key >= ? AND key < ? LIMIT 1`, key+":", key+";").Scan(&one)
-	if errors.Is(err, sql.ErrNoRows) {
-		return false, nil
+	if m.ID, err = res.LastInsertId(); err != nil {
+		return false, fmt.Errorf("store: enqueue: %w", err)
 	}
-	return err == nil, err
+	return true, nil
 }
 
 func (t *tx) DropChasing(taskID int64) error {
 	_, err := t.exec(`UPDATE outbox SET state = 'dropped', last_error = 'task closed'
 		WHERE task_id = ? AND state = 'pending' AND kind IN ('reminder', 'overdue', 'nudge')`, taskID)
-	return err
+	if err != nil {
+		return fmt.Errorf("store: drop chasing messages: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) TasksToPlan(now time.Time, limit int) ([]*nhacviec.Task, error) {
@@ -666,21 +704,38 @@ func (t *tx) MigrateChat(transport, oldExternalID, newExternalID string) error {
 		}
 	}
 	_, err = t.exec(`UPDATE chats SET external_id = ?, active = 1 WHERE id = ?`, newExternalID, oldID)
-	return err
+	if err != nil {
+		return fmt.Errorf("store: migrate chat: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) DeactivateChat(chatID int64) error {
 	_, err := t.exec(`UPDATE chats SET active = 0 WHERE id = ?`, chatID)
-	return err
+	if err != nil {
+		return fmt.Errorf("store: deactivate chat: %w", err)
+	}
+	return nil
 }
 
 func (t *tx) Unreachable(privateChatID int64) (*nhacviec.Person, error) {
-	p, err := scanPerson(t.queryRow(`UPDATE people SET private_chat_id = NULL, updated_at = ?
-		WHERE private_chat_id = ? RETURNING `+personColumns, ms(t.now), privateChatID))
+	// The chat's owner, not whoever has it as private chat now: the
+	// messages queued behind the first refused one find it cleared.
+	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM people
+		WHERE id = (SELECT person_id FROM chats WHERE id = ?)`, privateChatID))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nil
 	}
-	return p, err
+	if err != nil {
+		return nil, fmt.Errorf("store: mark unreachable: %w", err)
+	}
+	if p.PrivateChatID == privateChatID {
+		if _, err := t.exec(`UPDATE people SET private_chat_id = NULL, updated_at = ? WHERE id = ?`, ms(t.now), p.ID); err != nil {
+			return nil, fmt.Errorf("store: mark unreachable: %w", err)
+		}
+		p.PrivateChatID = 0
+	}
+	return p, nil
 }
 
 func (t *tx) GroupsWithOpenTasks() ([]*nhacviec.Chat, error) {
@@ -700,9 +755,12 @@ func (t *tx) queryChats(query string, args ...any) ([]*nhacviec.Chat, error) {
 	for rows.Next() {
 		c, err := scanChat(rows)
 		if err != nil {
-			return nil, err
+			return nil, fmt.Errorf("store: chats: %w", err)
 		}
 		out = append(out, c)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("store: chats: %w", err)
+	}
+	return out, nil
 }

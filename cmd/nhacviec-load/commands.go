@@ -112,6 +112,9 @@ type warmTask struct {
 
 var taskRef = regexp.MustCompile(`#(\d+)`)
 
+// noticeRef finds the task of each assignment notice in a message.
+var noticeRef = regexp.MustCompile(`giao cho bạn việc #(\d+)`)
+
 func commandsOnce(ctx context.Context, o *options, profile bool) (res commandsResult, err error) {
 	dir, cleanup, err := o.tempDir("commands")
 	if err != nil {
@@ -142,7 +145,7 @@ func commandsOnce(ctx context.Context, o *options, profile bool) (res commandsRe
 	if res.startup, err = waitPoll(ctx, srv, p, 10*time.Second); err != nil {
 		return res, err
 	}
-	tr := newTracker(srv)
+	tr := newTracker(srv, db)
 	// The start-up pass plans each group's digest (09:00 is within the
 	// digest's hours); let it go out first.
 	if err := tr.wait(ctx, p, 30*time.Second, "the morning digests", func() bool { return len(tr.sent) >= len(org.units) }); err != nil {
@@ -179,7 +182,10 @@ func commandsOnce(ctx context.Context, o *options, profile bool) (res commandsRe
 			id, _ := strconv.ParseInt(m[1], 10, 64)
 			u := org.units[len(tasks)%len(org.units)]
 			who := u.staff[1+(len(tasks)/len(org.units))%(len(u.staff)-1)]
-			t := &warmTask{id: id, assignee: who, inGroup: s.MessageID}
+			t := &warmTask{id: id, assignee: who}
+			if tr.single(s) {
+				t.inGroup = s.MessageID // "xong" replied to it means this task
+			}
 			tasks = append(tasks, t)
 			byID[id] = t
 		}
@@ -189,23 +195,26 @@ func commandsOnce(ctx context.Context, o *options, profile bool) (res commandsRe
 		return res, err
 	}
 	// ... and the private notices about them (to reply "xong" to).
-	notices := 0
+	// A notice merged with others (the bot sends a chat's waiting messages
+	// as one) is no message to reply "xong" to: that asks which task.
+	noticed := map[int64]bool{}
 	err = tr.wait(ctx, p, time.Minute, "the warm-up's notices", func() bool {
 		for _, s := range tr.sent {
 			if s.ChatID <= 0 || !strings.Contains(s.Plain, "giao cho bạn việc") {
 				continue
 			}
-			m := taskRef.FindStringSubmatch(s.Plain)
-			if m == nil {
-				continue
-			}
-			id, _ := strconv.ParseInt(m[1], 10, 64)
-			if t := byID[id]; t != nil && t.inPriv == 0 {
-				t.inPriv = s.MessageID
-				notices++
+			refs := noticeRef.FindAllStringSubmatch(s.Plain, -1)
+			for _, m := range refs {
+				id, _ := strconv.ParseInt(m[1], 10, 64)
+				if t := byID[id]; t != nil && !noticed[id] {
+					noticed[id] = true
+					if len(refs) == 1 {
+						t.inPriv = s.MessageID
+					}
+				}
 			}
 		}
-		return notices == len(tasks)
+		return len(noticed) == len(tasks)
 	})
 	if err != nil {
 		return res, err
@@ -258,6 +267,16 @@ func commandsOnce(ctx context.Context, o *options, profile bool) (res commandsRe
 			chat = who.chat()
 			if inGroup {
 				chat = who.unit.chat
+			}
+			if kind == "reply-xong" && t.inGroup == 0 && t.inPriv == 0 {
+				kind = "xong" // its messages were merged with others'
+			}
+			if kind == "reply-xong" && (inGroup && t.inGroup == 0 || !inGroup && t.inPriv == 0) {
+				inGroup = !inGroup // reply to the message that went alone
+				chat = who.chat()
+				if inGroup {
+					chat = who.unit.chat
+				}
 			}
 			switch {
 			case kind == "xong" && inGroup:

@@ -114,7 +114,7 @@ func fanoutOnce(ctx context.Context, o *options, n int, rate float64) (res fanou
 		return res, err
 	}
 	defer p.kill()
-	tr := newTracker(srv)
+	tr := newTracker(srv, db)
 	got := map[int64]bool{}
 	seen := 0
 	want := len(org.people) + len(org.units)

@@ -74,7 +74,7 @@ func latenessOnce(ctx context.Context, o *options) ([]time.Duration, error) {
 		return nil, err
 	}
 	defer p.kill()
-	tr := newTracker(srv)
+	tr := newTracker(srv, db)
 	got := map[int64]time.Time{}
 	seen := 0
 	timeout := time.Until(boundary) + time.Duration(float64(o.reminder)/25*2*float64(time.Second)) + time.Minute

@@ -350,7 +350,7 @@ func quahanOnce(ctx context.Context, o *options, srv *telegramtest.Server, db st
 	if res.startup, err = waitPoll(ctx, srv, p, 30*time.Second); err != nil {
 		return res, err
 	}
-	tr := newTracker(srv)
+	tr := newTracker(srv, db)
 	ask := func(who *person) (time.Duration, int, error) {
 		id := srv.UserSays(who.chat(), who.user, "/quahan")
 		u := upd{id: id, chat: who.user.ID, msg: srv.MessageOf(id), kind: "quahan"}

@@ -2,7 +2,12 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
+	"html"
+	"regexp"
+	"strconv"
+	"strings"
 	"time"
 
 	"github.com/nhacviec/nhacviec/bot/telegram/telegramtest"
@@ -14,6 +19,13 @@ type tracker struct {
 	next    int
 	sent    []telegramtest.Sent
 	replies map[chatMsg]telegramtest.Sent // the first message replying to each
+	// The bot merges a chat's waiting messages into one, which can reply
+	// to one command only: the others' replies are found through the
+	// bot's outbox, which says which sent message carried each.
+	db      *sql.DB
+	byID    map[chatMsg]telegramtest.Sent // sent messages by chat and id
+	lastRow int64                         // the outbox rows read so far
+	carried map[chatMsg]carried           // command → the message that carried its reply
 }
 
 type chatMsg struct {
@@ -21,8 +33,64 @@ type chatMsg struct {
 	msg  int
 }
 
-func newTracker(srv *telegramtest.Server) *tracker {
-	return &tracker{srv: srv, replies: map[chatMsg]telegramtest.Sent{}}
+type carried struct {
+	msg  int    // the sent message
+	text string // the reply's own text, as a person reads it
+}
+
+// newTracker follows srv; db, if not "", is the bot's database, read to
+// find replies merged into one message.
+func newTracker(srv *telegramtest.Server, db string) *tracker {
+	t := &tracker{srv: srv, replies: map[chatMsg]telegramtest.Sent{}, byID: map[chatMsg]telegramtest.Sent{}, carried: map[chatMsg]carried{}}
+	if db != "" {
+		t.db, _ = sql.Open("sqlite", "file:"+db+"?mode=ro&_pragma=busy_timeout(5000)")
+	}
+	return t
+}
+
+var tags = regexp.MustCompile(`<[^>]*>`)
+
+// single reports whether s, a reply as reply returns it, went out alone
+// (not merged with other messages into one).
+func (t *tracker) single(s telegramtest.Sent) bool {
+	whole, ok := t.byID[chatMsg{s.ChatID, s.MessageID}]
+	return ok && !strings.Contains(whole.Plain, mergedSeparator)
+}
+
+// mergedSeparator stands between the messages the bot merged into one.
+const mergedSeparator = "┈┈┈┈┈┈┈┈"
+
+// readCarried reads the replies sent since the last call from the bot's
+// outbox.
+func (t *tracker) readCarried() {
+	if t.db == nil {
+		return
+	}
+	rows, err := t.db.Query(`SELECT o.id, o.state, c.external_id, o.reply_to, COALESCE(o.external_id, ''), o.text
+		FROM outbox o JOIN chats c ON c.id = o.chat_id
+		WHERE o.id > ? AND o.reply_to <> '' ORDER BY o.id`, t.lastRow)
+	if err != nil {
+		return // the bot is starting: later
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var state, chat, replyTo, ext, text string
+		if rows.Scan(&id, &state, &chat, &replyTo, &ext, &text) != nil {
+			return
+		}
+		if state == "pending" {
+			return // marks commit in any order: read again from here
+		}
+		t.lastRow = id
+		if state != "sent" || ext == "" {
+			continue
+		}
+		c, _ := strconv.ParseInt(chat, 10, 64)
+		r, _ := strconv.Atoi(replyTo)
+		m, _ := strconv.Atoi(ext)
+		t.carried[chatMsg{c, r}] = carried{msg: m, text: html.UnescapeString(tags.ReplaceAllString(text, ""))}
+	}
 }
 
 // poll takes in what was sent since the last poll and returns it.
@@ -31,6 +99,7 @@ func (t *tracker) poll() []telegramtest.Sent {
 	t.next += len(news)
 	t.sent = append(t.sent, news...)
 	for _, s := range news {
+		t.byID[chatMsg{s.ChatID, s.MessageID}] = s
 		if s.ReplyTo == 0 {
 			continue
 		}
@@ -71,8 +140,24 @@ type upd struct {
 	kind string
 }
 
-// reply returns u's reply, if it came.
+// reply returns u's reply, if it came: the message sent in reply to it,
+// or the merged message that carried it (with Plain its own text only).
 func (t *tracker) reply(u upd) (telegramtest.Sent, bool) {
-	s, ok := t.replies[chatMsg{u.chat, u.msg}]
-	return s, ok
+	k := chatMsg{u.chat, u.msg}
+	c, ok := t.carried[k]
+	if !ok {
+		if s, ok := t.replies[k]; ok && !strings.Contains(s.Plain, mergedSeparator) {
+			return s, true
+		}
+		t.readCarried()
+		if c, ok = t.carried[k]; !ok {
+			return telegramtest.Sent{}, false
+		}
+	}
+	s, ok := t.byID[chatMsg{u.chat, c.msg}]
+	if !ok {
+		return telegramtest.Sent{}, false // marked sent, not yet polled
+	}
+	s.Plain = c.text
+	return s, true
 }

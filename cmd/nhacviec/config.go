@@ -19,7 +19,7 @@ import (
 )
 
 // Config is the program's configuration: every setting is an environment
-// variable (DESIGN.md §2) and a flag; a flag wins.
+// variable and a flag; a flag wins.
 type Config struct {
 	TelegramToken  string
 	TelegramAPIURL string

@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"strings"
 	"testing"
@@ -158,5 +159,46 @@ func TestReplyOvertakesAFanOut(t *testing.T) {
 	h.settle()
 	if got := reminders(); got != n {
 		t.Errorf("%d of %d reminders went out in the end", got, n)
+	}
+}
+
+// Every message refused in a blocked person's private chat is theirs:
+// after the first 403 of an assigner, the ones queued behind it still
+// name the assigner in the group, and the head is told who blocked the
+// bot, never the assignee.
+func TestBlockedAssignerIsNamedOnEveryRefusedMessage(t *testing.T) {
+	o := newOrg(t)
+	h := o.h
+	h.say(o.groupA, o.headA, "/ganhom Phòng A")
+	leader := h.private(o.leader)
+	var ids []int64
+	for _, title := range []string{"Báo cáo một", "Báo cáo hai", "Báo cáo ba"} {
+		_, id := h.assign(leader, o.leader, "/giao @membera "+title+" hạn hôm nay")
+		ids = append(ids, id)
+	}
+	h.settle()
+	h.srv.Block(o.leader.ID)
+	h.tick(at(23, 17, 0)) // three overdue notices for the leader in one pass
+	for _, id := range ids {
+		want := fmt.Sprintf("@leader ⚠️ Việc #%d đã quá hạn", id)
+		// Contains: the three fallbacks wait together, and go merged.
+		h.wait(func(s telegramtest.Sent) bool { return s.ChatID == o.groupA.ID && strings.Contains(s.Plain, want) })
+	}
+	for _, s := range h.srv.SentTo(o.groupA.ID) {
+		if strings.Contains(s.Plain, "@membera ⚠️") {
+			t.Errorf("the group fallback names the assignee for the blocked assigner: %q", s.Plain)
+		}
+	}
+	told := 0
+	for _, s := range h.srv.SentTo(o.headA.ID) {
+		if strings.Contains(s.Plain, "đã chặn") {
+			told++
+			if !strings.HasPrefix(s.Plain, "⚠️ @leader đã chặn") {
+				t.Errorf("the head is told the wrong person blocked the bot: %q", s.Plain)
+			}
+		}
+	}
+	if told != 1 {
+		t.Errorf("the head was told %d times, want once\n%s", told, h.dump())
 	}
 }

@@ -10,14 +10,14 @@ import (
 // ---- 2. downtime catch-up ----
 
 // TestFaultDowntimeCatchUp stops the bot for 2 hours, 25 hours and 8 days
-// (DESIGN.md §4.2, issue 5 item 4) and starts it again on the same
-// database and the same fake Bot API. While it was down, Telegram kept
-// updates (after 8 days with a jump of update_id). The catch-up pass must
-// send each reminder that is still useful and each overdue notice once,
-// drop pre-deadline reminders whose moment and deadline both passed, send
-// today's nudge once instead of every missed one, send a missed morning
-// digest only before noon, and apply each kept update once. A second pass
-// and a restart send nothing more.
+// (docs/ARCHITECTURE.md, "Reminders"; issue 5 item 4) and starts it again
+// on the same database and the same fake Bot API. While it was down,
+// Telegram kept updates (after 8 days with a jump of update_id). The
+// catch-up pass must send each reminder that is still useful and each
+// overdue notice once, drop pre-deadline reminders whose moment and
+// deadline both passed, send today's nudge once instead of every missed
+// one, send a missed morning digest only before noon, and apply each kept
+// update once. A second pass and a restart send nothing more.
 func TestFaultDowntimeCatchUp(t *testing.T) {
 	type want struct {
 		who  string // "an", "lead" or "group"

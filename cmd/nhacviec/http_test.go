@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"net"
 	"net/http"
@@ -17,8 +18,8 @@ import (
 
 	"github.com/rs/zerolog"
 
+	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/bot/telegram/telegramtest"
-	"github.com/nhacviec/nhacviec/store"
 )
 
 // fakeHealth is a health check whose heartbeats and probe a test sets.
@@ -98,27 +99,6 @@ func TestHealthz(t *testing.T) {
 	}
 }
 
-// The probe is a real write: it fails on a database that cannot be written.
-func TestHealthProbeWrites(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "x.db")
-	db, err := store.Open(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if err := probeDB(db)(context.Background()); err != nil {
-		t.Fatalf("probe of a good database: %v", err)
-	}
-	ro, err := store.OpenReadOnly(context.Background(), path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ro.Close()
-	if err := probeDB(ro)(context.Background()); err == nil {
-		t.Fatal("probe of a read-only database succeeded")
-	}
-}
-
 func scrape(t *testing.T, h http.Handler) string {
 	t.Helper()
 	rec := httptest.NewRecorder()
@@ -166,6 +146,45 @@ func TestMetricsAfterTraffic(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Logf("/metrics:\n%s", grepLines(body, "nhacviec_"))
+	}
+}
+
+// Whatever people type, the command label takes only the known commands'
+// names and "unknown": a label per typed name would grow the series
+// without bound.
+func TestMetricsCommandLabelsStayBounded(t *testing.T) {
+	h := newHarness(t)
+	h.hello(h.an)
+	dm := h.srv.PrivateChat(h.an)
+	const typed = 40
+	for i := range typed {
+		h.srv.UserSays(dm, h.an, fmt.Sprintf("/lenh%d", i))
+	}
+	h.srv.UserSays(dm, h.an, "/viec")
+	h.srv.UserSays(dm, h.an, "/tasks") // an alias counts as its command
+	h.settle()
+	body := scrape(t, httpHandler(http.NotFoundHandler(), h.app.metrics.reg, nil))
+	known := map[string]bool{"none": true, "button": true, "unknown": true}
+	for _, c := range bot.Commands {
+		known[c.Name] = true
+	}
+	labels := map[string]bool{}
+	for _, m := range regexp.MustCompile(`(?m)^nhacviec_update(?:s_total|_duration_seconds_count)\{command="([^"]*)"`).FindAllStringSubmatch(body, -1) {
+		labels[m[1]] = true
+		if !known[m[1]] {
+			t.Errorf("command label %q is not a known command", m[1])
+		}
+	}
+	if len(labels) > 3 { // start and viec (hello's and ours), unknown
+		t.Errorf("%d command labels after %d unknown commands: %v", len(labels), typed, labels)
+	}
+	for _, want := range []string{
+		fmt.Sprintf(`nhacviec_updates_total{command="unknown",outcome="invalid"} %d`, typed),
+		`nhacviec_updates_total{command="viec",outcome="ok"} 5`, // hello's 3 in the group
+	} {
+		if !strings.Contains(body, want) {
+			t.Errorf("/metrics lacks %q:\n%s", want, grepLines(body, "nhacviec_updates_total"))
+		}
 	}
 }
 

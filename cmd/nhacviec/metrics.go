@@ -9,6 +9,7 @@ import (
 	"github.com/rs/zerolog"
 
 	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/bot"
 )
 
 // metrics are the Prometheus metrics of one app, in a registry of their
@@ -63,10 +64,23 @@ func newMetrics(outbox outboxStats, now func() time.Time, log zerolog.Logger) *m
 	return m
 }
 
+// commandLabels are the values the command label may take: a fixed set,
+// so that nothing people type can add series.
+var commandLabels = func() map[string]bool {
+	l := map[string]bool{"button": true, bot.CommandUnknown: true}
+	for _, c := range bot.Commands {
+		l[c.Name] = true
+	}
+	return l
+}()
+
 // observeUpdate is bot.Bot.Observe.
 func (m *metrics) observeUpdate(command, outcome string, took time.Duration) {
-	if command == "" {
+	switch {
+	case command == "":
 		command = "none"
+	case !commandLabels[command]:
+		command = bot.CommandUnknown
 	}
 	m.updates.WithLabelValues(command, outcome).Inc()
 	m.updateSeconds.WithLabelValues(command).Observe(took.Seconds())

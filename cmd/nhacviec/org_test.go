@@ -435,3 +435,39 @@ func TestGroupLifecycle(t *testing.T) {
 		return s.ChatID == super.ID && strings.Contains(s.Plain, "☀️ Điểm việc sáng")
 	})
 }
+
+// The whole organisation's /quahan, by unit, shows 40 tasks and always
+// says how many more there are, also when the 40 end with a unit and the
+// units after it are left out.
+func TestOverdueByUnitCountsWhatItLeavesOut(t *testing.T) {
+	h := newH(t)
+	h.hello(h.lead, h.an, h.binh)
+	adm := h.private(h.lead)
+	for _, cmd := range []string{"/donvi them Phòng A", "/donvi them Phòng B",
+		"/bonhiem @an thanhvien Phòng A", "/bonhiem @binh thanhvien Phòng B"} {
+		contains(t, h.say(adm, h.lead, cmd), "Đã")
+	}
+	for i := range 40 { // Phòng A's, the most pressing: exactly the 40 shown
+		h.assign(adm, h.lead, fmt.Sprintf("/giao @an Việc A%02d hạn hôm nay", i))
+	}
+	for i := range 5 {
+		h.assign(adm, h.lead, fmt.Sprintf("/giao @binh Việc B%d hạn mai", i))
+	}
+	h.settle()
+	h.clock.Set(monday0900.AddDate(0, 0, 2))
+	r := h.say(adm, h.lead, "/quahan")
+	contains(t, r, "Việc quá hạn (45)", "Phòng A (40)", "… và 5 việc khác.")
+	if n := strings.Count(r.Plain, "• #"); n != 40 {
+		t.Fatalf("%d tasks listed, want 40:\n%s", n, r.Plain)
+	}
+	// The 40 end inside Phòng A: one count for the rest of Phòng A and
+	// the whole of Phòng B.
+	h.clock.Set(monday0900)
+	for i := range 2 {
+		h.assign(adm, h.lead, fmt.Sprintf("/giao @an Việc A%02d hạn hôm nay", 40+i))
+	}
+	h.clock.Set(monday0900.AddDate(0, 0, 2))
+	r = h.say(adm, h.lead, "/quahan")
+	contains(t, r, "Việc quá hạn (47)", "Phòng A (42)", "… và 7 việc khác.")
+	lacks(t, r, "Phòng B", "… và 2 việc khác.")
+}

@@ -168,7 +168,7 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 	}
 	var srv *http.Server
 	if ln != nil {
-		health := &healthCheck{lastPoll: tg.LastPoll, lastRun: a.scheduler.LastRun, probe: probeDB(db),
+		health := &healthCheck{lastPoll: tg.LastPoll, lastRun: a.scheduler.LastRun, probe: db.Ping,
 			pollStale: 2*pollTimeout + pollGrace, started: time.Now(), now: time.Now}
 		if cfg.WebhookURL != "" {
 			health.lastPoll = nil // Telegram calls us; a quiet hour is not a fault

@@ -404,7 +404,6 @@ type params struct {
 }
 
 func (p params) str(k string) string { return p.v.Get(k) }
-func (p params) has(k string) bool   { _, ok := p.v[k]; return ok }
 
 func parseParams(r *http.Request) (params, error) {
 	p := params{v: url.Values{}}

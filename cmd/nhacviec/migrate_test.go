@@ -1,0 +1,86 @@
+package main
+
+import (
+	"context"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+)
+
+// A database made by an earlier main opens, migrates, and answers as it
+// did. testdata/main-e990ee1.db was made by the main of e990ee1 (before
+// merged messages, message parts and chat owners: migrations 0006 on)
+// with this harness's people: four tasks of the lead's (one done, one
+// recurring), reminders and an overdue notice sent; the .txt files are
+// what that version answered to an's /viec and the lead's /chitiet 1 at
+// 17:01 on 24/11. Message 8 was the reminder of #1 in an's private chat.
+func TestDatabaseOfPreviousMainMigrates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nhacviec.db")
+	copyFile(t, "testdata/main-e990ee1.db", path)
+	h := newHarness(t)
+	h.stop()
+	h.srv.JumpUpdateID(1000) // past the offset the database stored
+	h.clock.Set(at(24, 17, 1))
+	h.start(path)
+	h.hello() // the group, as it was
+	for _, c := range []struct {
+		who  string
+		ask  func() string
+		file string
+	}{
+		{"an /viec", func() string { return h.say(h.private(h.an), h.an, "/viec").Plain }, "testdata/main-e990ee1.viec.txt"},
+		{"lead /chitiet 1", func() string { return h.say(h.private(h.lead), h.lead, "/chitiet 1").Plain }, "testdata/main-e990ee1.chitiet.txt"},
+	} {
+		want, err := os.ReadFile(c.file)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := c.ask(); got != string(want) {
+			t.Errorf("%s after the migration:\n%s\nwant, as e990ee1 answered:\n%s", c.who, got, want)
+		}
+	}
+	// The delivered reminder still resolves to its task: "xong" to it.
+	err := h.db.View(context.Background(), func(tx nhacviec.Tx) error {
+		an, err := tx.PersonByUsername("telegram", "an")
+		if err != nil {
+			return err
+		}
+		ids, err := tx.TasksOfMessage(an.PrivateChatID, "8")
+		if err != nil {
+			return err
+		}
+		if len(ids) != 1 || ids[0] != 1 {
+			t.Errorf("the reminder of #1 resolves to %v after the migration", ids)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if r := h.reply(h.private(h.an), h.an, "xong", 8); !strings.Contains(r.Plain, "Đã xong việc #1") {
+		t.Errorf("xong replied to the old reminder: %q", r.Plain)
+	}
+}
+
+func copyFile(t *testing.T, from, to string) {
+	t.Helper()
+	src, err := os.Open(from)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer src.Close()
+	dst, err := os.Create(to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := io.Copy(dst, src); err != nil {
+		t.Fatal(err)
+	}
+	if err := dst.Close(); err != nil {
+		t.Fatal(err)
+	}
+}
