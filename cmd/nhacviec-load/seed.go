@@ -30,7 +30,8 @@ type seedOpts struct {
 //   - each has the bot's reply in the unit's group and the notice in the
 //     assignee's private chat, both sent and remembered for "xong"
 //     replies; a closed one its sent reminder; an overdue one its sent
-//     overdue notices to assignee and assigner;
+//     overdue notices to assignee and assigner; the message ids of that
+//     history start at 1,000,000,000, above any the fake gives the run;
 //   - today's digests went out at 07:30 (unless opt.noDigests).
 //
 // The bot's clock is monday0900: open tasks are next looked at tomorrow
@@ -123,18 +124,18 @@ func seedBulk(ctx context.Context, path string, people []*person, n int, opt see
 			// notice in private (remembered for "xong" replies) ...
 			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, reply_to, not_before, created_at, state, attempts, sent_at, external_id)
 			SELECT NULL, t.chat_id, 'reply', t.id, '📌 Đã giao việc #' || t.id || ' cho @' || p.username || char(10) || '<b>' || t.title || '</b>' || char(10) || 'Hạn: 17:00 ' || strftime('%d/%m/%Y', t.deadline / 1000 + 25200, 'unixepoch'),
-				1, '[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', CAST(t.id * 4 AS TEXT), t.created_at, t.created_at, 'sent', 1, t.created_at, CAST(t.id * 4 + 1 AS TEXT)
+				1, '[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', CAST(1000000000 + t.id * 4 AS TEXT), t.created_at, t.created_at, 'sent', 1, t.created_at, CAST(1000000000 + t.id * 4 + 1 AS TEXT)
 			FROM tasks t JOIN people p ON p.id = t.assignee_id WHERE t.id > ?1 AND t.id <= ?2`,
 			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, not_before, created_at, state, attempts, sent_at, external_id)
 			SELECT NULL, p.private_chat_id, 'notice', t.id, '📌 @' || a.username || ' giao cho bạn việc #' || t.id || char(10) || '<b>' || t.title || '</b>' || char(10) || 'Hạn: 17:00 ' || strftime('%d/%m/%Y', t.deadline / 1000 + 25200, 'unixepoch') || char(10) || char(10) || 'Xong thì bấm ✅ hoặc trả lời "xong" vào tin nhắn này.',
-				1, '[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', t.created_at, t.created_at, 'sent', 1, t.created_at, CAST(t.id * 4 + 2 AS TEXT)
+				1, '[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', t.created_at, t.created_at, 'sent', 1, t.created_at, CAST(1000000000 + t.id * 4 + 2 AS TEXT)
 			FROM tasks t JOIN people p ON p.id = t.assignee_id JOIN people a ON a.id = t.assigner_id WHERE t.id > ?1 AND t.id <= ?2`,
 			botMessages,
 			// ... the reminder of a closed task ...
 			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, not_before, created_at, state, attempts, sent_at, external_id)
 			SELECT 'reminder:' || t.id || ':due:' || strftime('%Y-%m-%d', t.deadline / 1000 + 25200, 'unixepoch') || ':' || p.private_chat_id,
 				p.private_chat_id, 'reminder', t.id, '⏰ Hôm nay đến hạn việc #' || t.id || ': <b>' || t.title || '</b>', 1,
-				'[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', t.deadline - 9 * 3600000, t.deadline - 9 * 3600000, 'sent', 1, t.deadline - 9 * 3600000, CAST(t.id * 4 + 3 AS TEXT)
+				'[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', t.deadline - 9 * 3600000, t.deadline - 9 * 3600000, 'sent', 1, t.deadline - 9 * 3600000, CAST(1000000000 + t.id * 4 + 3 AS TEXT)
 			FROM tasks t JOIN people p ON p.id = t.assignee_id WHERE t.id > ?1 AND t.id <= ?2 AND t.status <> 'open'`,
 			// ... and an overdue one's overdue notices.
 			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, not_before, created_at, state, attempts, sent_at)
