@@ -675,16 +675,16 @@ func (t *tx) MigrateChat(transport, oldExternalID, newExternalID string) error {
 	if newID != 0 {
 		// The supergroup spoke before we learnt of the migration: fold its
 		// row into the old one, which carries the history. Its messages
-		// are pending, or finished since the row was written (a day's
-		// margin for a clock set back): each found through an index, not
-		// by reading the whole outbox.
+		// are pending (among the pending ones), or finished since the row
+		// was written (a day's margin for a clock set back): each found
+		// through an index, not by reading the whole outbox.
 		if _, err := t.exec(`UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state <> 'pending' AND created_at >= ?`,
 			oldID, newID, newCreated-int64(24*time.Hour/time.Millisecond)); err != nil {
 			return fmt.Errorf("store: migrate chat: %w", err)
 		}
 		for _, q := range []string{
 			`UPDATE tasks SET chat_id = ? WHERE chat_id = ?`,
-			`UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state = 'pending'`,
+			`UPDATE outbox INDEXED BY outbox_pending SET chat_id = ? WHERE chat_id = ? AND state = 'pending'`,
 			`UPDATE OR IGNORE bot_messages SET chat_id = ? WHERE chat_id = ?`,
 			`UPDATE OR IGNORE chat_members SET chat_id = ? WHERE chat_id = ?`,
 			`UPDATE drafts SET chat_id = ? WHERE chat_id = ?`,
