@@ -422,11 +422,11 @@ func commandsDB(ctx context.Context, o *options, dir string, srv *telegramtest.S
 	}
 	var cached string
 	if o.cache != "" {
-		v, err := schemaVersion(ctx, orgDB)
+		v, err := schemaID(ctx, orgDB)
 		if err != nil {
 			return "", nil, err
 		}
-		cached = filepath.Join(o.cache, fmt.Sprintf("commands-%dx%d-idle%d-history%d-schema%d.db", o.groups, perUnit, idle, o.history, v))
+		cached = filepath.Join(o.cache, fmt.Sprintf("commands-%dx%d-idle%d-history%d-schema%s.db", o.groups, perUnit, idle, o.history, v))
 		if _, err := os.Stat(cached); err == nil {
 			return db, org, copyFile(cached, db)
 		}

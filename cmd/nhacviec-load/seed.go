@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/sha256"
 	"database/sql"
 	"encoding/json"
 	"fmt"
@@ -189,12 +190,20 @@ func sentDigests(ctx context.Context, conn *sql.Conn, groups []int64) error {
 	return err
 }
 
-// schemaVersion is the schema version of the database at path: the
-// number of the last migration its build applied.
-func schemaVersion(ctx context.Context, path string) (int, error) {
+// schemaID names the schema of the database at path: its version (the
+// last migration applied) and a digest of its definition, as branches may
+// number different migrations alike.
+func schemaID(ctx context.Context, path string) (string, error) {
 	var v int
-	err := rawExec(ctx, path, func(c *sql.Conn) error { return c.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v) })
-	return v, err
+	var def string
+	err := rawExec(ctx, path, func(c *sql.Conn) error {
+		if err := c.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&v); err != nil {
+			return err
+		}
+		return c.QueryRowContext(ctx, `SELECT group_concat(sql, ';') FROM (SELECT sql FROM sqlite_schema WHERE sql IS NOT NULL ORDER BY name)`).Scan(&def)
+	})
+	sum := sha256.Sum256([]byte(def))
+	return fmt.Sprintf("%d-%x", v, sum[:4]), err
 }
 
 // rawExec runs fn on a connection to the database at path, outside the

@@ -71,11 +71,11 @@ func stateOnce(ctx context.Context, o *options, n, units, perUnit int) error {
 	var cached string
 	if seed && o.cache != "" {
 		// As -state-db, with the copy kept by an earlier run in -cache.
-		v, err := schemaVersion(ctx, orgDB)
+		v, err := schemaID(ctx, orgDB)
 		if err != nil {
 			return err
 		}
-		cached = filepath.Join(o.cache, fmt.Sprintf("state-%dx%d-tasks%d-schema%d.db", units, perUnit, n, v))
+		cached = filepath.Join(o.cache, fmt.Sprintf("state-%dx%d-tasks%d-schema%s.db", units, perUnit, n, v))
 		if _, err := os.Stat(cached); err == nil {
 			if err := copyFile(cached, db); err != nil {
 				return err
