@@ -77,7 +77,7 @@ func TestCreateNextOccurrence(t *testing.T) {
 	if first == nil || second != nil {
 		t.Fatalf("first call made %v, second %v; want one task, then none", first, second)
 	}
-	want := time.Date(2026, 12, 21, 17, 0, 0, 0, hcm) // 20/12/2026 is a Sunday
+	want := time.Date(2026, 12, 18, 17, 0, 0, 0, hcm) // before the 20th: 19–20/12/2026 is a weekend
 	if !first.Deadline.Equal(want) || first.SeriesID != task.ID || first.Recur != task.Recur || !first.Open() {
 		t.Errorf("next occurrence = %+v, want due %v in series %d", first, want, task.ID)
 	}

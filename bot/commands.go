@@ -163,17 +163,27 @@ func (c *conv) assign(args string) error {
 	if len(dl.Candidates) > 0 {
 		return c.askDeadline(a, phrase, dl.Candidates)
 	}
-	return c.createTask(a, dl.At)
+	return c.createTask(a, dl.At, movedNote(dl))
+}
+
+// movedNote says why a deadline is not on the day its phrase named, "20/12
+// là Chủ nhật", or is "".
+func movedNote(d calendar.Deadline) string {
+	if d.Moved == nil {
+		return ""
+	}
+	return d.Moved.String()
 }
 
 // assignment is an assignment whose deadline is still to be chosen; it
 // waits as a draft's payload.
 type assignment struct {
-	AssigneeID int64   `json:"assignee"`
-	Title      string  `json:"title"`
-	Recur      string  `json:"recur,omitempty"`
-	Candidates []int64 `json:"candidates,omitempty"` // deadlines to choose from, Unix seconds
-	People     []int64 `json:"people,omitempty"`     // assignees to choose from
+	AssigneeID int64    `json:"assignee"`
+	Title      string   `json:"title"`
+	Recur      string   `json:"recur,omitempty"`
+	Candidates []int64  `json:"candidates,omitempty"` // deadlines to choose from, Unix seconds
+	Moved      []string `json:"moved,omitempty"`      // for each of Candidates, movedNote or ""
+	People     []int64  `json:"people,omitempty"`     // assignees to choose from
 }
 
 // maxPeopleButtons bounds the people offered as buttons.
@@ -206,6 +216,10 @@ func (c *conv) askAssignee(args string) error {
 		units = st.headScope()
 	}
 	a := assignment{Title: title, Candidates: []int64{dl.At.Unix()}}
+	moved := movedNote(dl)
+	if moved != "" {
+		a.Moved = []string{moved}
+	}
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -241,22 +255,28 @@ func (c *conv) askAssignee(args string) error {
 			rows[len(rows)-1] = append(rows[len(rows)-1], b)
 		}
 	}
-	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textWhoAssign, esc(title), c.deadlineAt(dl.At)), Buttons: rows})
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textWhoAssign, esc(title), c.deadlineAt(dl.At)+c.movedText(moved)), Buttons: rows})
 }
 
 // askDeadline asks which reading of an ambiguous deadline was meant, with
 // one button per reading.
-func (c *conv) askDeadline(a assignment, phrase string, candidates []time.Time) error {
+func (c *conv) askDeadline(a assignment, phrase string, candidates []calendar.Deadline) error {
 	var row []nhacviec.Button
+	moved := false
 	for _, t := range candidates {
-		a.Candidates = append(a.Candidates, t.Unix())
+		a.Candidates = append(a.Candidates, t.At.Unix())
+		a.Moved = append(a.Moved, movedNote(t))
+		moved = moved || t.Moved != nil
+	}
+	if !moved {
+		a.Moved = nil
 	}
 	d, err := c.saveDraft(draftDeadline, a)
 	if err != nil {
 		return err
 	}
 	for i, t := range candidates {
-		row = append(row, nhacviec.Button{Text: calendar.FormatDeadline(t.In(c.Calendar.Location())), Data: fmt.Sprintf("pick:%d:%d", d.ID, i)})
+		row = append(row, nhacviec.Button{Text: c.deadlineAt(t.At), Data: fmt.Sprintf("pick:%d:%d", d.ID, i)})
 	}
 	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textAmbiguousDeadline, esc(clip(phrase, maxEcho))), Buttons: [][]nhacviec.Button{row}})
 }
@@ -314,11 +334,16 @@ func (c *conv) choose(draftID int64, kind, choice string) error {
 	if kind == draftAssignee {
 		a.AssigneeID = a.People[i]
 	}
-	return c.createTask(a, at)
+	moved := ""
+	if deadline < len(a.Moved) {
+		moved = a.Moved[deadline]
+	}
+	return c.createTask(a, at, moved)
 }
 
-// createTask stores an assignment and tells whom it concerns.
-func (c *conv) createTask(a assignment, deadline time.Time) error {
+// createTask stores an assignment and tells whom it concerns; moved
+// (movedNote) says why the deadline is not on the day that was named.
+func (c *conv) createTask(a assignment, deadline time.Time, moved string) error {
 	assignee, err := c.tx.Person(a.AssigneeID)
 	if err != nil {
 		return err
@@ -341,7 +366,7 @@ func (c *conv) createTask(a assignment, deadline time.Time) error {
 		Note: "giao cho " + assignee.Mention() + ", hạn " + c.deadline(task)}); err != nil {
 		return err
 	}
-	due := c.deadline(task)
+	due := c.deadline(task) + c.movedText(moved)
 	if task.Recur != "" {
 		due += fmt.Sprintf(textRecurs, esc(task.Recur))
 	}
@@ -735,6 +760,14 @@ func (c *conv) detail(args string) error {
 // deadlineAt formats a deadline: "17:00 Thứ Sáu 20/12/2026".
 func (c *conv) deadlineAt(t time.Time) string {
 	return calendar.FormatDeadline(t.In(c.Calendar.Location()))
+}
+
+// movedText is a movedNote to follow a deadline: " (20/12 là Chủ nhật)".
+func (c *conv) movedText(moved string) string {
+	if moved == "" {
+		return ""
+	}
+	return fmt.Sprintf(textMoved, esc(moved))
 }
 
 // deadline formats a task's deadline: "17:00 Thứ Sáu 20/12/2026".

@@ -166,12 +166,14 @@ func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, er
 }
 
 const (
-	textRemindBefore = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (ngày làm việc tới).\nXong thì bấm ✅ hoặc trả lời \"xong\"."
-	textRemindToday  = "⏰ Hôm nay đến hạn việc #%d: <b>%s</b>\nHạn: %s.\nXong thì bấm ✅ hoặc trả lời \"xong\"."
+	textRemindBefore = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (ngày làm việc tới).\n" + textDoneHint
+	textRemindToday  = "⏰ Hôm nay đến hạn việc #%d: <b>%s</b>\nHạn: %s.\n" + textDoneHint
 	// The first line of a chasing notice says it all in short: a merged
 	// message too long for every notice in full lists their first lines.
 	textOverdueNotice = "⚠️ Việc #%d đã quá hạn: <b>%s</b> — %s\nHạn: %s"
-	textNudge         = "⚠️ Việc #%d vẫn chưa xong: <b>%s</b>\nHạn: %s (%s).\nXong thì bấm ✅ hoặc trả lời \"xong\"."
+	textNudge         = "⚠️ Việc #%d vẫn chưa xong: <b>%s</b>\nHạn: %s (%s).\n" + textDoneHint
+	// textDoneHint ends the reminders; merged, they say it once.
+	textDoneHint      = "Xong thì bấm ✅ hoặc trả lời \"xong\"."
 	textDigestHeader  = "☀️ <b>Điểm việc sáng %s %s</b>"
 	textDigestOverdue = "⚠️ <b>Quá hạn</b> (%d)"
 	textDigestToday   = "📍 <b>Đến hạn hôm nay</b> (%d)"

@@ -173,23 +173,20 @@ func merged(group []*nhacviec.Outgoing, lim Limits) *nhacviec.Outgoing {
 	return &m
 }
 
-// commonFooter takes off the last line that every text ends with (the
-// "Xong thì bấm ✅…" of reminders), to say it once under them all.
+// commonFooter takes the reminders' hint ("Xong thì bấm ✅…") off the
+// end of every text, when every text ends with it, to say it once under
+// them all. Only the hint: another line they share (a deadline) belongs
+// to each of them.
 func commonFooter(texts []string) ([]string, string) {
-	i := strings.LastIndexByte(texts[0], '\n')
-	if i < 0 {
-		return texts, ""
-	}
-	last := texts[0][i+1:]
 	out := make([]string, len(texts))
 	for i, t := range texts {
-		body, ok := strings.CutSuffix(t, "\n"+last)
+		body, ok := strings.CutSuffix(t, "\n"+textDoneHint)
 		if !ok {
 			return texts, ""
 		}
 		out[i] = body
 	}
-	return out, last
+	return out, textDoneHint
 }
 
 // short lists the first line of each text under head, as many as fit in

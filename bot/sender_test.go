@@ -612,24 +612,25 @@ func TestSenderListsManyNoticesInShort(t *testing.T) {
 	}
 }
 
-// The line every merged message ends with is said once, at the end.
+// The reminders' hint is said once, at the end; another line the merged
+// messages share (the same deadline) stays with each.
 func TestSenderMergedFooterOnce(t *testing.T) {
 	s, out, tr, _ := newTestSender(t, telegramLimits)
 	for i := 1; i <= 3; i++ {
-		out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Text: fmt.Sprintf("⏰ Việc #%d\nXong thì bấm ✅.", i)}})
+		out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Text: fmt.Sprintf("⏰ Việc #%d\n", i) + textDoneHint}})
 	}
-	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Text: "a\nfoot"}})
-	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Text: "b\nother"}})
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Text: "a\nHạn: mai"}})
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Text: "b\nHạn: mai"}})
 	drain(t, s)
 	for _, c := range tr.sent() {
 		switch c.ChatID {
 		case 1:
-			if strings.Count(c.Text, "Xong thì bấm") != 1 || !strings.HasSuffix(c.Text, "\n\nXong thì bấm ✅.") {
+			if strings.Count(c.Text, "Xong thì bấm") != 1 || !strings.HasSuffix(c.Text, "\n\n"+textDoneHint) {
 				t.Errorf("footer not said once at the end: %q", c.Text)
 			}
 		case 2:
-			if !strings.Contains(c.Text, "foot") || !strings.Contains(c.Text, "other") {
-				t.Errorf("different last lines were taken off: %q", c.Text)
+			if strings.Count(c.Text, "Hạn: mai") != 2 {
+				t.Errorf("a shared deadline line was taken off: %q", c.Text)
 			}
 		}
 	}

@@ -54,6 +54,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /done, /overdue, /upco
 	textWhoAssign         = "Giao việc <b>%s</b> (hạn %s) cho ai? Chọn một người:"
 	textChoicePast        = "Thời hạn bạn chọn đã qua. Hãy giao lại với thời hạn mới, ví dụ: /giao @an Báo cáo hạn 20/12"
 	textRecurs            = " (lặp lại: %s)"
+	textMoved             = " (%s)" // why a deadline left the day named: "20/12 là Chủ nhật"
 	textNextOccurrence    = "🔁 Kỳ tiếp theo: việc #%d, hạn %s"
 	textAssigned          = "📌 Đã giao việc #%d cho %s\n<b>%s</b>\nHạn: %s"
 	textAssignedToYou     = "📌 %s giao cho bạn việc #%d\n<b>%s</b>\nHạn: %s\n\nXong thì bấm ✅ hoặc trả lời \"xong\" vào tin nhắn này."

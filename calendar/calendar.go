@@ -9,6 +9,7 @@ package calendar
 
 import (
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -163,6 +164,63 @@ func (c *Calendar) isWorkingJD(jd int) bool {
 
 // IsWorkingDay reports whether t's date, in c's location, is a working day.
 func (c *Calendar) IsWorkingDay(t time.Time) bool { return c.isWorkingJD(c.dayNum(t)) }
+
+// dayOff says why jd is not a working day, in the words of the day's
+// override, the statutory holiday or the weekend; nil for a working day.
+func (c *Calendar) dayOff(jd int) *DayOff {
+	if c.isWorkingJD(jd) {
+		return nil
+	}
+	why := "ngày nghỉ"
+	_, _, y := jdToDate(jd)
+	name, statutory := c.statutoryName(jd, y)
+	switch o, ok := (*c.overrides.Load())[jd]; {
+	case ok && strings.TrimSpace(o.Reason) != "":
+		why = offWhy(o.Reason)
+	case statutory:
+		why = offWhy(name)
+	case c.weekend[weekdayOf(jd)] && weekdayOf(jd) == time.Sunday:
+		why = "Chủ nhật"
+	case c.weekend[weekdayOf(jd)]:
+		why = WeekdayName(weekdayOf(jd))
+	}
+	return &DayOff{Date: c.fromDayNum(jd), Why: why}
+}
+
+// offWhy turns a holiday's or an override's name into the reason for a
+// day off: "Tết Dương lịch" is "ngày nghỉ Tết Dương lịch", "Nghỉ bù Giỗ
+// Tổ Hùng Vương" is "ngày nghỉ bù Giỗ Tổ Hùng Vương", "Ngày Quốc tế Lao
+// động" is "ngày nghỉ Quốc tế Lao động".
+func offWhy(name string) string {
+	why := "ngày nghỉ"
+	name = strings.TrimSpace(name)
+	if rest, ok := cutWord(name, "Nghỉ bù"); ok {
+		why, name = "ngày nghỉ bù", rest
+	} else if rest, ok := cutWord(name, "Nghỉ"); ok {
+		name = rest
+	}
+	if rest, ok := cutWord(name, "Ngày"); ok {
+		name = rest
+	}
+	if name == "" {
+		return why
+	}
+	return why + " " + name
+}
+
+// cutWord cuts the words w (either case of the first letter) off the start of s.
+func cutWord(s, w string) (string, bool) {
+	lower := strings.ToLower(w[:1]) + w[1:]
+	for _, p := range []string{w, lower} {
+		if s == p {
+			return "", true
+		}
+		if rest, ok := strings.CutPrefix(s, p+" "); ok {
+			return strings.TrimSpace(rest), true
+		}
+	}
+	return s, false
+}
 
 // NextWorkingDay returns the first working day strictly after t's date, at 00:00 local.
 func (c *Calendar) NextWorkingDay(t time.Time) time.Time {

@@ -9,9 +9,24 @@ import (
 
 // Deadline is the result of Parse.
 type Deadline struct {
-	At         time.Time   // resolved deadline (for a recurrence: the first occurrence)
+	At time.Time // resolved deadline (for a recurrence: the first occurrence)
+	// Moved is the day the phrase named when that day is not a working day
+	// and At was moved to the end of the next working day; nil otherwise.
+	// The caller says why: "(20/12 là Chủ nhật)".
+	Moved      *DayOff
 	Recurrence *Recurrence // nil unless recurring
-	Candidates []time.Time // non-empty only when the phrase is genuinely ambiguous; At is then zero and the caller asks back
+	Candidates []Deadline  // non-empty only when the phrase is genuinely ambiguous: the readings, in time order; At is then zero and the caller asks back
+}
+
+// DayOff is a day that is not a working day, and why.
+type DayOff struct {
+	Date time.Time // 00:00 local
+	Why  string    // "Chủ nhật", "Thứ Bảy", "ngày nghỉ Tết Dương lịch", "ngày nghỉ bù Giỗ Tổ Hùng Vương", ...
+}
+
+// String says it in Vietnamese: "20/12 là Chủ nhật".
+func (d DayOff) String() string {
+	return pad2(d.Date.Day()) + "/" + pad2(int(d.Date.Month())) + " là " + d.Why
 }
 
 // Error codes of ParseError.
@@ -50,6 +65,13 @@ func errPast(phrase string, at time.Time) error {
 	return &ParseError{CodePast, msg + ". Hãy chọn một thời điểm sau bây giờ, ví dụ: mai, thứ 6 tuần sau, 5 ngày làm việc."}
 }
 
+// errBeforePast refuses "trước 20/12" when the last working day before
+// 20/12 is over: nothing is left before the day it names.
+func errBeforePast(phrase string, day, at time.Time) error {
+	return &ParseError{CodePast, `Thời hạn "` + clip(phrase) + `" đã qua: ngày làm việc cuối cùng trước ` + formatDate(day) +
+		" là " + FormatDeadline(at) + ". Hãy chọn một ngày sau, ví dụ: trước ngày 20 tháng sau, 5 ngày làm việc."}
+}
+
 // clip keeps error messages short when someone pastes a paragraph.
 func clip(s string) string {
 	s = strings.TrimSpace(s)
@@ -78,14 +100,24 @@ type parser struct {
 	raw    string    // lower case with diacritics, for the rare word diacritics tell apart
 	now    time.Time // in c's location
 	today  int       // Julian day number of now's date
+	before bool      // the phrase says "trước" a day: the deadline falls before it
 }
 
 // Parse reads a Vietnamese deadline phrase relative to now. It accepts
 // phrases with or without diacritics, in any letter case, with extra spaces,
-// trailing punctuation and lead words ("hạn:", "trước", "chậm nhất").
+// trailing punctuation and lead words ("hạn:", "chậm nhất").
 // An accepted deadline (no error, no Candidates) is after now and on a
 // working day: a deadline on a non-working day moves to the end (WorkEnd)
-// of the next working day.
+// of the next working day, and Moved says which day it left and why.
+//
+// "Trước" (before) a day means before it, never on or after it:
+// "trước ngày 20", "trước 20/12", "trước thứ 6", "trước mai" are the end
+// of the last working day before that day; one that has passed is
+// refused (CodePast). With a time of day, "trước" keeps the time when the
+// day is a working day ("trước 17h mai" is tomorrow 17:00). It adds
+// nothing to the end of a period ("trước cuối tháng" is "cuối tháng") or
+// to a duration ("trước 3 ngày nữa"); "trước tuần sau" is before next
+// week begins.
 //
 // Forms (a date without a time means WorkEnd of that day):
 //
@@ -107,9 +139,9 @@ type parser struct {
 //   - 3 ngày nữa, trong 3 ngày, 2 tuần nữa, 1 tháng nữa, 5 ngày làm việc
 //     (counted from tomorrow), 2 tiếng nữa, trong 24h, 30 phút nữa;
 //   - recurrences: hàng/hằng/mỗi ngày, thứ 2 hàng tuần, mỗi thứ 6, ngày 20
-//     hàng tháng, trước ngày 20 hàng tháng, cuối mỗi tháng, hàng quý [ngày
-//     15], hàng năm 31/12 (see Recurrence). "Trước ngày 20" is read as
-//     due on the 20th ("chậm nhất ngày 20"), as reports are received on it.
+//     hàng tháng, trước ngày 20 hàng tháng (each month before the 20th,
+//     see Recurrence.Before), cuối mỗi tháng, hàng quý [ngày 15], hàng năm
+//     31/12 (see Recurrence).
 //
 // A bare number ("20") is ambiguous: the 20th, or 20 days from now. Both
 // readings are returned as Candidates unless they coincide.
@@ -123,6 +155,7 @@ func (c *Calendar) Parse(phrase string, now time.Time) (Deadline, error) {
 	if s == "" || len(s) > maxPhrase {
 		return Deadline{}, errInvalid(phrase)
 	}
+	p.before = saysBefore(s)
 	if reRecurring.MatchString(s) { // before number words: "hàng năm ngày 15"
 		return p.parseRecurrence(s)
 	}
@@ -168,6 +201,9 @@ func (c *Calendar) Parse(phrase string, now time.Time) (Deadline, error) {
 		if err != nil {
 			return Deadline{}, err
 		}
+		if p.before && !r.period {
+			return p.finishBefore(r, tp)
+		}
 		if r.cands != nil {
 			return p.finishCandidates(r.cands)
 		}
@@ -176,41 +212,73 @@ func (c *Calendar) Parse(phrase string, now time.Time) (Deadline, error) {
 	return Deadline{}, errInvalid(phrase)
 }
 
-// finish checks that at is in the future and moves it off a non-working day.
+// finishBefore finishes a phrase that says "trước" a day: each reading
+// becomes the deadline before that day (Calendar.beforeDay), which is on a
+// working day already. A reading with a time of day keeps it when its day
+// is a working day: "trước 17h thứ 6" is Friday 17:00.
+func (p *parser) finishBefore(r dateResult, tp timeParts) (Deadline, error) {
+	timed := tp.explicit || tp.dayPart != ""
+	if r.cands != nil {
+		for i, t := range r.cands {
+			r.cands[i] = p.c.beforeDay(p.c.dayNum(t), tp.clk, timed)
+		}
+		return p.finishCandidates(r.cands)
+	}
+	day := p.c.dayNum(r.at)
+	at := p.c.beforeDay(day, tp.clk, timed)
+	if !at.After(p.now) {
+		if timed && p.c.isWorkingJD(day) {
+			return Deadline{}, errPast(p.phrase, at)
+		}
+		return Deadline{}, errBeforePast(p.phrase, p.c.fromDayNum(day), at)
+	}
+	return Deadline{At: at}, nil
+}
+
+// finish checks that at is in the future and moves it off a non-working
+// day, saying which day it left.
 func (p *parser) finish(at time.Time) (Deadline, error) {
 	if !at.After(p.now) {
 		return Deadline{}, errPast(p.phrase, at)
 	}
-	return Deadline{At: p.c.onWorkingDay(at)}, nil
+	return p.moved(at), nil
+}
+
+// moved is the deadline at, moved off a non-working day.
+func (p *parser) moved(at time.Time) Deadline {
+	if p.c.IsWorkingDay(at) {
+		return Deadline{At: at}
+	}
+	return Deadline{At: p.c.onWorkingDay(at), Moved: p.c.dayOff(p.c.dayNum(at))}
 }
 
 // finishCandidates finishes every reading of an ambiguous phrase, drops
 // those in the past and merges equal ones; one left is an answer.
 func (p *parser) finishCandidates(cands []time.Time) (Deadline, error) {
-	var out []time.Time
+	var out []Deadline
 	var last time.Time
 	for _, t := range cands {
 		if !t.After(p.now) {
 			last = t
 			continue
 		}
-		t = p.c.onWorkingDay(t)
+		d := p.moved(t)
 		dup := false
 		for _, o := range out {
-			dup = dup || o.Equal(t)
+			dup = dup || o.At.Equal(d.At)
 		}
 		if !dup {
-			out = append(out, t)
+			out = append(out, d)
 		}
 	}
 	switch len(out) {
 	case 0:
 		return Deadline{}, errPast(p.phrase, last)
 	case 1:
-		return Deadline{At: out[0]}, nil
+		return out[0], nil
 	}
 	for i := 1; i < len(out); i++ { // tiny insertion sort, keeps order stable
-		for j := i; j > 0 && out[j].Before(out[j-1]); j-- {
+		for j := i; j > 0 && out[j].At.Before(out[j-1].At); j-- {
 			out[j], out[j-1] = out[j-1], out[j]
 		}
 	}
@@ -223,6 +291,17 @@ func (c *Calendar) onWorkingDay(t time.Time) time.Time {
 		return t
 	}
 	return c.EndOfDay(c.NextWorkingDay(t))
+}
+
+// beforeDay is the deadline "trước" (before) the day jd: the end (WorkEnd)
+// of the last working day strictly before jd, so never on or after jd.
+// With a time of day (timed), jd itself at clk when jd is a working day:
+// "trước 9h ngày 22" is 09:00 on the 22nd.
+func (c *Calendar) beforeDay(jd int, clk Clock, timed bool) time.Time {
+	if timed && c.isWorkingJD(jd) {
+		return c.atJD(jd, clk)
+	}
+	return c.atJD(c.prevWorkingJD(jd), c.workEnd)
 }
 
 // at returns the day with Julian number jd at clk.
@@ -241,6 +320,26 @@ var numberWordValue = map[string]int{"mot": 1, "hai": 2, "ba": 3, "bon": 4, "tu"
 
 // Leading words that add nothing to the deadline: "hạn: 20/12", "trước 17h mai".
 var reLead = regexp.MustCompile(`^(?:han chot|thoi han|han|deadline|cham nhat|truoc|vao luc|vao|luc|den het|den|het|trong vong|trong|la)\b\s*:?\s*`)
+
+// saysBefore reports whether the phrase says "trước" (before) a day, as in
+// "trước ngày 20", and not "tuần trước" (last week).
+func saysBefore(s string) bool {
+	f := strings.Fields(s)
+	for i, w := range f {
+		if w != "truoc" {
+			continue
+		}
+		if i == 0 {
+			return true
+		}
+		switch f[i-1] {
+		case "tuan", "thang", "quy", "nam", "hom", "ngay", "lan":
+		default:
+			return true
+		}
+	}
+	return false
+}
 
 func stripLead(s string) string {
 	for i := 0; i < 4; i++ {
@@ -500,6 +599,10 @@ func applyDayPart(h int, part string) int {
 type dateResult struct {
 	at    time.Time
 	cands []time.Time
+	// period: at is the end of a period ("cuối tháng"), which "trước" does
+	// not move: "trước cuối tháng" is by the end of the month. Otherwise
+	// at names a day, and "trước" means before that day.
+	period bool
 }
 
 type dateMatcher struct {
@@ -508,6 +611,9 @@ type dateMatcher struct {
 }
 
 func one(t time.Time) (dateResult, error) { return dateResult{at: t}, nil }
+
+// end is one for the end of a period.
+func end(t time.Time) (dateResult, error) { return dateResult{at: t, period: true}, nil }
 
 // weekStart returns the Monday of jd's week: Vietnamese weeks start on
 // Monday ("thứ 2").
@@ -657,13 +763,17 @@ var dateMatchers = []dateMatcher{
 		d := p.today + (int(wd)-int(weekdayOf(p.today))+7)%7
 		return one(p.roll(func(i int) time.Time { return p.at(d+7*i, tp.clk) }))
 	}},
-	// "tuần sau": the end of next week's last working day.
-	{regexp.MustCompile(`^(?:sang )?tuan (?:sau|toi)$|^cuoi tuan (?:sau|toi)$|^sang tuan$`), func(p *parser, m []string, tp timeParts) (dateResult, error) {
+	// "tuần sau": the end of next week's last working day; "trước tuần
+	// sau" is before next week begins.
+	{regexp.MustCompile(`^(?:sang )?tuan (?:sau|toi)$|^(cuoi) tuan (?:sau|toi)$|^sang tuan$`), func(p *parser, m []string, tp timeParts) (dateResult, error) {
 		mon := weekStart(p.today) + 7
-		return one(p.at(p.c.lastWorkingIn(mon, mon+6), tp.clk))
+		if p.before && m[1] == "" {
+			return one(p.at(mon, tp.clk))
+		}
+		return end(p.at(p.c.lastWorkingIn(mon, mon+6), tp.clk))
 	}},
 	{regexp.MustCompile(`^(?:cuoi )?tuan(?: nay)?$`), func(p *parser, m []string, tp timeParts) (dateResult, error) {
-		return one(p.roll(func(i int) time.Time {
+		return end(p.roll(func(i int) time.Time {
 			mon := weekStart(p.today) + 7*i
 			return p.at(p.c.lastWorkingIn(mon, mon+6), tp.clk)
 		}))
@@ -672,10 +782,10 @@ var dateMatchers = []dateMatcher{
 		return one(p.at(p.c.firstWorkingIn(weekStart(p.today)+7), tp.clk))
 	}},
 	{regexp.MustCompile(`^(?:cuoi )?thang(?: nay)?$`), func(p *parser, m []string, tp timeParts) (dateResult, error) {
-		return one(p.roll(func(i int) time.Time { return p.monthEnd(i, tp.clk) }))
+		return end(p.roll(func(i int) time.Time { return p.monthEnd(i, tp.clk) }))
 	}},
 	{regexp.MustCompile(`^cuoi thang (?:sau|toi)$`), func(p *parser, m []string, tp timeParts) (dateResult, error) {
-		return one(p.monthEnd(1, tp.clk))
+		return end(p.monthEnd(1, tp.clk))
 	}},
 	{regexp.MustCompile(`^dau thang(?: sau| toi)?$`), func(p *parser, m []string, tp timeParts) (dateResult, error) {
 		y, mo, _ := p.now.Date()
@@ -683,7 +793,7 @@ var dateMatchers = []dateMatcher{
 		return one(p.at(p.c.firstWorkingIn(last+1), tp.clk))
 	}},
 	{regexp.MustCompile(`^(?:cuoi )?quy(?: nay)?$`), func(p *parser, m []string, tp timeParts) (dateResult, error) {
-		return one(p.roll(func(i int) time.Time {
+		return end(p.roll(func(i int) time.Time {
 			y, mo, _ := p.now.Date()
 			q := time.Date(y, (mo-1)/3*3+3+time.Month(3*i), 1, 0, 0, 0, 0, time.UTC)
 			first, last := monthBounds(q.Year(), q.Month())
@@ -691,7 +801,7 @@ var dateMatchers = []dateMatcher{
 		}))
 	}},
 	{regexp.MustCompile(`^(?:cuoi )?nam(?: nay)?$`), func(p *parser, m []string, tp timeParts) (dateResult, error) {
-		return one(p.roll(func(i int) time.Time {
+		return end(p.roll(func(i int) time.Time {
 			y := p.now.Year() + i
 			return p.at(p.c.lastWorkingIn(jdFromDate(1, 12, y), jdFromDate(31, 12, y)), tp.clk)
 		}))

@@ -210,6 +210,57 @@ func parseCases() []parseCase {
 	add(nowWed, "vào thứ 6 lúc 9h", "2026-12-18 09:00")
 	add(nowWed, "Mai.", "2026-12-17 17:00")
 
+	// "Trước" a day is before it, never on or after it: the end of the last
+	// working day before that day. 20/12/2026 is a Sunday, 19/12 a Saturday.
+	add(nowWed, "trước ngày 20/12", "2026-12-18 17:00")
+	add(nowWed, "trước 20/12", "2026-12-18 17:00")
+	add(nowWed, "trước ngày 20", "2026-12-18 17:00")
+	add(nowWed, "trước 20/12/2026", "2026-12-18 17:00")
+	add(nowWed, "trước ngày 20 tháng 12", "2026-12-18 17:00")
+	add(nowWed, "trước 2026-12-20", "2026-12-18 17:00")
+	add(nowWed, "hạn trước ngày 20/12", "2026-12-18 17:00")
+	add(nowWed, "chậm nhất trước ngày 20/12", "2026-12-18 17:00")
+	add(nowWed, "Trước ngày 20/12.", "2026-12-18 17:00")
+	add(nowWed, "trước 22/12", "2026-12-21 17:00")            // Tuesday: Monday
+	add(nowWed, "trước ngày 5 tháng sau", "2027-01-04 17:00") // Tuesday 5/1/2027: Monday
+	add(nowWed, "trước 4/1", "2026-12-31 17:00")              // 1/1 is Tết Dương lịch, 2–3/1 the weekend
+	add(nowWed, "trước thứ 6", "2026-12-17 17:00")
+	add(nowWed, "trước thứ 2 tuần sau", "2026-12-18 17:00")
+	add(nowWed, "trước đầu tháng sau", "2026-12-31 17:00")
+	add(nowWed, "trước đầu tuần sau", "2026-12-18 17:00")
+	add(nowWed, "trước tuần sau", "2026-12-18 17:00")
+	add(nowWed, "trước ngày kia", "2026-12-17 17:00")
+	add(nowWed, "trước mai", "2026-12-16 17:00")                 // by the end of today
+	add(nowPreTet, "trước 12/2", "2027-02-04 17:00")             // Tết 2027: 5–11/2 off
+	add(nowPreTet, "trước ngày 12 tháng 2", "2027-02-04 17:00")  // likewise
+	add("2026-02-02 09:00", "trước ngày 20", "2026-02-13 17:00") // Tết 2026: 16–20/2 off
+	// With a time of day, "trước" keeps it on a working day, and never
+	// moves past the day named.
+	add(nowWed, "trước 17h mai", "2026-12-17 17:00")
+	add(nowWed, "trước 9h 22/12", "2026-12-22 09:00")
+	add(nowWed, "trước 9h ngày 20/12", "2026-12-18 17:00") // Sunday: Friday
+	add(nowWed, "trước sáng thứ 6", "2026-12-18 11:30")
+	add(nowWed, "trước 17h", "2026-12-16 17:00")
+	// The end of a period is before it ends; durations count as without it.
+	add(nowWed, "trước cuối tháng", "2026-12-31 17:00")
+	add(nowWed, "trước cuối tuần", "2026-12-18 17:00")
+	add(nowWed, "trước cuối tuần sau", "2026-12-25 17:00")
+	add(nowWed, "trước cuối năm", "2026-12-31 17:00")
+	add(nowWed, "trước 3 ngày nữa", "2026-12-21 17:00")
+	// "tuần trước" is last week, not "before".
+	add(nowWed, "tuần trước", "err:past")
+	// Nothing left before the day named.
+	add(nowFri, "trước 19/12", "2026-12-18 17:00")
+	add("2026-12-18 17:30", "trước 20/12", "err:past")
+	add("2026-12-18 17:30", "trước ngày 20", "err:past")
+	add("2026-12-18 17:30", "trước thứ 2", "err:past")
+	add(nowWed, "trước 16/12", "err:past")
+	add(nowWed, "trước hôm nay", "err:past")
+	add(nowWed, "trước 17/12", "2026-12-16 17:00")
+	add(nowLate, "trước mai", "err:past")
+	add(nowWed, "trước 15/12/2026", "err:past")
+	add(nowWed, "trước 31/02", "err:impossible")
+
 	// Errors.
 	add(nowWed, "31/02", "err:impossible")
 	add(nowWed, "31/02/2027", "err:impossible")
@@ -294,7 +345,18 @@ func TestParseRecurrence(t *testing.T) {
 		{nowWed, "hàng tuần", Weekly, time.Friday, 0, 0, Clock{}, "Thứ Sáu hàng tuần", "2026-12-18 17:00", nil},
 		{nowWed, "hàng tháng ngày 20", Monthly, 0, 20, 0, Clock{}, "ngày 20 hàng tháng", "2026-12-21 17:00", []string{"2027-01-20 17:00", "2027-02-22 17:00"}},
 		{nowWed, "ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "ngày 20 hàng tháng", "2026-12-21 17:00", nil},
-		{nowWed, "trước ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2026-12-21 17:00", nil},
+		{nowWed, "trước ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2026-12-18 17:00", []string{"2027-01-19 17:00", "2027-02-19 17:00", "2027-03-19 17:00"}},
+		{"2026-12-18 17:00", "trước ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2027-01-19 17:00", nil},
+		{nowWed, "hạn trước ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2026-12-18 17:00", nil},
+		{nowWed, "hàng tháng trước ngày 20", Monthly, 0, 20, 0, Clock{}, "trước ngày 20 hàng tháng", "2026-12-18 17:00", nil},
+		{nowWed, "trước ngày 5 hàng tháng", Monthly, 0, 5, 0, Clock{}, "trước ngày 5 hàng tháng", "2027-01-04 17:00", []string{"2027-02-04 17:00", "2027-03-04 17:00"}},
+		{nowWed, "trước ngày 1 hàng tháng", Monthly, 0, 1, 0, Clock{}, "trước ngày 1 hàng tháng", "2026-12-31 17:00", []string{"2027-01-29 17:00", "2027-02-26 17:00"}},
+		{nowWed, "trước ngày 31 hàng tháng", Monthly, 0, 31, 0, Clock{}, "trước ngày 31 hàng tháng", "2026-12-30 17:00", []string{"2027-01-29 17:00", "2027-02-26 17:00", "2027-03-30 17:00"}}, // no 31/2: all of February is before it
+		{nowWed, "trước 9h ngày 20 hàng tháng", Monthly, 0, 20, 0, Clock{9, 0}, "trước ngày 20 hàng tháng, lúc 09:00", "2026-12-18 17:00", []string{"2027-01-20 09:00", "2027-02-19 17:00"}},   // a time keeps a working 20th; a day off gives the day before
+		{nowWed, "trước thứ 2 hàng tuần", Weekly, time.Monday, 0, 0, Clock{}, "trước Thứ Hai hàng tuần", "2026-12-18 17:00", []string{"2026-12-25 17:00", "2026-12-31 17:00"}},                 // 1/1/2027 (Friday) is a holiday: Thursday 31/12
+		{nowWed, "trước thứ 6 hàng tuần", Weekly, time.Friday, 0, 0, Clock{}, "trước Thứ Sáu hàng tuần", "2026-12-17 17:00", []string{"2026-12-24 17:00", "2026-12-31 17:00"}},
+		{nowWed, "trước ngày 15 tháng cuối quý hàng quý", Quarterly, 0, 15, 3, Clock{}, "trước ngày 15 tháng cuối quý, hàng quý", "2027-03-12 17:00", []string{"2027-06-14 17:00"}},
+		{nowWed, "trước 31/12 hàng năm", Yearly, 0, 31, 12, Clock{}, "trước ngày 31/12 hàng năm", "2026-12-30 17:00", []string{"2027-12-30 17:00"}},
 		{nowWed, "báo cáo trước ngày 20 hàng tháng", 0, 0, 0, 0, Clock{}, "", "", nil},                                                                         // not a deadline phrase
 		{nowWed, "hàng tháng ngày 31", Monthly, 0, 31, 0, Clock{}, "ngày 31 hàng tháng", "2026-12-31 17:00", []string{"2027-02-01 17:00", "2027-03-01 17:00"}}, // 31/1 is Sunday; 28/2 is Sunday
 		{nowWed, "cuối mỗi tháng", Monthly, 0, 0, 0, Clock{}, "ngày làm việc cuối cùng hàng tháng", "2026-12-31 17:00", []string{"2027-01-29 17:00"}},
@@ -323,7 +385,7 @@ func TestParseRecurrence(t *testing.T) {
 				continue
 			}
 			if r.Kind != tc.kind || r.Day != tc.day || r.Month != tc.month || r.Clock != tc.clock || r.Text != tc.text ||
-				(tc.kind == Weekly && r.Weekday != tc.weekday) {
+				(tc.kind == Weekly && r.Weekday != tc.weekday) || r.Before != strings.HasPrefix(tc.text, "trước") {
 				t.Errorf("Parse(%q) = %+v", phrase, *r)
 			}
 			if !d.At.Equal(tm(tc.first)) {
@@ -375,8 +437,18 @@ func TestParseAmbiguous(t *testing.T) {
 		t.Fatalf("Parse(20) = %+v", d)
 	}
 	// The 20th (a Sunday, so Monday 21/12) or 20 days from now (5/1/2027).
-	if !d.Candidates[0].Equal(tm("2026-12-21 17:00")) || !d.Candidates[1].Equal(tm("2027-01-05 17:00")) {
+	if !d.Candidates[0].At.Equal(tm("2026-12-21 17:00")) || !d.Candidates[1].At.Equal(tm("2027-01-05 17:00")) {
 		t.Errorf("candidates %v", d.Candidates)
+	}
+	// The 20th moved off a Sunday, and says so; 5/1 did not move.
+	if m := d.Candidates[0].Moved; m == nil || m.String() != "20/12 là Chủ nhật" || d.Candidates[1].Moved != nil {
+		t.Errorf("candidates moved: %+v %+v", d.Candidates[0].Moved, d.Candidates[1].Moved)
+	}
+	// "trước 20": before the 20th or before 20 days from now; nothing moved.
+	d, err = c.Parse("trước 20", tm(nowWed))
+	if err != nil || len(d.Candidates) != 2 || !d.Candidates[0].At.Equal(tm("2026-12-18 17:00")) ||
+		!d.Candidates[1].At.Equal(tm("2027-01-04 17:00")) || d.Candidates[0].Moved != nil || d.Candidates[1].Moved != nil {
+		t.Errorf("Parse(trước 20) = %+v, %v", d, err)
 	}
 	// When both readings are the same day there is nothing to ask.
 	d, err = c.Parse("1", tm("2026-12-31 09:00"))
@@ -435,7 +507,12 @@ func fuzzSeeds() []string {
 		"mỗi thứ 2 8h", "20", "1", "31", "0", "ngày 0", "00:00", "0h", "23:59", "24:00", "thứ 6 tuần sau 17h30",
 		"17h17h", "//", "-1 ngày", "1/1/1900", "31/12/2100", "hàng tháng ngày 99", "trong 9999999999 ngày",
 		"\u0301", "ngày kìa", "kìa", "t 6", "cn tuần sau", "sáng", "chiều", "tối", "trưa", "đêm", "mai mai",
-		"17h 17h 20/12", "hạn hạn hạn", "2h sáng", "12 giờ sáng", "29/2", "ngày 31 tháng 2")
+		"17h 17h 20/12", "hạn hạn hạn", "2h sáng", "12 giờ sáng", "29/2", "ngày 31 tháng 2",
+		// "trước" a day, once and every period.
+		"trước ngày 20/12", "truoc ngay 20 hang thang", "trước 20", "trước ngày 1 hàng tháng", "trước ngày 31 hàng tháng",
+		"trước 9h ngày 20 hàng tháng", "trước thứ 6 hàng tuần", "trước 31/12 hàng năm", "trước 29/2 hàng năm",
+		"trước ngày 15 tháng đầu quý hàng quý", "trước tuần sau", "trước trước 20/12", "tuần trước 20/12",
+		"trước 17h ngày 20/12", "trước chủ nhật", "trước hôm nay", "trước 1/1/2100", "trước 1/1/1900")
 }
 
 func FuzzParse(f *testing.F) {
@@ -462,7 +539,7 @@ func FuzzParse(f *testing.F) {
 				t.Fatalf("Parse(%q): candidates and At", phrase)
 			}
 			for _, x := range d.Candidates {
-				if !x.After(now) || !c.IsWorkingDay(x) {
+				if !x.At.After(now) || !c.IsWorkingDay(x.At) || len(x.Candidates) > 0 || x.Recurrence != nil {
 					t.Fatalf("Parse(%q) at %v: bad candidate %v", phrase, now, x)
 				}
 			}
@@ -474,11 +551,152 @@ func FuzzParse(f *testing.F) {
 		if !c.IsWorkingDay(d.At) {
 			t.Fatalf("Parse(%q) at %v = %v, not a working day", phrase, now, d.At)
 		}
-		if d.Recurrence != nil {
-			n := d.Recurrence.Next(c, d.At)
+		if m := d.Moved; m != nil && (c.IsWorkingDay(m.Date) || !m.Date.Before(d.At) || m.Why == "") {
+			t.Fatalf("Parse(%q) at %v = %v, moved from %+v", phrase, now, d.At, m)
+		}
+		if r := d.Recurrence; r != nil {
+			n := r.Next(c, d.At)
 			if !n.After(d.At) || !c.IsWorkingDay(n) {
 				t.Fatalf("Parse(%q): recurrence next %v after %v", phrase, n, d.At)
 			}
+			// Before the day named, or on it or after it when moved off it;
+			// with a time, on the day named when it is a working day.
+			n, named := r.next(c, d.At)
+			if day := c.dayNum(n); r.Before && (day > named || (day == named && r.Clock == (Clock{}))) || !r.Before && day < named {
+				t.Fatalf("Parse(%q): occurrence %v for day %v (Before %v)", phrase, n, c.fromDayNum(named), r.Before)
+			}
 		}
 	})
+}
+
+// "Trước ngày 20 hàng tháng" is due before the 20th in every month, never
+// on or after it, on a working day, and the last working day before the
+// 20th (a deadline earlier than needed is also wrong): for 24 months from
+// December 2026, whether the task is given in that month (the first
+// occurrence) or follows the one before (the next occurrence), with the
+// real holidays. A run from January 2026 crosses Tết 2026 (16–20/2 off),
+// and an extra day off on 19/3/2027 (an override) pushes March back.
+func TestBeforeTwentiethEveryMonth(t *testing.T) {
+	c := New(Config{})
+	c.SetOverrides([]Override{{Date: tm("2027-03-19"), Reason: "Nghỉ thêm theo quyết định"}})
+	want := map[string]string{
+		"2026-02": "2026-02-13", // 16–20/2/2026 Tết
+		"2026-12": "2026-12-18", // 19–20/12/2026 weekend
+		"2027-03": "2027-03-18", // 19/3/2027 the override
+		"2027-06": "2027-06-18", // 19–20/6/2027 weekend
+	}
+	for _, from := range []string{"2026-12-01 08:00", "2026-01-01 08:00"} {
+		start := tm(from)
+		prev := time.Time{}
+		for i := 0; i < 24; i++ {
+			month := start.AddDate(0, i, 0)
+			check := func(how string, got time.Time) {
+				t.Helper()
+				y, m, d := got.Date()
+				if y != month.Year() || m != month.Month() || d > 19 || !c.IsWorkingDay(got) || got.Hour() != 17 || got.Minute() != 0 {
+					t.Fatalf("%s for %s: %s, want 17:00 on a working day by the 19th", how, month.Format("01/2006"), FormatDeadline(got))
+				}
+				for day := got.AddDate(0, 0, 1); day.Day() < 20; day = day.AddDate(0, 0, 1) {
+					if c.IsWorkingDay(day) {
+						t.Fatalf("%s for %s: %s, but %s is a working day before the 20th too", how, month.Format("01/2006"), FormatDeadline(got), day.Format("02/01"))
+					}
+				}
+				if w, ok := want[month.Format("2006-01")]; ok && got.Format("2006-01-02") != w {
+					t.Fatalf("%s for %s: %s, want %s", how, month.Format("01/2006"), FormatDeadline(got), w)
+				}
+			}
+			for _, phrase := range []string{"trước ngày 20 hàng tháng", "truoc ngay 20 hang thang"} {
+				d, err := c.Parse(phrase, month)
+				if err != nil {
+					t.Fatalf("Parse(%q) at %s: %v", phrase, month, err)
+				}
+				check("first occurrence of "+phrase, d.At)
+				if d.Moved != nil {
+					t.Errorf("%q moved: %v", phrase, d.Moved)
+				}
+			}
+			if i > 0 {
+				next, err := c.NextDeadline("trước ngày 20 hàng tháng", prev)
+				if err != nil {
+					t.Fatal(err)
+				}
+				check("next occurrence", next)
+			}
+			d, _ := c.Parse("trước ngày 20 hàng tháng", month)
+			prev = d.At
+		}
+	}
+}
+
+// A date on a day off moves to the next working day, and the result says
+// which day it left and why: the weekend, the holiday by the name the
+// calendar knows, or an override's reason.
+func TestParseMoved(t *testing.T) {
+	c := New(Config{})
+	c.SetOverrides([]Override{
+		{Date: tm("2027-02-12"), Reason: "Nghỉ thêm sau Tết"},
+		{Date: tm("2027-03-03"), Reason: "Bầu cử"},
+		{Date: tm("2027-03-04")},
+		{Date: tm("2026-12-26"), Working: true, Reason: "Làm bù"},
+	})
+	for _, tc := range []struct{ now, phrase, at, moved string }{
+		{nowWed, "20/12", "2026-12-21 17:00", "20/12 là Chủ nhật"},
+		{nowWed, "hạn 20/12", "2026-12-21 17:00", "20/12 là Chủ nhật"},
+		{nowWed, "19/12", "2026-12-21 17:00", "19/12 là Thứ Bảy"},
+		{nowWed, "thứ 7", "2026-12-21 17:00", "19/12 là Thứ Bảy"},
+		{nowWed, "3 ngày nữa", "2026-12-21 17:00", "19/12 là Thứ Bảy"},
+		{nowWed, "1/1", "2027-01-04 17:00", "01/01 là ngày nghỉ Tết Dương lịch"},
+		{nowWed, "ngày 1 tháng 1 năm 2027", "2027-01-04 17:00", "01/01 là ngày nghỉ Tết Dương lịch"},
+		{nowPreTet, "5/2", "2027-02-15 17:00", "05/02 là ngày nghỉ Tết Nguyên Đán (ngày cuối năm)"},
+		{nowPreTet, "10/2", "2027-02-15 17:00", "10/02 là ngày nghỉ bù Tết Nguyên Đán (mùng 1)"},
+		{nowPreTet, "12/2", "2027-02-15 17:00", "12/02 là ngày nghỉ thêm sau Tết"},
+		{nowPreTet, "3/3", "2027-03-05 17:00", "03/03 là ngày nghỉ Bầu cử"},
+		{nowPreTet, "4/3", "2027-03-05 17:00", "04/03 là ngày nghỉ"},
+		{"2027-04-20 09:00", "30/4", "2027-05-04 17:00", "30/04 là ngày nghỉ Chiến thắng (30/4)"},
+		{"2027-04-20 09:00", "1/5", "2027-05-04 17:00", "01/05 là ngày nghỉ Quốc tế Lao động"},
+		{"2027-04-20 09:00", "3/5", "2027-05-04 17:00", "03/05 là ngày nghỉ bù Quốc tế Lao động"},
+		{nowWed, "26/12", "2026-12-26 17:00", ""}, // a make-up Saturday is a working day
+		{nowWed, "22/12", "2026-12-22 17:00", ""},
+		{nowWed, "trước 21/12", "2026-12-18 17:00", ""}, // before a day: nothing moved past it
+		{nowWed, "hàng tháng ngày 20", "2026-12-21 17:00", "20/12 là Chủ nhật"},
+		{nowWed, "trước ngày 20 hàng tháng", "2026-12-18 17:00", ""},
+		{nowWed, "hàng tháng ngày 22", "2026-12-22 17:00", ""},
+		{nowWed, "thứ 7 hàng tuần", "2026-12-21 17:00", "19/12 là Thứ Bảy"},
+		{nowWed, "hàng ngày", "2026-12-16 17:00", ""},
+	} {
+		d, err := c.Parse(tc.phrase, tm(tc.now))
+		if err != nil {
+			t.Errorf("Parse(%q): %v", tc.phrase, err)
+			continue
+		}
+		moved := ""
+		if d.Moved != nil {
+			moved = d.Moved.String()
+			if c.IsWorkingDay(d.Moved.Date) || d.Moved.Date.Hour() != 0 || !d.Moved.Date.Before(d.At) {
+				t.Errorf("Parse(%q): moved from %v", tc.phrase, d.Moved.Date)
+			}
+		}
+		if !d.At.Equal(tm(tc.at)) || moved != tc.moved {
+			t.Errorf("Parse(%q) = %s (%s), want %s (%s)", tc.phrase, FormatDeadline(d.At), moved, tc.at, tc.moved)
+		}
+	}
+}
+
+// Refusing "trước 20/12" once its last working day has passed says which
+// day that was, and how to say it instead.
+func TestParseBeforePastMessage(t *testing.T) {
+	c := New(Config{})
+	_, err := c.Parse("trước ngày 20/12", tm("2026-12-18 17:30"))
+	var pe *ParseError
+	if !errors.As(err, &pe) || pe.Code != CodePast {
+		t.Fatalf("err = %v", err)
+	}
+	want := `Thời hạn "trước ngày 20/12" đã qua: ngày làm việc cuối cùng trước 20/12/2026 là 17:00 Thứ Sáu 18/12/2026. Hãy chọn một ngày sau, ví dụ: trước ngày 20 tháng sau, 5 ngày làm việc.`
+	if pe.Message != want {
+		t.Errorf("message %q\nwant    %q", pe.Message, want)
+	}
+	// The example it gives is itself accepted.
+	if d, err := c.Parse("trước ngày 20 tháng sau", tm("2026-12-18 17:30")); err != nil || !d.At.Equal(tm("2027-01-19 17:00")) {
+		t.Errorf("the example: %v, %v", d.At, err)
+	}
 }

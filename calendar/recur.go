@@ -52,13 +52,22 @@ func ParseRecurKind(s string) (RecurKind, bool) {
 //   - Yearly: Day/Month every year; Day 0 means the last working day of Month.
 //
 // A zero Clock means the calendar's WorkEnd. Occurrences on a non-working
-// day move to the end of the next working day.
+// day move to the end of the next working day, except with Before.
+//
+// Before ("trước ngày 20 hàng tháng", "trước thứ 6 hàng tuần") makes each
+// occurrence fall before the day it names, never on or after it: the end
+// of the last working day before that day, or, with a Clock, the day
+// itself at Clock when it is a working day. A Day past the month's end
+// names no day of that month, so the whole month is before it: the
+// occurrence is the month's last working day. Before does not apply to
+// Daily or to Day 0.
 type Recurrence struct {
 	Kind    RecurKind
 	Weekday time.Weekday
 	Day     int
 	Month   int
 	Clock   Clock
+	Before  bool
 	Text    string // Vietnamese description, e.g. "trước ngày 20 hàng tháng"
 }
 
@@ -74,9 +83,23 @@ func (r Recurrence) Next(c *Calendar, after time.Time) time.Time {
 		defaultCalOnce.Do(func() { defaultCal = New(Config{}) })
 		c = defaultCal
 	}
+	t, _ := r.next(c, after)
+	return t
+}
+
+// next is Next, and also returns the day the occurrence is named for
+// (its weekday, its day of the month), which differs from the
+// occurrence's day when the named day is not a working day.
+func (r Recurrence) next(c *Calendar, after time.Time) (time.Time, int) {
 	clk := r.Clock
 	if clk == (Clock{}) {
 		clk = c.workEnd
+	}
+	place := func(jd int) time.Time { // an occurrence named for day jd
+		if r.Before {
+			return c.beforeDay(jd, clk, r.Clock != (Clock{}))
+		}
+		return c.onWorkingDay(c.atJD(jd, clk))
 	}
 	a := after.In(c.loc)
 	jd := c.dayNum(a)
@@ -87,15 +110,15 @@ func (r Recurrence) Next(c *Calendar, after time.Time) time.Time {
 				continue
 			}
 			if t := c.atJD(d, clk); t.After(after) {
-				return t
+				return t, d
 			}
 		}
 	case Weekly:
 		// Start a week early: an occurrence moved off a holiday may still be ahead.
 		d := jd - 7 - (int(weekdayOf(jd))-int(r.Weekday)+7)%7
 		for i := 0; i < 600; i, d = i+1, d+7 {
-			if t := c.onWorkingDay(c.atJD(d, clk)); t.After(after) {
-				return t
+			if t := place(d); t.After(after) {
+				return t, d
 			}
 		}
 	case Monthly, Quarterly, Yearly:
@@ -115,27 +138,32 @@ func (r Recurrence) Next(c *Calendar, after time.Time) time.Time {
 			}
 			step, start = 12, mm-12
 		}
+		// start is the month before after's (or the period before): an
+		// occurrence moved off a day off may still be ahead.
 		for i := 0; i < 400; i++ {
 			first := time.Date(y, time.Month(start+i*step), 1, 0, 0, 0, 0, time.UTC)
-			if t := c.dayInMonth(first.Year(), first.Month(), r.Day, clk); t.After(after) {
-				return t
+			fjd, ljd := monthBounds(first.Year(), first.Month())
+			var t time.Time
+			named := fjd + r.Day - 1
+			switch {
+			case r.Day <= 0:
+				named = c.lastWorkingIn(fjd, ljd)
+				t = c.atJD(named, clk)
+			case named > ljd && r.Before: // no such day: the whole month is before it
+				named = c.lastWorkingIn(fjd, ljd)
+				t = c.atJD(named, clk)
+			case named > ljd: // clamped to the month's last day
+				named = ljd
+				t = place(named)
+			default:
+				t = place(named)
+			}
+			if t.After(after) {
+				return t, named
 			}
 		}
 	}
-	return time.Time{}
-}
-
-// dayInMonth returns day d of the month (clamped; 0 = last working day) at
-// clk, on a working day.
-func (c *Calendar) dayInMonth(y int, m time.Month, d int, clk Clock) time.Time {
-	first, last := monthBounds(y, m)
-	if d <= 0 {
-		return c.atJD(c.lastWorkingIn(first, last), clk)
-	}
-	if dim := last - first + 1; d > dim {
-		d = dim
-	}
-	return c.onWorkingDay(c.atJD(first+d-1, clk))
+	return time.Time{}, 0
 }
 
 // atJD returns the day with Julian number jd at clk, local.
@@ -275,11 +303,16 @@ func (p *parser) parseRecurrence(s string) (Deadline, error) {
 	if r.Clock != (Clock{}) && r.Clock != p.c.workEnd {
 		r.Text += ", lúc " + r.Clock.String()
 	}
-	at := r.Next(p.c, p.now)
+	r.Before = before && (r.Kind == Weekly || (r.Kind != Daily && r.Day > 0))
+	at, named := r.next(p.c, p.now)
 	if at.IsZero() {
 		return Deadline{}, errRecur(p.phrase)
 	}
-	return Deadline{At: at, Recurrence: &r}, nil
+	d := Deadline{At: at, Recurrence: &r}
+	if !r.Before && named != p.c.dayNum(at) {
+		d.Moved = p.c.dayOff(named)
+	}
+	return d, nil
 }
 
 func errRecur(phrase string) error {

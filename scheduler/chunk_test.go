@@ -236,3 +236,27 @@ func TestReplannedNoticeGoesNowhereElse(t *testing.T) {
 	}
 	f.checkAllPlanned(30)
 }
+
+// A pass holds the sender from its start until every chunk is written,
+// so that a person's notices of one pass wait together and go merged.
+func TestPassHoldsTheSenderUntilItEnds(t *testing.T) {
+	f := newFixture(t)
+	f.overdueTasks(10)
+	f.s.Chunk = 3 // four chunks
+	holds, releases, written := 0, 0, -1
+	f.s.Hold = func() func() {
+		holds++
+		if keys, _ := f.outboxState(); len(keys) != 0 {
+			t.Errorf("held after %d messages were written", len(keys))
+		}
+		return func() {
+			releases++
+			keys, _ := f.outboxState()
+			written = len(keys)
+		}
+	}
+	f.run(at(23, 8, 0))
+	if holds != 1 || releases != 1 || written != 20 {
+		t.Fatalf("held %d times, released %d times, with %d of 20 messages written", holds, releases, written)
+	}
+}

@@ -320,8 +320,8 @@ func TestRecurringTaskCreatesNextOccurrenceOnce(t *testing.T) {
 		t.Fatalf("%d tasks after the deadline, want the next occurrence once", len(tasks))
 	}
 	next := tasks[1]
-	// 20/12/2026 is a Sunday: the deadline moves to Monday 21/12.
-	if want := time.Date(2026, 12, 21, 17, 0, 0, 0, hcm); !next.Deadline.Equal(want) || next.SeriesID != task.ID || next.Recur != task.Recur {
+	// Before the 20th: 19–20/12/2026 is a weekend, so Friday 18/12.
+	if want := time.Date(2026, 12, 18, 17, 0, 0, 0, hcm); !next.Deadline.Equal(want) || next.SeriesID != task.ID || next.Recur != task.Recur {
 		t.Fatalf("next occurrence = %+v", next)
 	}
 	// Its history says where it came from, as when the bot makes it.

@@ -189,7 +189,7 @@ func TestAssignDeadlineForms(t *testing.T) {
 		{"hôm nay", "Hạn: 17:00 Thứ Hai 23/11/2026"},
 		{"hom nay", "Hạn: 17:00 Thứ Hai 23/11/2026"},
 		{"mai", "Hạn: 17:00 Thứ Ba 24/11/2026"},
-		{"20/12", "Hạn: 17:00 Thứ Hai 21/12/2026"}, // a Sunday moves to the next working day
+		{"20/12", "Hạn: 17:00 Thứ Hai 21/12/2026 (20/12 là Chủ nhật)"}, // a Sunday moves to the next working day, and it is said why
 	}
 	for i, c := range cases {
 		t.Run(c.phrase, func(t *testing.T) {
