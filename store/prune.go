@@ -29,8 +29,9 @@ const DefaultPruneBatch = 500
 
 // Pruned is what a Prune removed.
 type Pruned struct {
-	Outbox, Replies int // rows deleted
-	Batches         int // transactions that deleted some
+	Outbox, Replies int           // rows deleted
+	Batches         int           // transactions that deleted some
+	Longest         time.Duration // the longest of them: how long the writer was held at most
 }
 
 // Prune deletes what is older than r allows, in transactions of at most
@@ -59,6 +60,7 @@ func (db *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, er
 		before, after, afterID := ms(now.Add(-r.Outbox)), int64(math.MinInt64), int64(0)
 		for {
 			var n int
+			start := time.Now()
 			err := db.run(ctx, db.write, false, func(ntx nhacviec.Tx) error {
 				t := ntx.(*tx)
 				rows, err := t.query(`DELETE FROM outbox WHERE id IN (
@@ -89,6 +91,7 @@ func (db *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, er
 			if n > 0 {
 				out.Outbox += n
 				out.Batches++
+				out.Longest = max(out.Longest, time.Since(start))
 			}
 			if n < batch {
 				break
@@ -101,6 +104,7 @@ func (db *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, er
 		before := ms(now.Add(-r.Replies))
 		for {
 			var n int64
+			start := time.Now()
 			err := db.run(ctx, db.write, false, func(ntx nhacviec.Tx) error {
 				t := ntx.(*tx)
 				// One bound only: given two, SQLite walks the index up to
@@ -120,6 +124,7 @@ func (db *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, er
 			if n > 0 {
 				out.Replies += int(n)
 				out.Batches++
+				out.Longest = max(out.Longest, time.Since(start))
 			}
 			if n < int64(batch) {
 				break

@@ -94,8 +94,8 @@ func TestPruneRemovesOnlyWhatIsOldEnough(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Outbox != len(gone) || got.Replies != 0 || got.Batches != 2 {
-		t.Errorf("Prune = %+v, want %d outbox rows in 2 batches of at most 4, no replies", got, len(gone))
+	if got.Outbox != len(gone) || got.Replies != 0 || got.Batches != 2 || got.Longest <= 0 {
+		t.Errorf("Prune = %+v, want %d outbox rows in 2 batches of at most 4 (the longest timed), no replies", got, len(gone))
 	}
 	left := outboxIDs(t, path)
 	for name, id := range ids {

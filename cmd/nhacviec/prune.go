@@ -28,7 +28,7 @@ func prune(ctx context.Context, db *store.DB, r store.Retention, now func() time
 			log.Error().Err(err).Msg("pruning old messages failed; trying again later")
 		case p.Outbox > 0 || p.Replies > 0:
 			log.Info().Int("outbox", p.Outbox).Int("replies", p.Replies).Int("batches", p.Batches).
-				Dur("took", time.Since(start)).Msg("pruned old messages")
+				Dur("longest", p.Longest).Dur("took", time.Since(start)).Msg("pruned old messages")
 		}
 		select {
 		case <-ctx.Done():
