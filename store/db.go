@@ -40,6 +40,7 @@ type DB struct {
 	wstmts, rstmts *stmtCache
 	checkpoints    func() error // stops the background checkpoints; nil when none
 	marks          marks        // MarkSent's group commit (outbox.go)
+	units          unitsCache   // the unit tree as last read (org.go)
 }
 
 var _ nhacviec.Store = (*DB)(nil)
@@ -338,7 +339,7 @@ func (db *DB) run(ctx context.Context, conn *sql.DB, readonly bool, fn func(nhac
 	// Once the transaction let go of its connection, the queries it ran
 	// for the first time are prepared for the next ones.
 	defer stmts.prepareWanted(ctx)
-	t := &tx{Tx: sqlTx, ctx: ctx, now: db.Now(), readonly: readonly, stmts: stmts}
+	t := &tx{Tx: sqlTx, ctx: ctx, now: db.Now(), readonly: readonly, stmts: stmts, units: &db.units}
 	defer func() {
 		if p := recover(); p != nil {
 			sqlTx.Rollback()

@@ -19,6 +19,10 @@ type tx struct {
 	now      time.Time
 	readonly bool
 	stmts    *stmtCache
+	// units is the store's copy of the unit tree (Units); unitsChanged
+	// is set once this transaction wrote units.
+	units        *unitsCache
+	unitsChanged bool
 }
 
 var _ nhacviec.Tx = (*tx)(nil)

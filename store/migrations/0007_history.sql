@@ -44,3 +44,16 @@ INSERT INTO task_plans (task_id, at)
 CREATE INDEX task_plans_at ON task_plans (at);
 DROP INDEX tasks_plan;
 ALTER TABLE tasks DROP COLUMN next_plan_at;
+
+-- The unit tree's version, for the store's copy of it (tx.Units): nearly
+-- every command reads the whole tree to know the scope it acts in, which
+-- cost as much more as the organisation has units; the tree changes
+-- seldom. Any write to units moves the version.
+CREATE TABLE versions (
+	name TEXT PRIMARY KEY,
+	n    INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT INTO versions (name, n) VALUES ('units', 0);
+CREATE TRIGGER units_inserted AFTER INSERT ON units BEGIN UPDATE versions SET n = n + 1 WHERE name = 'units'; END;
+CREATE TRIGGER units_updated AFTER UPDATE ON units BEGIN UPDATE versions SET n = n + 1 WHERE name = 'units'; END;
+CREATE TRIGGER units_deleted AFTER DELETE ON units BEGIN UPDATE versions SET n = n + 1 WHERE name = 'units'; END;
