@@ -102,7 +102,7 @@ func (f *fixture) outboxState() (keys map[string]int, due int) {
 	if err := rows.Err(); err != nil {
 		f.t.Fatal(err)
 	}
-	if err := raw.QueryRow(`SELECT count(*) FROM tasks WHERE status = 'open' AND next_plan_at <= ?`, at(23, 8, 0).UnixMilli()).Scan(&due); err != nil {
+	if err := raw.QueryRow(`SELECT count(*) FROM task_plans p JOIN tasks t ON t.id = p.task_id WHERE t.status = 'open' AND p.at <= ?`, at(23, 8, 0).UnixMilli()).Scan(&due); err != nil {
 		f.t.Fatal(err)
 	}
 	return keys, due

@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	"database/sql"
 	"io/fs"
 	"path/filepath"
 	"sort"
@@ -51,4 +53,25 @@ func MigrationsUpTo(n int) ([]string, error) {
 		out = append(out, string(body))
 	}
 	return out, nil
+}
+
+// TraceSQL has fn see every statement the store runs, with its
+// arguments; nil stops it.
+func TraceSQL(fn func(query string, args []any)) {
+	if fn == nil {
+		traceHook.Store(nil)
+		return
+	}
+	traceHook.Store(&fn)
+}
+
+// CreateAt creates the database at path with the schema of migration
+// last, as a build of that time made it.
+func CreateAt(ctx context.Context, path string, last int) error {
+	w, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)&_pragma=journal_mode(WAL)")
+	if err != nil {
+		return err
+	}
+	defer w.Close()
+	return (&DB{write: w}).migrateTo(ctx, last)
 }

@@ -31,8 +31,9 @@ func TestTaskFieldsMigrationKeepsOldTasks(t *testing.T) {
 		`PRAGMA user_version = 8`,
 		fmt.Sprintf(`INSERT INTO chats (id, transport, external_id, kind, title, created_at) VALUES (1, 'telegram', '-42', 'group', 'Phòng', %d)`, at),
 		fmt.Sprintf(`INSERT INTO people (id, transport, external_id, username, created_at, updated_at) VALUES (1, 'telegram', '101', 'lead', %d, %d)`, at, at),
-		fmt.Sprintf(`INSERT INTO tasks (id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, next_plan_at)
-			VALUES (1, 'Kế hoạch CCHC năm 2027', 1, 1, 1, %d, 'open', %d, %d)`, at+100000000, at, at),
+		fmt.Sprintf(`INSERT INTO tasks (id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at)
+			VALUES (1, 'Kế hoạch CCHC năm 2027', 1, 1, 1, %d, 'open', %d)`, at+100000000, at),
+		fmt.Sprintf(`INSERT INTO task_plans (task_id, at) VALUES (1, %d)`, at),
 		fmt.Sprintf(`INSERT INTO tasks (id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at)
 			VALUES (2, 'Báo cáo Đề án 06', 1, 1, 1, %d, 'done', %d, %d)`, at+200000000, at, at+1),
 		fmt.Sprintf(`INSERT INTO task_events (task_id, actor_id, kind, note, at) VALUES (1, 1, 'created', 'giao', %d)`, at),

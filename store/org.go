@@ -4,17 +4,67 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"sync"
 
 	nhacviec "github.com/nhacviec/nhacviec"
 )
 
+// unitsCache is the units as last read, with the version of the tree
+// they are (migration 0007): nearly every command reads the whole tree,
+// which changes seldom.
+type unitsCache struct {
+	mu      sync.Mutex
+	version int64
+	units   []nhacviec.Unit // nil: nothing kept
+}
+
+// get returns fresh copies of the units kept, if they are of version v.
+func (c *unitsCache) get(v int64) ([]*nhacviec.Unit, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.units == nil || c.version != v {
+		return nil, false
+	}
+	out := make([]*nhacviec.Unit, len(c.units))
+	for i := range c.units {
+		u := c.units[i]
+		out[i] = &u
+	}
+	return out, true
+}
+
+func (c *unitsCache) put(v int64, units []*nhacviec.Unit) {
+	kept := make([]nhacviec.Unit, len(units))
+	for i, u := range units {
+		kept[i] = *u
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.version, c.units = v, kept
+}
+
 func (t *tx) Units() ([]*nhacviec.Unit, error) {
+	// The version is read in this transaction, so the units kept are
+	// those this transaction would read. One that changed units itself
+	// reads them (its changes may still roll back).
+	var version int64
+	cache := t.units != nil && !t.unitsChanged
+	if cache {
+		// (A database opened read-only, not migrated, may have no
+		// versions: it reads the units.)
+		cache = t.queryRow(`SELECT n FROM versions WHERE name = 'units'`).Scan(&version) == nil
+	}
+	if cache {
+		if out, ok := t.units.get(version); ok {
+			return out, nil
+		}
+	}
 	rows, err := t.query(`SELECT id, name, COALESCE(parent_id, 0) FROM units ORDER BY id`)
 	if err != nil {
 		return nil, fmt.Errorf("store: units: %w", err)
 	}
 	defer rows.Close()
-	var out []*nhacviec.Unit
+	out := []*nhacviec.Unit{}
 	for rows.Next() {
 		var u nhacviec.Unit
 		if err := rows.Scan(&u.ID, &u.Name, &u.ParentID); err != nil {
@@ -25,10 +75,14 @@ func (t *tx) Units() ([]*nhacviec.Unit, error) {
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("store: units: %w", err)
 	}
+	if cache {
+		t.units.put(version, out)
+	}
 	return out, nil
 }
 
 func (t *tx) CreateUnit(u *nhacviec.Unit) error {
+	t.unitsChanged = true
 	err := t.queryRow(`INSERT INTO units (name, parent_id, created_at) VALUES (?, ?, ?) RETURNING id`,
 		u.Name, nullID(u.ParentID), ms(t.now)).Scan(&u.ID)
 	if err != nil {
@@ -38,6 +92,7 @@ func (t *tx) CreateUnit(u *nhacviec.Unit) error {
 }
 
 func (t *tx) SaveUnit(u *nhacviec.Unit) error {
+	t.unitsChanged = true
 	_, err := t.exec(`UPDATE units SET name = ?, parent_id = ? WHERE id = ?`, u.Name, nullID(u.ParentID), u.ID)
 	if err != nil {
 		return fmt.Errorf("store: save unit: %w", err)
@@ -46,6 +101,7 @@ func (t *tx) SaveUnit(u *nhacviec.Unit) error {
 }
 
 func (t *tx) DeleteUnit(id int64) error {
+	t.unitsChanged = true
 	for _, q := range []string{
 		`DELETE FROM roles WHERE unit_id = ?`,
 		`DELETE FROM invites WHERE unit_id = ?`,

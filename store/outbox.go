@@ -25,11 +25,11 @@ import (
 // skipped so that a chat's messages arrive in order. Chasing messages
 // whose task was closed meanwhile are dropped here.
 func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Outgoing, error) {
-	out, err := db.due(ctx, now, limit, "AND kind IN ("+urgentKinds+")")
+	out, err := db.due(ctx, now, limit, "outbox_urgent", "AND kind IN ("+urgentKinds+")")
 	if err != nil || len(out) >= limit {
 		return out, err
 	}
-	rest, err := db.due(ctx, now, limit, "")
+	rest, err := db.due(ctx, now, limit, "outbox_pending", "")
 	if err != nil {
 		return nil, err
 	}
@@ -52,8 +52,9 @@ func (db *DB) Due(ctx context.Context, now time.Time, limit int) ([]*nhacviec.Ou
 // outbox_urgent (migration 0005) is on exactly this list.
 const urgentKinds = "'reply', 'notice', 'answer', 'edit', 'menu'"
 
-// due is Due over the pending messages that also match filter.
-func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) ([]*nhacviec.Outgoing, error) {
+// due is Due over the pending messages that also match filter, which
+// index (a partial index whose WHERE filter implies) holds.
+func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter string) ([]*nhacviec.Outgoing, error) {
 	// perChat caps each chat's share of a batch. It was 3, so that a
 	// group's backlog at 20 messages a minute could not hold up everyone
 	// else's; now the sender merges a chat's share into one message, or a
@@ -63,6 +64,10 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) 
 	// numbered over the index outbox_pending (or outbox_urgent) alone
 	// (ids and chats); only the messages picked are read whole.
 	const perChat = 500
+	// The due messages are read through index, by time: SQLite would
+	// otherwise read every pending message, or even the whole outbox, in
+	// the order of a chat index to number them per chat without a sort
+	// (TestHotStatementsUseIndexes).
 	// Read on a reader connection, so that the writer (which the bot's
 	// commands need) is not held; WAL readers see every commit made
 	// before they start, MarkSent's and Retry's included.
@@ -71,7 +76,7 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, filter string) 
 			c.transport, c.external_id, c.kind, COALESCE(t.status, '')
 		FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id) AS rn,
 				MIN(id) OVER (PARTITION BY chat_id) AS first
-			FROM outbox WHERE state = 'pending' AND not_before <= ? `+filter+`) w
+			FROM outbox INDEXED BY `+index+` WHERE state = 'pending' AND not_before <= ? `+filter+`) w
 		JOIN outbox o ON o.id = w.id
 		JOIN chats c ON c.id = o.chat_id
 		LEFT JOIN tasks t ON t.id = o.task_id
@@ -263,7 +268,8 @@ func (t *tx) markSent(r *mark) error {
 	}
 	if task.Valid && r.ext != "" {
 		// OR IGNORE: the messages merged into one share its id.
-		if _, err = t.exec(`INSERT OR IGNORE INTO bot_messages (chat_id, message_id, task_id) VALUES (?, ?, ?)`, chat, r.ext, task.Int64); err != nil {
+		if _, err = t.exec(`INSERT OR IGNORE INTO bot_messages (chat_id, message_id, task_id, sent_at) VALUES (?, ?, ?, ?)`,
+			chat, r.ext, task.Int64, ms(r.at)); err != nil {
 			return fmt.Errorf("store: remember message: %w", err)
 		}
 	}

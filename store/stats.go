@@ -13,7 +13,7 @@ import (
 // is not late until its time comes.
 func (db *DB) OutboxStats(ctx context.Context) (depth int, oldest time.Time, err error) {
 	var first sql.NullInt64
-	err = db.read.QueryRowContext(ctx, `SELECT COUNT(*), MIN(not_before) FROM outbox WHERE state = 'pending'`).Scan(&depth, &first)
+	err = db.readQueryRow(ctx, `SELECT COUNT(*), MIN(not_before) FROM outbox WHERE state = 'pending'`).Scan(&depth, &first)
 	if err != nil {
 		return 0, time.Time{}, fmt.Errorf("store: outbox stats: %w", err)
 	}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"sync"
+	"sync/atomic"
 )
 
 // stmtCache keeps a pool's queries prepared. Parsing and planning a
@@ -96,9 +97,21 @@ func (c *stmtCache) close() error {
 	return err
 }
 
+// traceHook, when set (by tests), sees every statement the helpers
+// below run, with its arguments: TestHotStatementsUseIndexes explains
+// the statements the store really runs, not copies of them.
+var traceHook atomic.Pointer[func(query string, args []any)]
+
+func trace(query string, args []any) {
+	if f := traceHook.Load(); f != nil {
+		(*f)(query, args)
+	}
+}
+
 // Helpers for statements outside a transaction.
 
 func (db *DB) writeExec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	trace(query, args)
 	if s := db.wstmts.prepared(ctx, query); s != nil {
 		return s.ExecContext(ctx, args...)
 	}
@@ -106,6 +119,7 @@ func (db *DB) writeExec(ctx context.Context, query string, args ...any) (sql.Res
 }
 
 func (db *DB) readQuery(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	trace(query, args)
 	if s := db.rstmts.prepared(ctx, query); s != nil {
 		return s.QueryContext(ctx, args...)
 	}
@@ -113,6 +127,7 @@ func (db *DB) readQuery(ctx context.Context, query string, args ...any) (*sql.Ro
 }
 
 func (db *DB) readQueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	trace(query, args)
 	if s := db.rstmts.prepared(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
@@ -129,6 +144,7 @@ func (t *tx) stmt(query string) *sql.Stmt {
 }
 
 func (t *tx) exec(query string, args ...any) (sql.Result, error) {
+	trace(query, args)
 	if t.readonly {
 		return nil, errReadOnly
 	}
@@ -139,6 +155,7 @@ func (t *tx) exec(query string, args ...any) (sql.Result, error) {
 }
 
 func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
+	trace(query, args)
 	if s := t.stmt(query); s != nil {
 		return s.QueryContext(t.ctx, args...)
 	}
@@ -146,6 +163,7 @@ func (t *tx) query(query string, args ...any) (*sql.Rows, error) {
 }
 
 func (t *tx) queryRow(query string, args ...any) *sql.Row {
+	trace(query, args)
 	if s := t.stmt(query); s != nil {
 		return s.QueryRowContext(t.ctx, args...)
 	}

@@ -547,14 +547,15 @@ func TestDueHandsOutAnswersFirst(t *testing.T) {
 	}
 
 	// The answers are found through their own index, not by reading
-	// every pending message: its WHERE must match Due's filter exactly.
+	// every pending message: its WHERE must match Due's filter exactly,
+	// or SQLite cannot use it (and Due, which names it, fails).
 	raw, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer raw.Close()
 	rows, err := raw.Query(`EXPLAIN QUERY PLAN SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id)
-		FROM outbox WHERE state = 'pending' AND not_before <= ? AND kind IN (`+store.UrgentKinds+`)`, now.UnixMilli())
+		FROM outbox INDEXED BY outbox_urgent WHERE state = 'pending' AND not_before <= ? AND kind IN (`+store.UrgentKinds+`)`, now.UnixMilli())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -19,6 +19,10 @@ type tx struct {
 	now      time.Time
 	readonly bool
 	stmts    *stmtCache
+	// units is the store's copy of the unit tree (Units); unitsChanged
+	// is set once this transaction wrote units.
+	units        *unitsCache
+	unitsChanged bool
 }
 
 var _ nhacviec.Tx = (*tx)(nil)
@@ -222,11 +226,11 @@ func (t *tx) insertTask(task *nhacviec.Task, conflict string) (bool, error) {
 	if task.NextPlanAt.IsZero() && task.Status == nhacviec.StatusOpen {
 		task.NextPlanAt = task.CreatedAt
 	}
-	err := t.queryRow(`INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id,
+	err := t.queryRow(`INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, recur, series_id, unit_id,
 			result, source, source_number, key_task, urgent, search)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
 		task.Title, task.AssignerID, task.AssigneeID, task.ChatID, ms(task.Deadline), string(task.Status),
-		ms(task.CreatedAt), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID),
+		ms(task.CreatedAt), nullMS(task.ClosedAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID),
 		task.Result, task.Source, task.SourceNumber, task.KeyTask, task.Urgent, searchText(task)).Scan(&task.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
@@ -234,15 +238,34 @@ func (t *tx) insertTask(task *nhacviec.Task, conflict string) (bool, error) {
 	if err != nil {
 		return false, fmt.Errorf("store: create task: %w", err)
 	}
+	if task.Status == nhacviec.StatusOpen && !task.NextPlanAt.IsZero() {
+		if _, err := t.exec(`INSERT INTO task_plans (task_id, at) VALUES (?, ?)`, task.ID, ms(task.NextPlanAt)); err != nil {
+			return false, fmt.Errorf("store: create task: %w", err)
+		}
+	}
 	return true, nil
 }
 
 func (t *tx) ReplanOpen(at time.Time) error {
-	_, err := t.exec(`UPDATE tasks SET next_plan_at = ? WHERE status = 'open'`, ms(at))
+	_, err := t.exec(`INSERT INTO task_plans (task_id, at) SELECT id, ? FROM tasks WHERE status = 'open'
+		ON CONFLICT (task_id) DO UPDATE SET at = excluded.at`, ms(at))
 	if err != nil {
 		return fmt.Errorf("store: replan open tasks: %w", err)
 	}
 	return nil
+}
+
+// setPlan sets when the scheduler next looks at task id, an open task
+// (the zero time: never, and so for a closed one). Only open tasks have a
+// row in task_plans (migration 0007).
+func (t *tx) setPlan(id int64, open bool, at time.Time) error {
+	var err error
+	if open && !at.IsZero() {
+		_, err = t.exec(`INSERT INTO task_plans (task_id, at) VALUES (?, ?) ON CONFLICT (task_id) DO UPDATE SET at = excluded.at`, id, ms(at))
+	} else {
+		_, err = t.exec(`DELETE FROM task_plans WHERE task_id = ?`, id)
+	}
+	return err
 }
 
 func (t *tx) Overrides() ([]nhacviec.DayOverride, error) {
@@ -320,8 +343,14 @@ func (t *tx) DeleteDraft(id int64) error {
 	return nil
 }
 
-const taskColumns = `id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, next_plan_at, recur, series_id, unit_id,
-	result, source, source_number, key_task, urgent`
+// taskColumns are what scanTask reads, from tasks; the planning time is
+// in task_plans (taskColumnsPlanned: joined as p).
+const (
+	taskColumns        = taskColumnsHead + `(SELECT at FROM task_plans WHERE task_id = tasks.id)` + taskColumnsTail
+	taskColumnsPlanned = taskColumnsHead + `p.at` + taskColumnsTail
+	taskColumnsHead    = `tasks.id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, `
+	taskColumnsTail    = `, recur, series_id, unit_id, result, source, source_number, key_task, urgent`
+)
 
 func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
 	var task nhacviec.Task
@@ -352,15 +381,34 @@ func (t *tx) Task(id int64) (*nhacviec.Task, error) {
 }
 
 func (t *tx) SaveTask(task *nhacviec.Task) error {
-	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, next_plan_at = ?, unit_id = ?,
+	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, unit_id = ?,
 			title = ?, result = ?, source = ?, source_number = ?, key_task = ?, urgent = ?, search = ? WHERE id = ?`,
-		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullMS(task.NextPlanAt), nullID(task.UnitID),
+		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullID(task.UnitID),
 		task.Title, task.Result, task.Source, task.SourceNumber, task.KeyTask, task.Urgent, searchText(task), task.ID)
 	if err != nil {
 		return fmt.Errorf("store: save task: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n != 1 {
 		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", task.ID)
+	}
+	if err := t.setPlan(task.ID, task.Status == nhacviec.StatusOpen, task.NextPlanAt); err != nil {
+		return fmt.Errorf("store: save task: %w", err)
+	}
+	return nil
+}
+
+// setNextPlan is SetNextPlans for one task.
+func (t *tx) setNextPlan(id int64, at time.Time) error {
+	var status string
+	err := t.queryRow(`SELECT status FROM tasks WHERE id = ?`, id).Scan(&status)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nhacviec.Errorf(nhacviec.ENotFound, "task %d not found", id)
+	}
+	if err == nil {
+		err = t.setPlan(id, status == string(nhacviec.StatusOpen), at)
+	}
+	if err != nil {
+		return fmt.Errorf("store: set next plan: %w", err)
 	}
 	return nil
 }
@@ -634,29 +682,36 @@ func (t *tx) dropChasing(taskID int64, reason, what string) error {
 }
 
 func (t *tx) TasksToPlan(now time.Time, limit int) ([]*nhacviec.Task, error) {
-	return t.queryTasks(`SELECT `+taskColumns+` FROM tasks
-		WHERE status = 'open' AND next_plan_at IS NOT NULL AND next_plan_at <= ?
-		ORDER BY next_plan_at LIMIT ?`, ms(now), limit)
+	return t.queryTasks(`SELECT `+taskColumnsPlanned+` FROM task_plans p JOIN tasks ON tasks.id = p.task_id
+		WHERE p.at <= ? AND status = 'open'
+		ORDER BY p.at LIMIT ?`, ms(now), limit)
 }
 
 func (t *tx) MigrateChat(transport, oldExternalID, newExternalID string) error {
-	var oldID, newID int64
+	var oldID, newID, newCreated int64
 	err := t.queryRow(`SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, oldExternalID).Scan(&oldID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil // never seen: nothing to follow
 	} else if err != nil {
 		return fmt.Errorf("store: migrate chat: %w", err)
 	}
-	err = t.queryRow(`SELECT id FROM chats WHERE transport = ? AND external_id = ?`, transport, newExternalID).Scan(&newID)
+	err = t.queryRow(`SELECT id, created_at FROM chats WHERE transport = ? AND external_id = ?`, transport, newExternalID).Scan(&newID, &newCreated)
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: migrate chat: %w", err)
 	}
 	if newID != 0 {
 		// The supergroup spoke before we learnt of the migration: fold its
-		// row into the old one, which carries the history.
+		// row into the old one, which carries the history. Its messages
+		// are pending (among the pending ones), or finished since the row
+		// was written (a day's margin for a clock set back): each found
+		// through an index, not by reading the whole outbox.
+		if _, err := t.exec(`UPDATE outbox SET chat_id = ? WHERE chat_id = ? AND state <> 'pending' AND created_at >= ?`,
+			oldID, newID, newCreated-int64(24*time.Hour/time.Millisecond)); err != nil {
+			return fmt.Errorf("store: migrate chat: %w", err)
+		}
 		for _, q := range []string{
 			`UPDATE tasks SET chat_id = ? WHERE chat_id = ?`,
-			`UPDATE outbox SET chat_id = ? WHERE chat_id = ?`,
+			`UPDATE outbox INDEXED BY outbox_pending SET chat_id = ? WHERE chat_id = ? AND state = 'pending'`,
 			`UPDATE OR IGNORE bot_messages SET chat_id = ? WHERE chat_id = ?`,
 			`UPDATE OR IGNORE chat_members SET chat_id = ? WHERE chat_id = ?`,
 			`UPDATE drafts SET chat_id = ? WHERE chat_id = ?`,

@@ -2,8 +2,10 @@ package main
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"math/rand/v2"
+	"os"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -53,8 +55,12 @@ func runCommands(ctx context.Context, o *options) error {
 	if o.offer > 0 {
 		how = fmt.Sprintf("offered at %g/s", o.offer)
 	}
-	fmt.Printf("\n== 1. commands: %d mixed commands (%s) from %d people in %d groups, %s; fake limits off, NHACVIEC_CHAT_PACE=off, NHACVIEC_SEND_RATE=100000, NHACVIEC_SEND_WORKERS=%d; %d run(s)\n",
-		o.commands, mixText(), o.people, o.groups, how, o.workers, o.runs)
+	history := ""
+	if o.registered > o.people || o.history > 0 {
+		history = fmt.Sprintf(" (%d people registered, %d tasks of history; retention off: NHACVIEC_OUTBOX_KEEP_DAYS=0, NHACVIEC_REPLIES_KEEP_DAYS=0)", max(o.registered, o.people), o.history)
+	}
+	fmt.Printf("\n== 1. commands: %d mixed commands (%s) from %d people in %d groups%s, %s; fake limits off, NHACVIEC_CHAT_PACE=off, NHACVIEC_SEND_RATE=100000, NHACVIEC_SEND_WORKERS=%d; %d run(s)\n",
+		o.commands, mixText(), o.people, o.groups, history, how, o.workers, o.runs)
 	var rates, intake, botCores, loadCores []float64
 	var p50s, p99s, starts []time.Duration
 	var hwms []int64
@@ -115,36 +121,17 @@ func commandsOnce(ctx context.Context, o *options, profile bool) (res commandsRe
 		return res, err
 	}
 	defer cleanup()
-	db := filepath.Join(dir, "nhacviec.db")
 	srv := telegramtest.New(token)
 	defer srv.Close()
-
-	perUnit := max(2, o.people/o.groups)
-	org, err := seedOrg(ctx, db, srv, o.groups, perUnit)
-	if err != nil {
-		return res, err
-	}
-	// Two overdue tasks each, so that /quahan has something to list.
-	err = update(ctx, db, monday0900, func(tx nhacviec.Tx) error {
-		for i, p := range org.people {
-			for k := range 2 {
-				deadline := time.Date(2026, 11, 12+(i+k)%10, 17, 0, 0, 0, hcm)
-				t := &nhacviec.Task{Title: fmt.Sprintf("Việc tồn đọng %d-%d", i, k), AssignerID: p.unit.head.id, AssigneeID: p.id,
-					ChatID: p.unit.group, UnitID: p.unit.id, Deadline: deadline, Status: nhacviec.StatusOpen,
-					CreatedAt: deadline.AddDate(0, 0, -7), NextPlanAt: monday0900.Add(23 * time.Hour)}
-				if err := tx.CreateTask(t); err != nil {
-					return err
-				}
-			}
-		}
-		return nil
-	})
+	db, org, err := commandsDB(ctx, o, dir, srv)
 	if err != nil {
 		return res, err
 	}
 
+	// Retention off: the tables keep the size under test while measured
+	// (builds before it ignore the variables).
 	env := botEnv(srv, db, "NHACVIEC_CLOCK="+monday0900.Format(time.RFC3339), "NHACVIEC_SEND_RATE=100000", "NHACVIEC_CHAT_PACE=off",
-		"NHACVIEC_SEND_WORKERS="+strconv.Itoa(o.workers))
+		"NHACVIEC_SEND_WORKERS="+strconv.Itoa(o.workers), "NHACVIEC_OUTBOX_KEEP_DAYS=0", "NHACVIEC_REPLIES_KEEP_DAYS=0")
 	if profile {
 		cpu, _ := filepath.Abs(filepath.Join(o.profile, "commands.cpu.pprof"))
 		mem, _ := filepath.Abs(filepath.Join(o.profile, "commands.allocs.pprof"))
@@ -414,4 +401,90 @@ func apiErrors(srv *telegramtest.Server, limited bool) error {
 		return fmt.Errorf("the fake Bot API answered errors: %s", strings.Join(bad, ", "))
 	}
 	return nil
+}
+
+// commandsDB makes a run's database: the organisation with its idle
+// people (-registered), the history (-history) and two overdue tasks per
+// active person; with -cache, from a copy of the one an earlier run
+// made with the same sizes and schema.
+func commandsDB(ctx context.Context, o *options, dir string, srv *telegramtest.Server) (string, *org, error) {
+	db := filepath.Join(dir, "nhacviec.db")
+	perUnit := max(2, o.people/o.groups)
+	idle := max(0, o.registered-o.groups*perUnit)
+	orgDB := db
+	if o.cache != "" {
+		orgDB = filepath.Join(dir, "org.db")
+	}
+	start := time.Now()
+	org, err := seedOrgWith(ctx, orgDB, srv, o.groups, perUnit, idle)
+	if err != nil {
+		return "", nil, err
+	}
+	var cached string
+	if o.cache != "" {
+		v, err := schemaID(ctx, orgDB)
+		if err != nil {
+			return "", nil, err
+		}
+		cached = filepath.Join(o.cache, fmt.Sprintf("commands-%dx%d-idle%d-history%d-schema%s.db", o.groups, perUnit, idle, o.history, v))
+		if _, err := os.Stat(cached); err == nil {
+			return db, org, copyFile(cached, db)
+		}
+		if err := os.Rename(orgDB, db); err != nil {
+			return "", nil, err
+		}
+	}
+	if o.history > 0 {
+		err := seedBulk(ctx, db, org.all(), o.history, seedOpts{closedOnly: len(org.people), noDigests: true}, func(s string) {
+			if o.verbose {
+				fmt.Println("  seeded", s)
+			}
+		})
+		if err != nil {
+			return "", nil, err
+		}
+	}
+	// The idle units' digests went out this morning: the start-up pass
+	// plans the active groups' only.
+	var idleGroups []int64
+	for _, u := range org.idleUnits {
+		idleGroups = append(idleGroups, u.group)
+	}
+	if err := rawExec(ctx, db, func(c *sql.Conn) error { return sentDigests(ctx, c, idleGroups) }); err != nil {
+		return "", nil, err
+	}
+	// Two overdue tasks each, so that /quahan has something to list.
+	err = update(ctx, db, monday0900, func(tx nhacviec.Tx) error {
+		for i, p := range org.people {
+			for k := range 2 {
+				deadline := time.Date(2026, 11, 12+(i+k)%10, 17, 0, 0, 0, hcm)
+				t := &nhacviec.Task{Title: fmt.Sprintf("Việc tồn đọng %d-%d", i, k), AssignerID: p.unit.head.id, AssigneeID: p.id,
+					ChatID: p.unit.group, UnitID: p.unit.id, Deadline: deadline, Status: nhacviec.StatusOpen,
+					CreatedAt: deadline.AddDate(0, 0, -7), NextPlanAt: monday0900.Add(23 * time.Hour)}
+				if err := tx.CreateTask(t); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	if cached != "" {
+		if _, err := os.Stat(db + "-wal"); err == nil {
+			return "", nil, fmt.Errorf("%s has a -wal file after seeding", db)
+		}
+		tmp := cached + ".tmp"
+		if err := copyFile(db, tmp); err != nil {
+			return "", nil, err
+		}
+		if err := os.Rename(tmp, cached); err != nil {
+			return "", nil, err
+		}
+		if o.verbose {
+			fmt.Printf("  seeded in %s; kept as %s\n", since(start), cached)
+		}
+	}
+	return db, org, nil
 }

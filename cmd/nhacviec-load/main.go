@@ -4,6 +4,8 @@
 // has the numbers and the commands that reproduce each.
 //
 //	go run ./cmd/nhacviec-load -scenario commands      # 1: 10,000 mixed commands
+//	go run ./cmd/nhacviec-load -scenario commands -registered 10000 -history 1000000 -cache DIR
+//	                                                   # 1 after a year; seeded once into DIR
 //	go run ./cmd/nhacviec-load -scenario fanout        # 2: digests + reminders, Telegram's limits
 //	go run ./cmd/nhacviec-load -scenario state         # 3: 100k and 1M tasks
 //	go run ./cmd/nhacviec-load -scenario lateness      # 4: 1,000 reminders due the same minute
@@ -51,6 +53,11 @@ type options struct {
 	latency  time.Duration
 	probe    time.Duration
 	offer    float64
+	// commands: everyone registered (the idle ones in units of their
+	// own) and the tasks of history.
+	registered int
+	history    int
+	cache      string
 }
 
 func main() {
@@ -67,13 +74,16 @@ func main() {
 	flag.IntVar(&o.people, "people", 1000, "commands: how many people")
 	flag.IntVar(&o.groups, "groups", 50, "commands: how many groups (one unit each)")
 	flag.Float64Var(&o.offer, "offer", 0, "commands: offer the commands at this many a second instead of all at once")
+	flag.IntVar(&o.registered, "registered", 0, "commands: people registered in all; those beyond -people send nothing (units of 50 of their own)")
+	flag.IntVar(&o.history, "history", 0, "commands: tasks of history seeded first (as -scenario state seeds them; the -people hold closed ones only), e.g. 1000000 for a year")
+	flag.StringVar(&o.cache, "cache", "", "commands, state: keep each seeded database in this directory and start later runs from a copy (one per sizes and schema version)")
 	flag.IntVar(&o.workers, "workers", 0, "NHACVIEC_SEND_WORKERS for every scenario (0: the bot's default)")
 	flag.DurationVar(&o.latency, "api-latency", 0, "fanout, lateness: the fake answers every call this much later (a real Bot API is 50–300 ms away)")
 	flag.DurationVar(&o.probe, "probe", 0, "fanout: while the messages go out, someone sends /viec this often; their replies' latency is reported (0: none)")
 	flag.StringVar(&fanout, "fanout", "1000,5000,10000", "fanout: people sizes")
 	flag.StringVar(&rates, "rates", "25,30", "fanout: NHACVIEC_SEND_RATE values")
 	flag.StringVar(&tasks, "tasks", "100000,1000000", "state: task counts")
-	flag.IntVar(&o.quahan, "quahan", 500, "state: /quahan commands measured per run")
+	flag.IntVar(&o.quahan, "quahan", 500, "state: /quahan commands measured per run (0: the scheduler passes only, no bot)")
 	flag.IntVar(&o.reminder, "reminders", 1000, "lateness: reminders due the same minute")
 	flag.StringVar(&o.work, "dir", "", "where temporary directories go (default: the system's)")
 	flag.StringVar(&o.stateDB, "state-db", "", "state: start from a copy of this database, seeded by an earlier run with -keep and the same -tasks (saves the seeding)")
@@ -92,7 +102,7 @@ func main() {
 		o.workers = bot.DefaultWorkers
 	}
 	if o.quick {
-		o.runs, o.commands, o.people, o.groups = 1, 1000, 100, 5
+		o.runs, o.commands, o.people, o.groups, o.registered, o.history = 1, 1000, 100, 5, 300, 4000
 		o.fanout, o.rates, o.tasks, o.quahan, o.reminder = []int{100}, []float64{30}, []int{10000}, 20, 0
 	}
 	list := strings.Split(scenarios, ",")

@@ -20,7 +20,14 @@ type org struct {
 	root   int64
 	units  []*unit
 	people []*person
+	// Registered but idle: people in units of their own who send no
+	// command under load (seedOrgWith's extra), with their units.
+	idleUnits  []*unit
+	idlePeople []*person
 }
+
+// all is everyone registered, the active people first.
+func (o *org) all() []*person { return append(o.people[:len(o.people):len(o.people)], o.idlePeople...) }
 
 type unit struct {
 	id    int64 // store id
@@ -52,6 +59,15 @@ func groupTG(u int) int64  { return 100000 + int64(u) }
 // may be written to without a /start of theirs: the fake is told not to
 // require it, as if each had pressed Start.
 func seedOrg(ctx context.Context, path string, srv *telegramtest.Server, units, perUnit int) (*org, error) {
+	return seedOrgWith(ctx, path, srv, units, perUnit, 0)
+}
+
+// idleUnitSize is how many people each unit of the idle people has.
+const idleUnitSize = 50
+
+// seedOrgWith is seedOrg with extra idle people registered too, in
+// units of idleUnitSize of their own, each with a bound group.
+func seedOrgWith(ctx context.Context, path string, srv *telegramtest.Server, units, perUnit, extra int) (*org, error) {
 	db, err := store.Open(ctx, path)
 	if err != nil {
 		return nil, err
@@ -65,50 +81,65 @@ func seedOrg(ctx context.Context, path string, srv *telegramtest.Server, units, 
 			return err
 		}
 		o.root = root.ID
-		for u := range units {
+		addUnit := func(n int) (*unit, error) {
+			u := len(o.units) + len(o.idleUnits)
 			nu := &nhacviec.Unit{Name: fmt.Sprintf("Phòng %d", u+1), ParentID: root.ID}
 			if err := tx.CreateUnit(nu); err != nil {
-				return err
+				return nil, err
 			}
 			chat := srv.Group(groupTG(u), nu.Name)
 			g := &nhacviec.Chat{Transport: "telegram", ExternalID: strconv.FormatInt(chat.ID, 10), Kind: nhacviec.ChatGroup, Title: nu.Name}
 			if err := tx.EnsureChat(g); err != nil {
-				return err
+				return nil, err
 			}
 			if err := tx.BindChat(g.ID, nu.ID); err != nil {
-				return err
+				return nil, err
 			}
 			un := &unit{id: nu.ID, group: g.ID, chat: chat}
-			o.units = append(o.units, un)
-			for k := range perUnit {
-				i := len(o.people)
+			for k := range n {
+				i := len(o.people) + len(o.idlePeople) + len(un.staff)
 				user := srv.User(personTG(i), fmt.Sprintf("u%05d", i), fmt.Sprintf("Người %d", i))
 				pc := &nhacviec.Chat{Transport: "telegram", ExternalID: strconv.FormatInt(user.ID, 10), Kind: nhacviec.ChatPrivate}
 				if err := tx.EnsureChat(pc); err != nil {
-					return err
+					return nil, err
 				}
 				p := &nhacviec.Person{Transport: "telegram", ExternalID: strconv.FormatInt(user.ID, 10),
 					Username: user.UserName, DisplayName: user.FirstName, PrivateChatID: pc.ID}
 				if err := tx.EnsurePerson(p); err != nil {
-					return err
+					return nil, err
 				}
 				role := nhacviec.RoleMember
 				if k == 0 {
 					role = nhacviec.RoleHead
 				}
 				if err := tx.Grant(nhacviec.Membership{PersonID: p.ID, UnitID: nu.ID, Role: role}); err != nil {
-					return err
+					return nil, err
 				}
 				if err := tx.SeenIn(g.ID, p.ID); err != nil {
-					return err
+					return nil, err
 				}
 				pp := &person{user: user, id: p.ID, priv: pc.ID, unit: un, head: k == 0}
 				if k == 0 {
 					un.head = pp
 				}
 				un.staff = append(un.staff, pp)
-				o.people = append(o.people, pp)
 			}
+			return un, nil
+		}
+		for range units {
+			un, err := addUnit(perUnit)
+			if err != nil {
+				return err
+			}
+			o.units, o.people = append(o.units, un), append(o.people, un.staff...)
+		}
+		for extra > 0 {
+			un, err := addUnit(min(extra, idleUnitSize))
+			if err != nil {
+				return err
+			}
+			o.idleUnits, o.idlePeople = append(o.idleUnits, un), append(o.idlePeople, un.staff...)
+			extra -= len(un.staff)
 		}
 		return nil
 	})

@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	"github.com/nhacviec/nhacviec/bot"
+	"github.com/nhacviec/nhacviec/store"
 )
 
 // Config is the program's configuration: every setting is an environment
@@ -51,6 +52,17 @@ type Config struct {
 	// Args are the arguments after the flags: backup's FILE; other
 	// subcommands take none.
 	Args []string
+
+	// OutboxKeepDays is how many days sent, dropped and failed messages
+	// are kept, RepliesKeepDays how many the ids of delivered messages
+	// (a reply "xong" to an older one is not matched to its task); 0
+	// keeps them for ever.
+	OutboxKeepDays, RepliesKeepDays int
+}
+
+// retention is what the pruning loop keeps.
+func (c *Config) retention() store.Retention {
+	return store.Retention{Outbox: time.Duration(c.OutboxKeepDays) * 24 * time.Hour, Replies: time.Duration(c.RepliesKeepDays) * 24 * time.Hour}
 }
 
 // now returns the bot's clock: the real one, or one shifted to start at
@@ -86,6 +98,8 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
 	chatPace := fs.String("chat-pace", env("NHACVIEC_CHAT_PACE", "on"), "for benchmarks: off lifts the per-chat pace (env NHACVIEC_CHAT_PACE)")
 	workers := fs.String("send-workers", env("NHACVIEC_SEND_WORKERS", strconv.Itoa(bot.DefaultWorkers)), "messages in flight at once; a crash may repeat up to this many (env NHACVIEC_SEND_WORKERS)")
+	outboxDays := fs.String("outbox-keep-days", env("NHACVIEC_OUTBOX_KEEP_DAYS", "30"), "days sent messages are kept; 0: for ever (env NHACVIEC_OUTBOX_KEEP_DAYS)")
+	repliesDays := fs.String("replies-keep-days", env("NHACVIEC_REPLIES_KEEP_DAYS", "90"), "days a reply to a bot message still finds its task; 0: for ever (env NHACVIEC_REPLIES_KEEP_DAYS)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("NHACVIEC_LOG_FORMAT", "json"), "json or console (env NHACVIEC_LOG_FORMAT)")
 	clock := fs.String("clock", env("NHACVIEC_CLOCK", ""), "for tests: start the bot's clock at this RFC 3339 time (env NHACVIEC_CLOCK)")
@@ -129,6 +143,15 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	cfg.SendRate = *rate
 	if cfg.SendWorkers, err = strconv.Atoi(*workers); err != nil || cfg.SendWorkers < 1 || cfg.SendWorkers > 64 {
 		return nil, usageError{fmt.Sprintf("NHACVIEC_SEND_WORKERS=%q: want a number from 1 to 64", *workers)}
+	}
+	for _, d := range []struct {
+		name string
+		arg  *string
+		to   *int
+	}{{"NHACVIEC_OUTBOX_KEEP_DAYS", outboxDays, &cfg.OutboxKeepDays}, {"NHACVIEC_REPLIES_KEEP_DAYS", repliesDays, &cfg.RepliesKeepDays}} {
+		if *d.to, err = strconv.Atoi(*d.arg); err != nil || *d.to < 0 {
+			return nil, usageError{fmt.Sprintf("%s=%q: want a number of days (0: keep for ever)", d.name, *d.arg)}
+		}
 	}
 	switch *chatPace {
 	case "on", "":

@@ -205,6 +205,11 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 		}
 	}
 	waitScheduler := a.scheduler.Start(ctx, now)
+	pruneTick := time.NewTicker(pruneEvery)
+	defer pruneTick.Stop()
+	wg.Go(func() {
+		prune(ctx, db, cfg.retention(), now, pruneTick.C, log.With().Str("component", "prune").Logger())
+	})
 	<-ctx.Done()
 	log.Info().Msg("shutting down")
 	deadline := time.Now().Add(shutdownGrace)
