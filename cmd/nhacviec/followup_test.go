@@ -34,22 +34,6 @@ func (h *harness) request(u tgbotapi.User, id int64) telegramtest.Sent {
 	return telegramtest.Sent{}
 }
 
-// datas lists the callback data of a message's buttons.
-func datas(s telegramtest.Sent) []string {
-	var out []string
-	if s.Markup == nil {
-		return nil
-	}
-	for _, row := range s.Markup.InlineKeyboard {
-		for _, b := range row {
-			if b.CallbackData != nil {
-				out = append(out, *b.CallbackData)
-			}
-		}
-	}
-	return out
-}
-
 // countTo counts the messages shown to a chat that contain sub.
 func (h *harness) countTo(chatID int64, sub string) int {
 	n := 0
@@ -110,7 +94,7 @@ func TestExtensionApprovedReplansReminders(t *testing.T) {
 	if h.task(id).Deadline.Equal(at(27, 17, 0)) {
 		t.Fatal("the deadline moved before anyone agreed")
 	}
-	a := h.press(h.private(h.lead), h.lead, req.MessageID, datas(req)[0])
+	a := h.press(h.private(h.lead), h.lead, req.MessageID, buttonData(req)[0])
 	if !strings.Contains(a.Text, "Đã đồng ý gia hạn việc #1 đến 17:00 Thứ Sáu 27/11/2026") {
 		t.Fatalf("answer to ✅ = %q", a.Text)
 	}
@@ -126,7 +110,7 @@ func TestExtensionApprovedReplansReminders(t *testing.T) {
 	}
 
 	// The same button again, and the other one: answered, nothing changes.
-	for _, data := range datas(req) {
+	for _, data := range buttonData(req) {
 		a := h.press(h.private(h.lead), h.lead, req.MessageID, data)
 		if !strings.Contains(a.Text, "đã được trả lời rồi (đồng ý") {
 			t.Fatalf("stale %s: %q", data, a.Text)
@@ -189,7 +173,7 @@ func TestExtensionRefused(t *testing.T) {
 		return s.ChatID == h.an.ID && strings.Contains(s.Plain, "@lead không đồng ý gia hạn việc #1")
 	})
 	contains(t, told, "Kế hoạch CCHC", "Hạn vẫn là: 17:00 Thứ Tư 25/11/2026", "Ý kiến: cần nộp đúng hạn để tổng hợp")
-	a := h.press(h.private(h.lead), h.lead, req.MessageID, datas(req)[0])
+	a := h.press(h.private(h.lead), h.lead, req.MessageID, buttonData(req)[0])
 	if !strings.Contains(a.Text, "đã được trả lời rồi (không đồng ý") {
 		t.Fatalf("✅ after the refusal: %q", a.Text)
 	}
@@ -199,7 +183,7 @@ func TestExtensionRefused(t *testing.T) {
 	// Refused: the lead may ask again; this time the ❌ button.
 	h.say(h.private(h.an), h.an, "/extend 1 26/11 chờ ý kiến phòng KH-TC")
 	req2 := h.request(h.lead, id)
-	a = h.press(h.private(h.lead), h.lead, req2.MessageID, datas(req2)[1])
+	a = h.press(h.private(h.lead), h.lead, req2.MessageID, buttonData(req2)[1])
 	if !strings.Contains(a.Text, "Đã không đồng ý gia hạn việc #1") {
 		t.Fatalf("answer to ❌ = %q", a.Text)
 	}
@@ -332,29 +316,29 @@ func TestExtensionBadInput(t *testing.T) {
 	// /giahan 1 shows what waits, with the buttons for the reviewer only.
 	w := h.say(h.private(h.lead), h.lead, "/giahan 1")
 	contains(t, w, "@an xin gia hạn việc #1", "Xin đến: 17:00 Thứ Sáu 27/11/2026", "Chờ @lead trả lời")
-	if len(datas(w)) != 2 {
-		t.Fatalf("the reviewer's /giahan 1 has buttons %v", datas(w))
+	if len(buttonData(w)) != 2 {
+		t.Fatalf("the reviewer's /giahan 1 has buttons %v", buttonData(w))
 	}
-	if w := h.say(an, h.an, "/giahan 1"); len(datas(w)) != 0 {
-		t.Fatalf("the asker's /giahan 1 has buttons %v", datas(w))
+	if w := h.say(an, h.an, "/giahan 1"); len(buttonData(w)) != 0 {
+		t.Fatalf("the asker's /giahan 1 has buttons %v", buttonData(w))
 	}
 	// An ambiguous date is asked back with a button per reading.
 	_, id2 := h.assign(h.group, h.lead, "/giao @an Việc hai hạn 25/11")
 	q := h.say(an, h.an, fmt.Sprintf("/giahan %d 20 chờ số liệu", id2))
 	contains(t, q, "đến ngày nào?")
-	if len(datas(q)) != 2 {
-		t.Fatalf("ambiguous date: buttons %v", datas(q))
+	if len(buttonData(q)) != 2 {
+		t.Fatalf("ambiguous date: buttons %v", buttonData(q))
 	}
 	// binh cannot use an's choice.
-	if a := h.press(an, h.binh, q.MessageID, datas(q)[1]); !strings.Contains(a.Text, "không còn dùng được") {
+	if a := h.press(an, h.binh, q.MessageID, buttonData(q)[1]); !strings.Contains(a.Text, "không còn dùng được") {
 		t.Fatalf("someone else's choice: %q", a.Text)
 	}
-	a := h.press(an, h.an, q.MessageID, datas(q)[1])
+	a := h.press(an, h.an, q.MessageID, buttonData(q)[1])
 	if !strings.Contains(a.Text, "Đã gửi @lead yêu cầu gia hạn việc #2 đến 17:00 Thứ Hai 21/12/2026") {
 		t.Fatalf("answer to the chosen date: %q", a.Text)
 	}
 	contains(t, h.request(h.lead, id2), "Xin đến: 17:00 Thứ Hai 21/12/2026", "Lý do: chờ số liệu")
-	if a := h.press(an, h.an, q.MessageID, datas(q)[0]); !strings.Contains(a.Text, "không còn dùng được") {
+	if a := h.press(an, h.an, q.MessageID, buttonData(q)[0]); !strings.Contains(a.Text, "không còn dùng được") {
 		t.Fatalf("the choice pressed twice: %q", a.Text)
 	}
 	// A recurring task's deadline stays before its next occurrence's.
@@ -410,7 +394,7 @@ func TestExtensionForgedAndStaleButtons(t *testing.T) {
 	}
 	// The task closed meanwhile: the request lapsed, the buttons say so.
 	h.say(h.private(h.an), h.an, "/xong 1")
-	for _, data := range datas(req) {
+	for _, data := range buttonData(req) {
 		a := h.press(h.private(h.lead), h.lead, req.MessageID, data)
 		if !strings.Contains(a.Text, "Việc #1 đã xong: yêu cầu gia hạn không còn hiệu lực") {
 			t.Fatalf("%s after done: %q", data, a.Text)
@@ -426,7 +410,7 @@ func TestExtensionForgedAndStaleButtons(t *testing.T) {
 	h.say(h.private(h.an), h.an, fmt.Sprintf("/giahan %d 27/11 chờ số liệu", id2))
 	req2 := h.request(h.lead, id2)
 	h.say(h.group, h.lead, fmt.Sprintf("/huy %d", id2))
-	a := h.press(h.private(h.lead), h.lead, req2.MessageID, datas(req2)[0])
+	a := h.press(h.private(h.lead), h.lead, req2.MessageID, buttonData(req2)[0])
 	if !strings.Contains(a.Text, "đã bị hủy: yêu cầu gia hạn không còn hiệu lực") {
 		t.Fatalf("✅ after the task was cancelled: %q", a.Text)
 	}
@@ -450,7 +434,7 @@ func TestOverdueTaskAsksForExtension(t *testing.T) {
 	h.say(h.private(h.an), h.an, "/giahan 1 thứ 6 chờ số liệu các phòng")
 	req := h.request(h.lead, id)
 	contains(t, req, "Hạn hiện tại: 17:00 Thứ Hai 23/11/2026 (quá hạn 1 ngày)", "Xin đến: 17:00 Thứ Sáu 27/11/2026")
-	h.press(h.private(h.lead), h.lead, req.MessageID, datas(req)[0])
+	h.press(h.private(h.lead), h.lead, req.MessageID, buttonData(req)[0])
 	h.wait(func(s telegramtest.Sent) bool {
 		return s.ChatID == h.an.ID && strings.Contains(s.Plain, "@lead đồng ý gia hạn việc #1")
 	})
@@ -486,7 +470,7 @@ func TestExtensionGoesToTheHeadWhenTheAssignerLeft(t *testing.T) {
 	}
 	// The assigner who left may not answer it.
 	contains(t, h.say(h.private(o.headA), o.headA, fmt.Sprintf("/giahan %d dongy", o.taskA1)), "Chỉ @leader mới trả lời")
-	a := h.press(h.private(o.leader), o.leader, req.MessageID, datas(req)[0])
+	a := h.press(h.private(o.leader), o.leader, req.MessageID, buttonData(req)[0])
 	if !strings.Contains(a.Text, "Đã đồng ý gia hạn") {
 		t.Fatalf("leader's ✅: %q", a.Text)
 	}
@@ -598,14 +582,14 @@ func TestProgressReplyToAMergedMessage(t *testing.T) {
 	if h.countTo(h.lead.ID, "Tiến độ việc") != 0 {
 		t.Fatal("an ambiguous note was forwarded")
 	}
-	a := h.press(h.private(h.an), h.an, ask.MessageID, datas(ask)[1])
+	a := h.press(h.private(h.an), h.an, ask.MessageID, buttonData(ask)[1])
 	if !strings.Contains(a.Text, "Đã ghi tiến độ việc #2: 80%") {
 		t.Fatalf("answer: %q", a.Text)
 	}
 	contains(t, h.wait(func(s telegramtest.Sent) bool {
 		return s.ChatID == h.lead.ID && strings.Contains(s.Plain, "Tiến độ việc #2")
 	}), "@an: xong 80%, chiều nộp")
-	if a := h.press(h.private(h.an), h.an, ask.MessageID, datas(ask)[0]); !strings.Contains(a.Text, "không còn dùng được") {
+	if a := h.press(h.private(h.an), h.an, ask.MessageID, buttonData(ask)[0]); !strings.Contains(a.Text, "không còn dùng được") {
 		t.Fatalf("the choice pressed twice: %q", a.Text)
 	}
 	if got := strings.Join(h.eventKinds(1), ","); got != "created" {
