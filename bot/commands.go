@@ -446,26 +446,11 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 // splitDeadline cuts "Báo cáo quý IV hạn 20/12" at its last "hạn" word
 // (with or without diacritics, any case) into the title and the phrase.
 func splitDeadline(s string) (title, phrase string, ok bool) {
-	start := -1
-	end := 0
-	for i := 0; i < len(s); {
-		r, n := utf8.DecodeRuneInString(s[i:])
-		if unicode.IsSpace(r) {
-			i += n
-			continue
+	start, end := -1, 0
+	for _, w := range spans(s) {
+		if f := strings.TrimSuffix(calendar.Fold(s[w.start:w.end]), ":"); f == "han" || f == "thoi han" {
+			start, end = w.start, w.end
 		}
-		j := i
-		for j < len(s) {
-			r, n := utf8.DecodeRuneInString(s[j:])
-			if unicode.IsSpace(r) {
-				break
-			}
-			j += n
-		}
-		if w := strings.TrimSuffix(calendar.Fold(s[i:j]), ":"); w == "han" || w == "thoi han" {
-			start, end = i, j
-		}
-		i = j
 	}
 	if start < 0 {
 		return "", "", false
