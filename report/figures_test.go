@@ -23,7 +23,9 @@ func (w weekdays) IsWorkingDay(t time.Time) bool {
 var testUnits = []*nhacviec.Unit{{ID: 1, Name: "Sở Nội vụ"}, {ID: 2, Name: "Phòng Tổ chức", ParentID: 1},
 	{ID: 3, Name: "Phòng Kế hoạch", ParentID: 1}, {ID: 4, Name: "Tổ Văn thư", ParentID: 2}}
 
-func TestComputeStates(t *testing.T) {
+// novemberFacts is a seeded history with known answers for November 2026,
+// looked at on 3/12/2026 10:00 (27/11 a day off).
+func novemberFacts(t testing.TB) (Period, time.Time, []Fact) {
 	nov, err := ParsePeriod("tháng 11", at("2026-12-03 10:00"), vn)
 	if err != nil {
 		t.Fatal(err)
@@ -100,6 +102,11 @@ func TestComputeStates(t *testing.T) {
 			return f
 		}(),
 	}
+	return nov, now, facts
+}
+
+func TestComputeStates(t *testing.T) {
+	nov, now, facts := novemberFacts(t)
 	fg := Compute(facts, nov, now, weekdays{"2026-11-27": true}, testUnits)
 
 	want := map[int64]struct {
