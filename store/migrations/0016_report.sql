@@ -1,0 +1,17 @@
+-- The statistics (/thongke, /xuat). New table and index only: every
+-- existing row stays. (IF NOT EXISTS: a database rewound to an earlier
+-- version, as a test does, migrates again.)
+
+-- The recipe of a message whose content is made when it is sent (a
+-- table, a chart, an export), owned by the bot. Few messages have one:
+-- a table of its own, not a column read with every message. It goes
+-- with its message when old messages are pruned.
+CREATE TABLE IF NOT EXISTS outbox_attach (
+	message_id INTEGER PRIMARY KEY REFERENCES outbox (id) ON DELETE CASCADE,
+	recipe     TEXT    NOT NULL
+);
+
+-- The tasks done in a period, and those done only after it (open at its
+-- end): read by the time they closed, with the unit and lead that scope
+-- them.
+CREATE INDEX IF NOT EXISTS tasks_closed ON tasks (closed_at, unit_id, assignee_id) WHERE status = 'done';
