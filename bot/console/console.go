@@ -68,6 +68,9 @@ type Session struct {
 	GroupID  string
 	Group    string // the group's title
 	Out      io.Writer
+	// Files is the folder where the bot's documents and photos are
+	// written ("": the current folder); their paths are printed.
+	Files string
 
 	mu      sync.Mutex
 	nextID  int // message ids, shared by people and bot as in a real chat
@@ -128,6 +131,11 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 		text = plain(text)
 	}
 	fmt.Fprintf(s.Out, "\n[%d] bot → %s:\n", id, where)
+	if m.File != nil {
+		if err := s.saveFile(m); err != nil {
+			return "", err
+		}
+	}
 	for _, line := range strings.Split(text, "\n") {
 		fmt.Fprintf(s.Out, "    %s\n", line)
 	}

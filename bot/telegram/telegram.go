@@ -399,6 +399,9 @@ func (t *Telegram) Send(ctx context.Context, m *nhacviec.Outgoing) (string, erro
 		_, err = api.Request(tgbotapi.NewEditMessageReplyMarkup(chatID, msgID, markup))
 		return "", classify(t.redact(err))
 	}
+	if m.File != nil {
+		return t.sendFile(api, chatID, m)
+	}
 	msg := tgbotapi.NewMessage(chatID, m.Text)
 	if m.HTML {
 		msg.ParseMode = tgbotapi.ModeHTML

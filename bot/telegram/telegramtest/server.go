@@ -126,7 +126,7 @@ type Sent struct {
 	Markup  *tgbotapi.InlineKeyboardMarkup
 	ReplyTo int
 	At      time.Time
-	// Method is the Bot API method: sendMessage, sendDocument,
+	// Method is the Bot API method: sendMessage, sendDocument, sendPhoto,
 	// editMessageText, editMessageReplyMarkup or deleteMessage.
 	Method   string
 	FileName string
@@ -254,7 +254,7 @@ var methodNames = func() map[string]string {
 		"getMe", "getUpdates", "deleteWebhook", "setWebhook", "getWebhookInfo",
 		"sendMessage", "editMessageText", "editMessageReplyMarkup",
 		"answerCallbackQuery", "setMyCommands", "deleteMyCommands", "getMyCommands",
-		"getChat", "getChatMember", "sendDocument", "leaveChat", "sendChatAction",
+		"getChat", "getChatMember", "sendDocument", "sendPhoto", "leaveChat", "sendChatAction",
 		"deleteMessage", "logOut", "close",
 	} {
 		m[strings.ToLower(n)] = n
@@ -338,6 +338,8 @@ func (s *Server) dispatch(r *http.Request, method string, p params) (any, *apiEr
 		return s.sendMessage(p)
 	case "sendDocument":
 		return s.sendDocument(p)
+	case "sendPhoto":
+		return s.sendPhoto(p)
 	case "editMessageText":
 		return s.editMessage(p, true)
 	case "editMessageReplyMarkup":
