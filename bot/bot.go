@@ -9,6 +9,7 @@ import (
 
 	nhacviec "github.com/nhacviec/nhacviec"
 	"github.com/nhacviec/nhacviec/calendar"
+	"github.com/nhacviec/nhacviec/report"
 )
 
 // Bot is the conversation core. Handle applies one update in one store
@@ -36,6 +37,9 @@ type Bot struct {
 	// BatchWindow bounds how long updates handed over together share one
 	// transaction (default defaultBatchWindow).
 	BatchWindow time.Duration
+	// Reports reads the task records the statistics count (the store);
+	// nil: /thongke and /xuat say they are off.
+	Reports report.Source
 }
 
 // CommandUnknown is the name Observe and the logs give a command that

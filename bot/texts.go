@@ -39,8 +39,10 @@ const (
 /huy 12 — hủy việc mình đã giao
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi 3 — rời đơn vị [3]
+/thongke — thống kê đúng hạn, trễ hạn, quá hạn tháng này (kèm biểu đồ); /thongke tháng 11, quý 4, năm 2026, từ 1/7 đến 30/9
+/xuat quý 4 — tệp Excel thống kê chi tiết
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /report, /export, /help.`
 
 	textHelpHead = `<b>Trưởng đơn vị</b>
 /giao @người ... — giao việc cho người trong đơn vị mình
@@ -50,7 +52,9 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @an thanhvien 3 — thêm thành viên; /roi @an 3 — cho rời đơn vị
 /huy 12 — hủy việc trong đơn vị mình
-/giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị`
+/giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị
+/thongke, /xuat — thống kê của cả đơn vị, theo từng người
+/nhap mau — tệp mẫu; gửi tệp .xlsx/.csv kèm chú thích /nhap — nhập kế hoạch, mỗi dòng một việc (/import)`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
 /donvi — cây đơn vị; /donvi them Phòng A trong Sở KHCN; /donvi doiten 3 Tên mới; /donvi chuyen 3 vao 1; /donvi xoa 3

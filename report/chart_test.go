@@ -135,3 +135,22 @@ func equal(a, b []int64) bool {
 	}
 	return true
 }
+
+func TestShortNames(t *testing.T) {
+	for in, want := range map[string]string{
+		"Nguyễn Văn An": "N.V. An", "Trần Văn Lãnh (trưởng phòng)": "T.V. Lãnh", "An": "An", "Lê Bình": "Lê Bình",
+		"Tôn Nữ Thị Ngọc Hân": "T.N.T.N. Hân",
+	} {
+		if got := ShortPerson(in); got != want {
+			t.Errorf("ShortPerson(%q) = %q, want %q", in, got, want)
+		}
+	}
+	for in, want := range map[string]string{
+		"Phòng Kế hoạch - Tài chính": "P.KH-TC", "Văn phòng Sở": "VP Sở", "Phòng Tổng hợp": "P.TH", "Thanh tra Sở": "TTr Sở",
+		"Trung tâm Công nghệ thông tin": "TT CNTT", "Sở Nội vụ": "Sở Nội vụ", "Phòng Tổ chức cán bộ": "P.TCCB",
+	} {
+		if got := ShortUnit(in); got != want {
+			t.Errorf("ShortUnit(%q) = %q, want %q", in, got, want)
+		}
+	}
+}

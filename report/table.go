@@ -15,6 +15,7 @@ import (
 type Entry struct {
 	ID    int64
 	Name  string
+	Short string // the name as the chat table shows it, "" for Name cut to fit
 	Tally Tally
 }
 
@@ -87,7 +88,11 @@ func Table(es []Entry, total *Tally, max int) string {
 		shown = es[:max]
 	}
 	for _, e := range shown {
-		row(e.Name, e.Tally)
+		name := e.Name
+		if e.Short != "" {
+			name = e.Short
+		}
+		row(name, e.Tally)
 	}
 	if n := len(es) - len(shown); n > 0 {
 		fmt.Fprintf(&b, "… và %d dòng khác\n", n)
@@ -111,4 +116,62 @@ func fit(s string, w int) string {
 	// One column for "…" and one left blank before the figures.
 	cut := strings.TrimRight(string([]rune(s)[:w-2]), " ") + "…"
 	return cut + strings.Repeat(" ", w-utf8.RuneCountInString(cut))
+}
+
+// ShortPerson shortens a Vietnamese name for the table: the family and
+// middle names to initials, the given name whole ("Nguyễn Văn An" →
+// "N.V. An"), without a part in brackets.
+func ShortPerson(name string) string {
+	if i := strings.IndexAny(name, "(["); i > 0 {
+		name = name[:i]
+	}
+	w := strings.Fields(norm.NFC.String(name))
+	if len(w) < 2 || utf8.RuneCountInString(strings.Join(w, " ")) <= nameWidth {
+		return strings.Join(w, " ")
+	}
+	var b strings.Builder
+	for _, x := range w[:len(w)-1] {
+		r, _ := utf8.DecodeRuneInString(x)
+		b.WriteString(strings.ToUpper(string(r)) + ".")
+	}
+	return b.String() + " " + w[len(w)-1]
+}
+
+// unitWords are how agencies abbreviate the kinds of unit.
+var unitWords = []struct{ long, short string }{
+	{"văn phòng", "VP"}, {"phòng", "P."}, {"trung tâm", "TT"}, {"thanh tra", "TTr"}, {"chi cục", "CC"}, {"ban", "B."},
+}
+
+// ShortUnit shortens a unit's name for the table as agencies write it:
+// "Phòng Kế hoạch - Tài chính" → "P.KH-TC", "Văn phòng Sở" → "VP Sở".
+func ShortUnit(name string) string {
+	name = strings.Join(strings.Fields(norm.NFC.String(name)), " ")
+	if utf8.RuneCountInString(name) <= nameWidth {
+		return name
+	}
+	prefix, rest := "", name
+	for _, u := range unitWords {
+		if len(rest) >= len(u.long) && strings.EqualFold(rest[:len(u.long)], u.long) {
+			prefix, rest = u.short, strings.TrimSpace(rest[len(u.long):])
+			break
+		}
+	}
+	if prefix != "" && utf8.RuneCountInString(prefix+" "+rest) <= nameWidth {
+		return prefix + " " + rest
+	}
+	// The rest's words by their initials, parts joined by "-".
+	var b strings.Builder
+	for i, part := range strings.Split(rest, "-") {
+		if i > 0 {
+			b.WriteString("-")
+		}
+		for _, x := range strings.Fields(part) {
+			r, _ := utf8.DecodeRuneInString(x)
+			b.WriteString(strings.ToUpper(string(r)))
+		}
+	}
+	if prefix == "" || strings.HasSuffix(prefix, ".") {
+		return prefix + b.String()
+	}
+	return prefix + " " + b.String()
 }

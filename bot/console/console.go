@@ -71,6 +71,9 @@ type Session struct {
 	// Files is the folder where the bot's documents and photos are
 	// written ("": the current folder); their paths are printed.
 	Files string
+	// Extra are commands of the demo beyond the console's own, by what
+	// is typed (":lichsu").
+	Extra map[string]func(ctx context.Context) error
 
 	mu      sync.Mutex
 	nextID  int // message ids, shared by people and bot as in a real chat
@@ -295,6 +298,8 @@ func (s *Session) Line(ctx context.Context, line string) (bool, error) {
 			return false, err
 		}
 		return false, s.advance(ctx, d)
+	case s.Extra[line] != nil:
+		return false, s.Extra[line](ctx)
 	case strings.HasPrefix(line, ":"):
 		return false, fmt.Errorf("không có lệnh %s; gõ :huongdan", line)
 	}

@@ -1,6 +1,9 @@
 package telegram
 
 import (
+	"encoding/json"
+	"errors"
+	"fmt"
 	"strconv"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
@@ -30,9 +33,19 @@ func (t *Telegram) sendFile(api *tgbotapi.BotAPI, chatID int64, m *nhacviec.Outg
 	} else {
 		c = tgbotapi.DocumentConfig{BaseFile: base, Caption: m.Text, ParseMode: mode}
 	}
-	sent, err := api.Send(c)
+	resp, err := api.Request(c)
 	if err != nil {
+		// The library's upload path drops the answer's error_code, which
+		// says whether to wait (429), retry (5xx) or give up (403).
+		var apiErr *tgbotapi.Error
+		if errors.As(err, &apiErr) && apiErr.Code == 0 && resp != nil {
+			apiErr.Code = resp.ErrorCode
+		}
 		return "", classify(t.redact(err))
+	}
+	var sent tgbotapi.Message
+	if err := json.Unmarshal(resp.Result, &sent); err != nil {
+		return "", fmt.Errorf("telegram: sent file: %w", err)
 	}
 	return strconv.Itoa(sent.MessageID), nil
 }
