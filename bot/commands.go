@@ -696,6 +696,8 @@ func (c *conv) button(cb *Callback) error {
 		return c.chooseExtensionDate(id, choice)
 	case action == "on":
 		return c.chooseReplyTask(id, choice)
+	case action == "imp":
+		return c.createImported(id, choice)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 }

@@ -390,7 +390,7 @@ func ImportReport(checked []Checked, max int) string {
 			break
 		}
 		shown++
-		fmt.Fprintf(&b, "\nDòng %d: %s.", c.Line, strings.Join(c.Problems, "; "))
+		fmt.Fprintf(&b, "\nDòng %d: %s.", c.Line, strings.TrimRight(strings.Join(c.Problems, "; "), ". "))
 	}
 	if bad > 0 {
 		b.WriteString("\nSửa các dòng lỗi trong tệp rồi gửi lại; chưa việc nào được tạo.")

@@ -363,6 +363,7 @@ func (s *Session) say(ctx context.Context, p Person, private bool, text string, 
 	if replyTo > 0 {
 		u.ReplyTo = strconv.Itoa(replyTo)
 	}
+	u.Document = document(text)
 	if data != "" {
 		u.Text, u.MessageID = "", ""
 		u.Callback = &bot.Callback{ID: "cb" + strconv.FormatInt(s.update, 10), Data: data, MessageID: strconv.Itoa(replyTo)}

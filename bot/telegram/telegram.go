@@ -57,6 +57,7 @@ type Telegram struct {
 	OnConflict func(conflict bool)
 
 	api         *tgbotapi.BotAPI
+	apiURL      string // the Bot API base, for file downloads
 	http        *http.Client
 	token       string
 	log         zerolog.Logger
@@ -107,7 +108,7 @@ func New(cfg Config) (*Telegram, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram: connect: %w", t.redact(err))
 	}
-	t.api = api
+	t.api, t.apiURL = api, base
 	return t, nil
 }
 
@@ -276,6 +277,10 @@ func (t *Telegram) convert(u tgbotapi.Update) bot.Update {
 			out.MigratedTo = strconv.FormatInt(m.MigrateToChatID, 10)
 		}
 		out.Text = t.ownCommand(m.Text)
+		if out.Text == "" && m.Document != nil {
+			out.Text = t.ownCommand(m.Caption) // "/nhap" as a file's caption
+		}
+		out.Document = t.document(m, out.Text)
 		out.Mentions = textMentions(m)
 		if m.ReplyToMessage != nil {
 			out.ReplyTo = strconv.Itoa(m.ReplyToMessage.MessageID)

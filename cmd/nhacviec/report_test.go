@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 	"github.com/xuri/excelize/v2"
 
 	nhacviec "github.com/nhacviec/nhacviec"
@@ -250,4 +251,88 @@ func TestImportTemplate(t *testing.T) {
 		t.Errorf("the template reads %+v", rows)
 	}
 	contains(t, h.say(h.srv.PrivateChat(h.an), h.an, "/nhap mau"), "Chỉ trưởng đơn vị, lãnh đạo và quản trị viên")
+}
+
+// /nhap: the template filled in comes back as a document with the
+// caption /nhap; the bot checks it row by row and creates nothing until
+// "Tạo N việc" is pressed, then every row at once, each lead told once.
+func TestImportPlan(t *testing.T) {
+	h := newH(t)
+	toChuc, keHoach := statsOrg(h)
+	err := h.db.Update(context.Background(), func(tx nhacviec.Tx) error {
+		binh, err := tx.PersonByUsername(telegram.Transport, "binh")
+		if err != nil {
+			return err
+		}
+		if err := tx.SaveUnit(&nhacviec.Unit{ID: keHoach, Name: "Phòng Kế hoạch - Tài chính", ParentID: 1}); err != nil {
+			return err
+		}
+		return tx.Grant(nhacviec.Membership{PersonID: binh.ID, UnitID: toChuc, Role: nhacviec.RoleHead})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	private := h.srv.PrivateChat(h.lead)
+	h.srv.UserSays(private, h.lead, "/nhap mau")
+	tpl := h.waitMethod(private.ID, "sendDocument", 0)
+	before := h.count()
+
+	msg := h.srv.MessageOf(h.srv.UserSendsDocument(private, h.lead, "/nhap", "ke-hoach.xlsx", tpl.File))
+	rep := h.wait(func(s telegramtest.Sent) bool { return s.ChatID == private.ID && s.ReplyTo == msg })
+	contains(t, rep, "✅ Đọc được 2 việc, không có lỗi.", "Bấm «Tạo 2 việc» để tạo")
+	data := buttonData(rep)
+	if len(data) != 1 || !strings.HasPrefix(data[0], "imp:") {
+		t.Fatalf("buttons %v", data)
+	}
+	if h.count() != before {
+		t.Fatal("tasks created before the button")
+	}
+	h.srv.PressButton(private, h.lead, rep.MessageID, data[0])
+	done := h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == private.ID && strings.Contains(s.Plain, "Đã tạo 2 việc")
+	})
+	contains(t, done, "✅ Đã tạo 2 việc từ tệp «ke-hoach.xlsx»: #11–#12.")
+	if h.count() != before+2 {
+		t.Fatalf("%d tasks, want %d", h.count(), before+2)
+	}
+	first, second := h.task(11), h.task(12)
+	if first.Title != "Xây dựng kế hoạch cải cách hành chính năm 2027" || !first.KeyTask || first.SourceNumber != "1365/VP-NL" ||
+		first.Result != "Kế hoạch trình Giám đốc ký" || !first.Deadline.Equal(hcmAt("2027-01-04 17:00")) {
+		t.Errorf("first task %+v", first)
+	}
+	if second.UnitID != toChuc || second.Title != "Báo cáo tình hình thực hiện nhiệm vụ tháng" {
+		t.Errorf("second task %+v (Phòng Tổ chức's head leads it)", second)
+	}
+	h.settle()
+	for _, who := range []tgbotapi.User{h.an, h.binh} {
+		n := 0
+		for _, s := range h.srv.SentTo(h.srv.PrivateChat(who).ID) {
+			if strings.Contains(s.Plain, "giao cho bạn 1 việc (nhập từ kế hoạch)") {
+				n++
+			}
+		}
+		if n != 1 {
+			t.Errorf("@%s was told %d times", who.UserName, n)
+		}
+	}
+	// The same button again: nothing more.
+	h.srv.PressButton(private, h.lead, rep.MessageID, data[0])
+	h.settle()
+	if h.count() != before+2 {
+		t.Errorf("the button pressed twice made %d tasks", h.count()-before)
+	}
+
+	// A CSV with faults, /nhap replied to it: the report names each row.
+	csv := "Nội dung,Chủ trì,Hạn\nRà soát thủ tục,@an,20/12/2026\n,@an,20/12/2026\nKiểm tra,@ai_do,20/12/2026\nBáo cáo,@an,01/12/2026\nTổng hợp,@an,mai mốt\n"
+	docID := h.srv.UserSendsDocument(private, h.lead, "", "ke-hoach.csv", []byte(csv))
+	h.settle()
+	rep = h.reply(private, h.lead, "/nhap", h.srv.MessageOf(docID))
+	contains(t, rep, "Đọc được 5 dòng: 1 dòng hợp lệ, 4 dòng có lỗi.", "Dòng 3: thiếu nội dung.",
+		"Dòng 4: chủ trì «@ai_do»: chưa biết @ai_do", "Dòng 5: hạn «01/12/2026»: Thời hạn \"01/12/2026\" đã qua", "Dòng 6: hạn «mai mốt»: Không hiểu thời hạn",
+		"Bấm «Tạo 1 việc» để tạo các dòng hợp lệ")
+	// A member may not import; a file that is no plan is answered.
+	contains(t, h.say(h.srv.PrivateChat(h.an), h.an, "/nhap"), "Chỉ trưởng đơn vị, lãnh đạo và quản trị viên")
+	msg = h.srv.MessageOf(h.srv.UserSendsDocument(private, h.lead, "/nhap", "anh.pdf", []byte("%PDF")))
+	rep = h.wait(func(s telegramtest.Sent) bool { return s.ChatID == private.ID && s.ReplyTo == msg })
+	contains(t, rep, "Chỉ nhận tệp .xlsx hoặc .csv")
 }
