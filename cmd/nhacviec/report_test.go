@@ -8,6 +8,8 @@ import (
 	"bytes"
 	"context"
 	"image/png"
+	"os"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -335,4 +337,45 @@ func TestImportPlan(t *testing.T) {
 	msg = h.srv.MessageOf(h.srv.UserSendsDocument(private, h.lead, "/nhap", "anh.pdf", []byte("%PDF")))
 	rep = h.wait(func(s telegramtest.Sent) bool { return s.ChatID == private.ID && s.ReplyTo == msg })
 	contains(t, rep, "Chỉ nhận tệp .xlsx hoặc .csv")
+}
+
+// The demo's :lichsu gives /thongke and /xuat something real; the chart
+// and the workbook are written to the current folder, paths printed.
+func TestDemoStatistics(t *testing.T) {
+	dir := t.TempDir()
+	t.Chdir(dir)
+	got := runDemo(t, ":lichsu", "lead>> /thongke quý trước", "lead>> /xuat quý trước", "lead>> /nhap mau", ":thoat")
+	for _, want := range []string{"Đã tạo ", "Kết quả thực hiện nhiệm vụ quý", "Đúng Trễ Quá Đang", "Tổng ",
+		"(ảnh thongke-", "(tệp thongke-", ".xlsx", "(tệp mau-nhap-ke-hoach.xlsx"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the demo never showed %q", want)
+		}
+	}
+	m := regexp.MustCompile(`\(tệp (thongke-[0-9-]+\.xlsx), \d+ KB: ([^)]+)\)`).FindStringSubmatch(got)
+	if m == nil {
+		t.Fatalf("no export path:\n%s", got)
+	}
+	f, err := excelize.OpenFile(m[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := f.GetRows(report.SheetDetail)
+	if err != nil || len(rows) <= report.HeaderRow {
+		t.Errorf("the demo's export has %d detail rows (%v)", len(rows), err)
+	}
+	p := regexp.MustCompile(`\(ảnh thongke-[0-9-]+\.png, \d+ KB: ([^)]+)\)`).FindStringSubmatch(got)
+	if p == nil {
+		t.Fatalf("no chart path:\n%s", got)
+	}
+	data, err := os.ReadFile(p[1])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := png.Decode(bytes.NewReader(data)); err != nil {
+		t.Errorf("the chart: %v", err)
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
 }
