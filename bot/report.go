@@ -275,11 +275,11 @@ func (b *Bot) statsOf(ctx context.Context, r recipe, detail bool) (*statsView, e
 			q.People = []int64{r.Scope.Person}
 		}
 	}
-	facts, err := b.Reports.Facts(ctx, q)
-	if err != nil {
+	c := report.NewCounter(p, now.In(loc), b.Calendar, units, detail)
+	if err := b.Reports.Facts(ctx, q, func(f *report.Fact) error { c.Add(f); return nil }); err != nil {
 		return nil, err
 	}
-	v.fg = report.Compute(facts, p, now.In(loc), b.Calendar, units)
+	v.fg = c.Figures()
 	// Everyone named: the scope's members and whoever the facts name.
 	ids := slices.Clone(members)
 	ids = append(ids, r.Scope.Person)

@@ -215,37 +215,82 @@ type Figures struct {
 // Each counted Fact adds to its role's Tally in the total, in its
 // person's line and in its unit's and every unit's above it.
 func Compute(facts []Fact, p Period, now time.Time, days WorkingDays, units []*nhacviec.Unit) *Figures {
-	fg := &Figures{Period: p, At: p.End(now), Now: now, Units: map[int64]*Line{}, People: map[int64]*Line{}}
-	parent := make(map[int64]int64, len(units))
-	for _, u := range units {
-		parent[u.ID] = u.ParentID
-	}
-	wd := newDayCounter(days, p.From.Location())
+	c := NewCounter(p, now, days, units, true)
 	for i := range facts {
-		f := &facts[i]
-		st, n := classify(f, p, fg.At, wd)
-		if st == StateNone {
-			continue
-		}
-		fg.Rows = append(fg.Rows, Row{Fact: f, State: st, Days: n})
+		c.Add(&facts[i])
 	}
-	for i := range fg.Rows {
-		r := &fg.Rows[i]
-		fg.Total.add(r)
-		if id := r.Fact.PersonID; id != 0 {
-			line(fg.People, id).add(r)
-		}
-		// The walk stops at a unit seen twice: a cycle in the tree would
-		// otherwise never end.
-		for u, hops := r.Fact.UnitID, 0; u != 0 && hops <= len(units); u, hops = parent[u], hops+1 {
-			line(fg.Units, u).add(r)
-		}
+	return c.Figures()
+}
+
+// Counter is Compute one Fact at a time, for Facts read as a stream: a
+// year of the whole organisation is counted without holding its Facts.
+type Counter struct {
+	fg     *Figures
+	p      Period
+	wd     *dayCounter
+	parent map[int64]int64
+	paths  map[int64][]*Line // a unit's line and those of the units above it
+	keep   bool
+	hops   int
+}
+
+// NewCounter starts counting the period p at now. keepRows keeps a copy
+// of every Fact counted in Figures.Rows (the export's detail); without it
+// Rows stays empty.
+func NewCounter(p Period, now time.Time, days WorkingDays, units []*nhacviec.Unit, keepRows bool) *Counter {
+	c := &Counter{fg: &Figures{Period: p, At: p.End(now), Now: now, Units: map[int64]*Line{}, People: map[int64]*Line{}},
+		p: p, wd: newDayCounter(days, p.From.Location()), parent: make(map[int64]int64, len(units)),
+		paths: map[int64][]*Line{}, keep: keepRows, hops: len(units)}
+	for _, u := range units {
+		c.parent[u.ID] = u.ParentID
 	}
-	slices.SortStableFunc(fg.Rows, func(a, b Row) int {
+	return c
+}
+
+// Add counts f; f may be reused by the caller afterwards.
+func (c *Counter) Add(f *Fact) {
+	st, n := classify(f, c.p, c.fg.At, c.wd)
+	if st == StateNone {
+		return
+	}
+	r := Row{Fact: f, State: st, Days: n}
+	if c.keep {
+		kept := *f
+		r.Fact = &kept
+		c.fg.Rows = append(c.fg.Rows, r)
+	}
+	c.fg.Total.add(&r)
+	if id := f.PersonID; id != 0 {
+		line(c.fg.People, id).add(&r)
+	}
+	for _, l := range c.path(f.UnitID) {
+		l.add(&r)
+	}
+}
+
+// path is the lines of unit id and every unit above it.
+func (c *Counter) path(id int64) []*Line {
+	if p, ok := c.paths[id]; ok {
+		return p
+	}
+	var p []*Line
+	// The walk stops after as many steps as there are units: a cycle in
+	// the tree would otherwise never end.
+	for u, hops := id, 0; u != 0 && hops <= c.hops; u, hops = c.parent[u], hops+1 {
+		p = append(p, line(c.fg.Units, u))
+	}
+	c.paths[id] = p
+	return p
+}
+
+// Figures returns what was counted; the rows kept are in the detail's
+// order: by unit, person, task, role.
+func (c *Counter) Figures() *Figures {
+	slices.SortFunc(c.fg.Rows, func(a, b Row) int {
 		return cmp.Or(cmp.Compare(a.Fact.UnitID, b.Fact.UnitID), cmp.Compare(a.Fact.PersonID, b.Fact.PersonID),
 			cmp.Compare(a.Fact.TaskID, b.Fact.TaskID), cmp.Compare(a.Fact.Role, b.Fact.Role))
 	})
-	return fg
+	return c.fg
 }
 
 func line(m map[int64]*Line, id int64) *Line {

@@ -204,7 +204,7 @@ func readXLSX(data []byte) ([]ImportRow, error) {
 	}
 	defer f.Close()
 	for _, sheet := range f.GetSheetList() {
-		rows, err := f.GetRows(sheet)
+		rows, err := f.GetRows(sheet, excelize.Options{RawCellValue: true}) // dates read below, not formatted for each cell
 		if err != nil {
 			return nil, invalid("Không đọc được trang «%s» của tệp Excel.", sheet)
 		}

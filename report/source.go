@@ -19,7 +19,19 @@ type Query struct {
 	Detail bool
 }
 
-// Source gives the Facts of a query: the store.
+// Source gives the Facts of a query: the store. It calls each with
+// every Fact q selects, in no order, and stops at each's first error; f
+// is reused between calls (Counter.Add copies what it keeps).
 type Source interface {
-	Facts(ctx context.Context, q Query) ([]Fact, error)
+	Facts(ctx context.Context, q Query, each func(f *Fact) error) error
+}
+
+// Collect returns the Facts of q as a slice.
+func Collect(ctx context.Context, src Source, q Query) ([]Fact, error) {
+	var out []Fact
+	err := src.Facts(ctx, q, func(f *Fact) error {
+		out = append(out, *f)
+		return nil
+	})
+	return out, err
 }

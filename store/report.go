@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	nhacviec "github.com/nhacviec/nhacviec"
 	"github.com/nhacviec/nhacviec/report"
@@ -12,52 +13,61 @@ import (
 var _ report.Source = (*DB)(nil)
 
 // Facts reads the task records a period's statistics count (report.Query
-// says which), on a reader connection: the writer is not held. Done tasks
-// are read through tasks_closed from the period's start on, open ones
-// through tasks_open; cancelled tasks count nowhere and are not read.
-func (db *DB) Facts(ctx context.Context, q report.Query) ([]report.Fact, error) {
-	cols := `id, assignee_id, COALESCE(unit_id, 0), assigner_id, created_at, deadline, status, COALESCE(closed_at, 0), key_task, urgent`
+// says which) on a reader connection, so that the writer is not held,
+// and hands them to each one by one. Done tasks are read from the period's
+// start on through tasks_closed alone (unless Detail asks for titles);
+// open ones through the open tasks' index; cancelled tasks count nowhere
+// and are not read.
+func (db *DB) Facts(ctx context.Context, q report.Query, each func(*report.Fact) error) error {
+	cols := `id, assignee_id, COALESCE(unit_id, 0), created_at, deadline, COALESCE(closed_at, 0), key_task`
 	if q.Detail {
-		cols += `, title, source`
+		cols += `, assigner_id, urgent, title, source`
+	}
+	var ext map[int64]*factExt
+	if q.Detail {
+		var err error
+		if ext, err = db.factExtensions(ctx); err != nil {
+			return err
+		}
 	}
 	scope, args := factScope(q)
-	query := `SELECT ` + cols + ` FROM tasks WHERE status = 'done' AND closed_at >= ?` + scope +
-		` UNION ALL SELECT ` + cols + ` FROM tasks WHERE status = 'open' AND created_at < ?` + scope
+	query := `SELECT 'done', ` + cols + ` FROM tasks WHERE status = 'done' AND closed_at >= ?` + scope +
+		` UNION ALL SELECT 'open', ` + cols + ` FROM tasks WHERE status = 'open' AND created_at < ?` + scope
 	all := append([]any{ms(q.From)}, args...)
 	all = append(all, ms(q.At))
 	all = append(all, args...)
 	rows, err := db.readQuery(ctx, query, all...)
 	if err != nil {
-		return nil, fmt.Errorf("store: read facts: %w", err)
+		return fmt.Errorf("store: read facts: %w", err)
 	}
 	defer rows.Close()
-	var out []report.Fact
+	var f report.Fact
+	var created, deadline, closed int64
+	var status string
+	dest := []any{&status, &f.TaskID, &f.PersonID, &f.UnitID, &created, &deadline, &closed, &f.KeyTask}
+	if q.Detail {
+		dest = append(dest, &f.AssignerID, &f.Urgent, &f.Title, &f.Source)
+	}
 	for rows.Next() {
-		f := report.Fact{Role: report.RoleLead}
-		var created, deadline, closed int64
-		var status string
-		dest := []any{&f.TaskID, &f.PersonID, &f.UnitID, &f.AssignerID, &created, &deadline, &status, &closed, &f.KeyTask, &f.Urgent}
-		if q.Detail {
-			dest = append(dest, &f.Title, &f.Source)
-		}
+		f = report.Fact{Role: report.RoleLead}
 		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("store: read facts: %w", err)
+			return fmt.Errorf("store: read facts: %w", err)
 		}
 		f.Created, f.Deadline, f.Status = fromMS(created), fromMS(deadline), nhacviec.Status(status)
 		if closed != 0 {
 			f.Closed = fromMS(closed)
 		}
-		out = append(out, f)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: read facts: %w", err)
-	}
-	if q.Detail && len(out) > 0 {
-		if err := db.factExtensions(ctx, out); err != nil {
-			return nil, err
+		if e := ext[f.TaskID]; e != nil {
+			f.ExtAsked, f.ExtGranted, f.FirstDeadline = e.asked, e.granted, e.first
+		}
+		if err := each(&f); err != nil {
+			return err
 		}
 	}
-	return out, nil
+	if err := rows.Err(); err != nil {
+		return fmt.Errorf("store: read facts: %w", err)
+	}
+	return nil
 }
 
 // factScope is the SQL condition and arguments of q's scope.
@@ -82,39 +92,42 @@ func factScope(q report.Query) (string, []any) {
 	return " AND (" + strings.Join(conds, " OR ") + ")", args
 }
 
-// factExtensions fills in the extensions asked and granted of facts, and
-// the deadline first given to those whose deadline an extension moved.
-func (db *DB) factExtensions(ctx context.Context, facts []report.Fact) error {
-	at := make(map[int64]int, len(facts))
-	for i := range facts {
-		at[facts[i].TaskID] = i
-	}
+// factExt is what a task's extensions add to its Fact.
+type factExt struct {
+	asked, granted int
+	first          time.Time // the deadline the first approved one moved
+}
+
+// factExtensions reads every task's extensions asked and granted, and the
+// deadline first given to those an extension moved.
+func (db *DB) factExtensions(ctx context.Context) (map[int64]*factExt, error) {
 	rows, err := db.readQuery(ctx, `SELECT task_id, state, from_deadline FROM extensions ORDER BY task_id, id`)
 	if err != nil {
-		return fmt.Errorf("store: read extensions: %w", err)
+		return nil, fmt.Errorf("store: read extensions: %w", err)
 	}
 	defer rows.Close()
+	out := map[int64]*factExt{}
 	for rows.Next() {
 		var task, from int64
 		var state string
 		if err := rows.Scan(&task, &state, &from); err != nil {
-			return fmt.Errorf("store: read extensions: %w", err)
+			return nil, fmt.Errorf("store: read extensions: %w", err)
 		}
-		i, ok := at[task]
-		if !ok {
-			continue
+		e := out[task]
+		if e == nil {
+			e = &factExt{}
+			out[task] = e
 		}
-		f := &facts[i]
-		f.ExtAsked++
+		e.asked++
 		if state == string(nhacviec.ExtensionApproved) {
-			if f.ExtGranted == 0 {
-				f.FirstDeadline = fromMS(from)
+			if e.granted == 0 {
+				e.first = fromMS(from)
 			}
-			f.ExtGranted++
+			e.granted++
 		}
 	}
 	if err := rows.Err(); err != nil {
-		return fmt.Errorf("store: read extensions: %w", err)
+		return nil, fmt.Errorf("store: read extensions: %w", err)
 	}
-	return nil
+	return out, nil
 }

@@ -128,7 +128,7 @@ func TestFactsOfAPeriod(t *testing.T) {
 		{"binh's", report.Query{People: []int64{binh}}, []string{"extended", "done in December", "overdue"}},
 	} {
 		tc.q.From, tc.q.At, tc.q.Detail = nov.From, at, true
-		facts, err := db.Facts(ctx, tc.q)
+		facts, err := report.Collect(ctx, db, tc.q)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -185,7 +185,7 @@ func TestFactsUseIndexes(t *testing.T) {
 	now := vnAt("2026-12-03 10:00")
 	for _, q := range []report.Query{{}, {Units: []int64{1, 2}}, {People: []int64{3}}, {Units: []int64{1}, People: []int64{3}, Detail: true}} {
 		q.From, q.At = now.AddDate(-1, 0, 0), now
-		if _, err := db.Facts(ctx, q); err != nil {
+		if _, err := report.Collect(ctx, db, q); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -241,7 +241,7 @@ func TestReportMigrationKeepsRows(t *testing.T) {
 	if err != nil || len(due) != 1 || due[0].Text != "đã giao" || due[0].Attach != "" {
 		t.Fatalf("the old message after the migration: %+v, %v", due, err)
 	}
-	facts, err := db.Facts(ctx, report.Query{From: time.UnixMilli(at), At: time.UnixMilli(at + 10)})
+	facts, err := report.Collect(ctx, db, report.Query{From: time.UnixMilli(at), At: time.UnixMilli(at + 10)})
 	if err != nil || len(facts) != 1 || facts[0].TaskID != 1 || !facts[0].Closed.Equal(time.UnixMilli(at+500)) {
 		t.Fatalf("facts of the old task: %+v, %v", facts, err)
 	}

@@ -7,6 +7,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image/png"
 	"os"
 	"regexp"
@@ -378,4 +379,51 @@ func TestDemoStatistics(t *testing.T) {
 	if t.Failed() {
 		t.Log(got)
 	}
+}
+
+// TestImportSpeed measures /nhap of 2,000 rows end to end, from the file
+// sent to the report, and from "Tạo 2000 việc" to the confirmation
+// (BENCHMARKS.md §6). Only with NHACVIEC_STATS_BENCH set:
+//
+//	NHACVIEC_STATS_BENCH=1 go test -count=1 -run TestImportSpeed -v ./cmd/nhacviec/
+func TestImportSpeed(t *testing.T) {
+	if os.Getenv("NHACVIEC_STATS_BENCH") == "" {
+		t.Skip("NHACVIEC_STATS_BENCH not set")
+	}
+	h := newH(t)
+	statsOrg(h)
+	private := h.srv.PrivateChat(h.lead)
+	f := excelize.NewFile()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		t.Fatal(err)
+	}
+	sw.SetRow("A1", []any{"Nội dung", "Chủ trì", "Phối hợp", "Hạn", "Kết quả", "Văn bản", "Trọng tâm"})
+	for i := range report.MaxImportRows {
+		cell, _ := excelize.CoordinatesToCellName(1, i+2)
+		who := []string{"", "@binh", "Phòng Kế hoạch"}[i%3]
+		sw.SetRow(cell, []any{fmt.Sprintf("Nhiệm vụ số %d của kế hoạch năm 2027", i+1), "@an", who, time.Date(2027, 1+time.Month(i%12), 10+i%15, 0, 0, 0, 0, time.UTC),
+			"Báo cáo", "12/KH-UBND ngày 05/01/2027", []string{"", "x"}[i%2]})
+	}
+	sw.Flush()
+	var buf bytes.Buffer
+	f.WriteTo(&buf)
+	h.settle()
+	start := time.Now()
+	msg := h.srv.MessageOf(h.srv.UserSendsDocument(private, h.lead, "/nhap", "ke-hoach-2027.xlsx", buf.Bytes()))
+	rep := h.wait(func(s telegramtest.Sent) bool { return s.ChatID == private.ID && s.ReplyTo == msg })
+	checked := time.Since(start)
+	contains(t, rep, "✅ Đọc được 2000 việc, không có lỗi.")
+	before := h.count()
+	start = time.Now()
+	h.srv.PressButton(private, h.lead, rep.MessageID, buttonData(rep)[0])
+	h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == private.ID && strings.Contains(s.Plain, "Đã tạo 2000 việc")
+	})
+	created := time.Since(start)
+	if n := h.count() - before; n != 2000 {
+		t.Fatalf("%d tasks created", n)
+	}
+	t.Logf("/nhap of 2,000 rows (%d KB .xlsx): the report after %v, the 2,000 tasks created after %v",
+		buf.Len()>>10, checked.Round(time.Millisecond), created.Round(time.Millisecond))
 }
