@@ -28,6 +28,20 @@ type Document struct {
 	// (Size > MaxDocument) or could not be downloaded (Failed).
 	Data   []byte
 	Failed bool
+
+	parsed bool
+	rows   []report.ImportRow
+	err    error
+}
+
+// parse reads d as a work plan once, outside any transaction; a nil d,
+// or one without data, has nothing to read.
+func (d *Document) parse() {
+	if d == nil || d.parsed || d.Data == nil {
+		return
+	}
+	d.rows, d.err = report.ReadImport(d.Name, bytes.NewReader(d.Data))
+	d.parsed = true
 }
 
 // WantsDocument reports whether a message's text is a command that reads
@@ -95,7 +109,8 @@ func (c *conv) importFile(string) error {
 	case d.Failed || d.Data == nil:
 		return nhacviec.Errorf(nhacviec.EInvalid, textImportFailed, esc(clip(d.Name, maxEcho)))
 	}
-	rows, err := report.ReadImport(d.Name, bytes.NewReader(d.Data))
+	d.parse()
+	rows, err := d.rows, d.err
 	if err != nil {
 		if m := nhacviec.ErrorMessage(err); m != "" {
 			return nhacviec.Errorf(nhacviec.ErrorCode(err), "%s", esc(m))
