@@ -295,8 +295,8 @@ func (b *Bot) statsOf(ctx context.Context, r recipe, detail bool) (*statsView, e
 		}
 		v.people = ps
 		for _, id := range ids {
-			if _, ok := v.unitOf[id]; ok {
-				continue
+			if _, ok := v.unitOf[id]; ok || !detail {
+				continue // the unit of everyone is for the export's Cá nhân
 			}
 			roles, err := tx.Roles(id)
 			if err != nil {

@@ -14,7 +14,11 @@ var _ report.Source = (*DB)(nil)
 
 // Facts reads the task records a period's statistics count (report.Query
 // says which) on a reader connection, so that the writer is not held,
-// and hands them to each one by one. Done tasks are read from the period's
+// and hands them to each one by one. Today's tasks give each a lead's
+// Fact; what the directive-task history records (the time that counts
+// and the working days late at close, returns, a review waiting, the
+// first deadline, the overdue cause, the coordinators' parts as Facts of
+// their own) fills the Fact's other fields once it is stored. Done tasks are read from the period's
 // start on through tasks_closed alone (unless Detail asks for titles);
 // open ones through the open tasks' index; cancelled tasks count nowhere
 // and are not read.
