@@ -232,7 +232,7 @@ func (s *Scheduler) compose(tx nhacviec.Tx, n nhacviec.Notice, key string, now t
 // key prefix is what Tx.PlannedKeys looks for. It starts with the day of
 // the slot, in the calendar's zone, so that a pass's keys sit together in
 // the outbox's index on key rather than one index page each, by task,
-// among a year's keys (store/migrations/0011_plan_keys.sql).
+// among a year's keys (store/migrations/0015_plan_keys.sql).
 func noticeKey(n nhacviec.Notice, loc *time.Location) string {
 	d := day(n.At.In(loc))
 	if n.Kind == nhacviec.KindDigest {
