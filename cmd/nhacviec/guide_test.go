@@ -1,0 +1,133 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+)
+
+// runScript runs the demo with -script on lines and returns the
+// transcript.
+func runScript(t *testing.T, lines ...string) string {
+	t.Helper()
+	file := filepath.Join(t.TempDir(), "script.txt")
+	if err := os.WriteFile(file, []byte(strings.Join(lines, "\n")+"\n"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return runScriptFile(t, file)
+}
+
+func runScriptFile(t *testing.T, file string) string {
+	t.Helper()
+	var out bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: env(nil)}
+	if err := m.Run(context.Background(), []string{"demo", "-script", file}); err != nil {
+		t.Fatal(err)
+	}
+	return out.String()
+}
+
+// noConsoleErrors fails on what the demo says when a line could not be
+// typed ("lỗi: …") or the bot knew no such command.
+func noConsoleErrors(t *testing.T, transcript string) {
+	t.Helper()
+	for _, line := range strings.Split(transcript, "\n") {
+		// Typed at a prompt, the error follows it on the same line.
+		if strings.HasPrefix(strings.TrimLeft(line, "> "), "lỗi:") || strings.Contains(line, "Không có lệnh") {
+			t.Errorf("the demo said %q", line)
+		}
+	}
+}
+
+// -script types a file's lines and prints each after its prompt, so that
+// the output reads as a transcript; comments and blank lines are skipped.
+func TestDemoScriptPrintsTheTranscript(t *testing.T) {
+	got := runScript(t, "# giao việc", "", "lead> /giao @an Báo cáo tuần hạn mai", "an>> /viec")
+	for _, want := range []string{
+		"> lead> /giao @an Báo cáo tuần hạn mai\n\n[24] bot → nhóm Phòng Tổng hợp:\n    📌 Đã giao việc #1 cho @an",
+		"> an>> /viec\n\n[27] bot → riêng an:\n    Việc của bạn (1)",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the transcript lacks %q", want)
+		}
+	}
+	if strings.Contains(got, "# giao việc") {
+		t.Error("a comment was echoed")
+	}
+	noConsoleErrors(t, got)
+	if t.Failed() {
+		t.Log(got)
+	}
+	var out bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: env(nil)}
+	if err := m.Run(context.Background(), []string{"demo", "-script", filepath.Join(t.TempDir(), "none.txt")}); err == nil {
+		t.Error("a missing script was accepted")
+	}
+	if err := m.Run(context.Background(), []string{"backup", "-script", "x", "y"}); err == nil {
+		t.Error("-script was accepted outside the demo")
+	}
+}
+
+// The demo starts on the same day whenever it is run, so the walkthroughs
+// of the README and the guide print what they show; -clock moves it.
+func TestDemoStartsOnAFixedDay(t *testing.T) {
+	got := runScript(t, ":gio")
+	if !strings.Contains(got, "Bây giờ là 09:00 Thứ Hai 23/11/2026.") {
+		t.Errorf("the demo does not start at 09:00 Monday 23/11/2026:\n%s", got)
+	}
+	file := filepath.Join(t.TempDir(), "s.txt")
+	os.WriteFile(file, []byte(":gio\n"), 0o600)
+	var out bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: env(nil)}
+	if err := m.Run(context.Background(), []string{"demo", "-clock", "2027-03-01T08:00:00+07:00", "-script", file}); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(out.String(), "Bây giờ là 08:00 Thứ Hai 01/03/2027.") {
+		t.Errorf("-clock did not move the demo's start:\n%s", out.String())
+	}
+}
+
+// bannerExample is an example line of the demo's banner: what to type,
+// before its explanation in parentheses.
+var bannerExample = regexp.MustCompile(`(?m)^  ([a-z]+>>? .*?)\s{2,}\(`)
+
+// The banner's examples, typed in its order, all work: their message
+// numbers are the demo's.
+func TestDemoBannerExamplesWork(t *testing.T) {
+	banner := runScript(t)
+	var lines []string
+	for _, m := range bannerExample.FindAllStringSubmatch(banner, -1) {
+		lines = append(lines, m[1])
+	}
+	if len(lines) < 4 {
+		t.Fatalf("found %d examples in the banner:\n%s", len(lines), banner)
+	}
+	got := runScript(t, lines...)
+	noConsoleErrors(t, got)
+	for _, want := range []string{"Đã xong việc #1", "Việc #1 đã xong rồi."} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the banner's examples did not show %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
+
+// Picking a person from name buttons takes those buttons away: the demo
+// says so, not that a ✅ was taken.
+func TestDemoSaysWhichButtonsWentAway(t *testing.T) {
+	got := runScript(t, "lead> /giao Soạn công văn hạn mai", "lead> [24.2]", "an>> [27]")
+	if strings.Contains(got, "bỏ nút ✅ khỏi tin [24]") {
+		t.Errorf("the demo says a ✅ went from the name buttons:\n%s", got)
+	}
+	for _, want := range []string{"(bot bỏ các nút dưới tin [24])", "(bot bỏ nút ✅ Xong khỏi tin [27])"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the demo did not say %q:\n%s", want, got)
+		}
+	}
+}
