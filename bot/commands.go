@@ -69,6 +69,7 @@ func parseCommand(text string) (name, args string, ok bool) {
 		args = name[i:] + " " + args
 		name = name[:i]
 	}
+	name, _, _ = strings.Cut(name, "@")
 	// Quoted back when unknown: a pasted paragraph is not a command name.
 	return strings.ToLower(clip(name, maxEcho)), strings.TrimSpace(args), name != ""
 }

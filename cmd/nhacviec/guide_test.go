@@ -8,6 +8,8 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/nhacviec/nhacviec/bot"
 )
 
 // runScript runs the demo with -script on lines and returns the
@@ -129,5 +131,69 @@ func TestDemoSaysWhichButtonsWentAway(t *testing.T) {
 		if !strings.Contains(got, want) {
 			t.Errorf("the demo did not say %q:\n%s", want, got)
 		}
+	}
+}
+
+// ✅ pressed in the group under someone else's task shown there says
+// whose it is and who may close it; in private, where the task is not
+// theirs to see, it reads as a task that does not exist.
+func TestDemoDoneByAnotherSaysWhoseItIs(t *testing.T) {
+	got := runScript(t, "lead> /giao @an Báo cáo tuần hạn mai", "binh> [24.1]", "binh> /huy 1", "binh>> /xong 1", "lead>> /chitiet 1")
+	for _, want := range []string{
+		"(bot báo trên nút, nhóm Phòng Tổng hợp: Việc #1 là việc của Nguyễn Văn An, do Trần Văn Lãnh (trưởng phòng) giao. Chỉ người thực hiện, người giao, trưởng đơn vị hoặc lãnh đạo mới báo xong được.)",
+		"Việc #1 là việc của Nguyễn Văn An, do Trần Văn Lãnh (trưởng phòng) giao. Chỉ người giao, trưởng đơn vị hoặc lãnh đạo mới hủy được.",
+		"[30] bot → riêng binh:\n    Không tìm thấy việc #1",
+		"Tình trạng: hạn ngày mai", // still open
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the demo did not say %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
+
+// "/lenh@tenbot" works for every command, in a group and in private, with
+// the bot's real username; a command naming this bot is answered even when
+// it does not exist; one naming another bot is not ours.
+func TestCommandsNamingTheBot(t *testing.T) {
+	h := newH(t)
+	h.hello(h.lead, h.an)
+	r := h.say(h.group, h.lead, "/giao@nhacviec_bot @an Báo cáo tuần hạn mai")
+	contains(t, r, "Đã giao việc #1 cho @an")
+	r = h.say(h.private(h.lead), h.lead, "/giao@NhacViec_Bot\n@an Tờ trình hạn mai")
+	contains(t, r, "Đã giao việc #2 cho @an")
+	r = h.say(h.group, h.an, "/thongke@nhacviec_bot")
+	contains(t, r, "Không có lệnh /thongke", "/huongdan")
+	h.silent(func() { h.srv.UserSays(h.group, h.an, "/thongke@other_bot") })
+	h.silent(func() { h.srv.UserSays(h.group, h.lead, "/giao@other_bot @an Không phải của ta hạn mai") })
+	h.silent(func() { h.srv.UserSays(h.private(h.lead), h.lead, "/viec@other_bot") })
+	if h.count() != 2 {
+		t.Fatalf("%d tasks, want 2", h.count())
+	}
+	for _, c := range bot.Commands {
+		for _, name := range []string{c.Name, c.Alias} {
+			if name != "" {
+				lacks(t, h.say(h.private(h.lead), h.lead, "/"+name+"@nhacviec_bot"), "Không có lệnh")
+			}
+		}
+	}
+}
+
+// In the demo, whose bot is @nhacviec_bot, likewise.
+func TestDemoCommandsNamingTheBot(t *testing.T) {
+	got := runScript(t, "lead> /giao@nhacviec_bot @an Báo cáo tuần hạn mai", "lead>> /giao@nhacviec_bot @an Tờ trình hạn mai",
+		"an> /thongke@nhacviec_bot", "an> /thongke@other_bot", "an>> /viec@nhacviec_bot")
+	for _, want := range []string{"Đã giao việc #1 cho @an", "Đã giao việc #2 cho @an", "Không có lệnh /thongke.", "Việc của bạn (2)"} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the demo did not say %q", want)
+		}
+	}
+	if n := strings.Count(got, "Không có lệnh"); n != 1 {
+		t.Errorf("%d answers of an unknown command, want 1 (not for @other_bot)", n)
+	}
+	if t.Failed() {
+		t.Log(got)
 	}
 }
