@@ -314,7 +314,6 @@ func (c *conv) askAssignee(args string, fields taskFields) error {
 // askDeadline asks which reading of an ambiguous deadline was meant, with
 // one button per reading.
 func (c *conv) askDeadline(a assignment, phrase string, candidates []calendar.Deadline) error {
-	var row []nhacviec.Button
 	moved := false
 	for _, t := range candidates {
 		a.Candidates = append(a.Candidates, t.At.Unix())
@@ -328,10 +327,8 @@ func (c *conv) askDeadline(a assignment, phrase string, candidates []calendar.De
 	if err != nil {
 		return err
 	}
-	for i, t := range candidates {
-		row = append(row, nhacviec.Button{Text: c.deadlineAt(t.At), Data: fmt.Sprintf("pick:%d:%d", d.ID, i)})
-	}
-	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textAmbiguousDeadline, esc(clip(phrase, maxEcho))), Buttons: [][]nhacviec.Button{row}})
+	lines, buttons := c.readings(candidates, func(i int) string { return fmt.Sprintf("pick:%d:%d", d.ID, i) })
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textAmbiguousDeadline, esc(clip(phrase, maxEcho))) + lines, Buttons: buttons})
 }
 
 // The kinds of draft a button chooses from.
