@@ -131,6 +131,7 @@ func (b *Bot) handleSome(ctx context.Context, us []Update) (int, error) {
 // the store's, and fails the whole transaction.
 func (b *Bot) apply(tx nhacviec.Tx, u Update) (handled, error) {
 	start := time.Now()
+	u = cleanUpdate(u)
 	h := handled{u: u, outcome: "ok"}
 	err := tx.Savepoint(func() error {
 		c, err := b.begin(tx, u)

@@ -3,11 +3,13 @@ package main
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/nhacviec/nhacviec/bot"
 )
@@ -195,5 +197,31 @@ func TestDemoCommandsNamingTheBot(t *testing.T) {
 	}
 	if t.Failed() {
 		t.Log(got)
+	}
+}
+
+// Invisible format characters (zero-width space, U+202E that reverses
+// what follows, …) are stripped from everything stored from what people
+// type: title, fields, notes, reasons, unit names.
+func TestFormatCharactersAreStripped(t *testing.T) {
+	h := newH(t)
+	h.hello(h.lead, h.an)
+	_, id := h.assign(h.group, h.lead, "/giao @an Báo\u200b cáo \u202eCCHC quý IV hạn mai\nkết quả: Kế\u200d hoạch\nvăn bản: 1365\u2066/VP-NL\u2069")
+	task := h.task(id)
+	if task.Title != "Báo cáo CCHC quý IV" || task.Result != "Kế hoạch" || task.Source != "1365/VP-NL" || task.SourceNumber != "1365/VP-NL" {
+		t.Fatalf("stored %q, %q, %q, %q", task.Title, task.Result, task.Source, task.SourceNumber)
+	}
+	an := h.private(h.an)
+	h.say(an, h.an, fmt.Sprintf("/tiendo %d 50%% đã\u200b có \u202esố liệu", id))
+	h.say(an, h.an, fmt.Sprintf("/giahan %d thứ 6 chờ\ufeff ý kiến", id))
+	d := h.say(h.private(h.lead), h.lead, fmt.Sprintf("/chitiet %d", id))
+	contains(t, d, "50% — đã có số liệu", "Lý do: chờ ý kiến")
+	h.say(h.private(h.lead), h.lead, "/donvi them Tổ\u200b Văn thư\u202e")
+	u := h.say(h.private(h.lead), h.lead, "/donvi")
+	contains(t, u, "Tổ Văn thư")
+	for _, s := range h.srv.Sent() {
+		if strings.ContainsFunc(s.Text, func(r rune) bool { return unicode.Is(unicode.Cf, r) }) {
+			t.Errorf("the bot sent a format character: %q", s.Text)
+		}
 	}
 }
