@@ -403,7 +403,7 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 		return err
 	}
 	if !ok {
-		return nhacviec.Errorf(nhacviec.EForbidden, textCannotAssign, esc(assignee.Mention()))
+		return nhacviec.Errorf(nhacviec.EForbidden, textCannotAssign, esc(assignee.Mention()), esc(selfMention(c.me)))
 	}
 	task := &nhacviec.Task{
 		Title: a.Title, AssignerID: c.me.ID, AssigneeID: assignee.ID, ChatID: c.chat.ID, UnitID: unit,

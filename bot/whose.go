@@ -61,3 +61,12 @@ func quietName(p *nhacviec.Person) string {
 	}
 	return p.Username
 }
+
+// selfMention is how p names themself in a /giao: "@an", or, without a
+// username, a placeholder.
+func selfMention(p *nhacviec.Person) string {
+	if p.Username != "" {
+		return "@" + p.Username
+	}
+	return "@tên_của_bạn"
+}

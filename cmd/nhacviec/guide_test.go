@@ -225,3 +225,60 @@ func TestFormatCharactersAreStripped(t *testing.T) {
 		}
 	}
 }
+
+// helpExample is a command the help shows: from a "/" that starts a word
+// to the end of its clause.
+var helpExample = regexp.MustCompile(`(?:^|\s)(/[a-z]+[^;—()\n]*)`)
+
+// placeholder marks an example that is a form to fill in, not one to type
+// as is: "@người", "THỜI_HẠN", "mã_việc", "MÃ".
+var placeholder = regexp.MustCompile(`@người|mã_việc|…|\.\.\.|\p{Lu}+_\p{Lu}+| MÃ(\s|$)|NGÀY`)
+
+// The help's examples name units and people the demo has: typed in the
+// demo by its admin (lead), in the help's order, none is a command the bot
+// does not know, a unit or a person it does not know.
+func TestHelpExamplesWorkInTheDemo(t *testing.T) {
+	help := runScript(t, "lead>> /huongdan")
+	help = help[strings.Index(help, "> lead>> /huongdan"):]
+	var lines []string
+	for _, line := range strings.Split(strings.ReplaceAll(help, ", /", "; /"), "\n") {
+		for _, m := range helpExample.FindAllStringSubmatch(line, -1) {
+			ex := strings.TrimRight(strings.TrimSpace(m[1]), ".:")
+			if placeholder.MatchString(ex) {
+				continue
+			}
+			who := "lead>> "
+			if strings.HasPrefix(ex, "/ganhom") {
+				who = "lead> " // in the group
+			}
+			lines = append(lines, who+ex)
+		}
+	}
+	if len(lines) < 20 {
+		t.Fatalf("found %d examples in the help:\n%s", len(lines), help)
+	}
+	got := runScript(t, lines...)
+	noConsoleErrors(t, got)
+	for _, bad := range []string{"Không tìm thấy đơn vị", "Tôi chưa biết", "Có nhiều đơn vị tên"} {
+		if strings.Contains(got, bad) {
+			t.Errorf("a help example got %q", bad)
+		}
+	}
+	if t.Failed() || testing.Verbose() {
+		t.Logf("examples: %q\n%s", lines, got)
+	}
+}
+
+// The example given to a member who may not assign to someone else is
+// one that works for them: a task for themself.
+func TestCannotAssignExampleWorks(t *testing.T) {
+	got := runScript(t, "binh> /giao @an Soạn báo cáo hạn mai")
+	m := regexp.MustCompile(`Ví dụ, tự giao cho mình: (/giao .*)`).FindStringSubmatch(got)
+	if m == nil {
+		t.Fatalf("no example for oneself:\n%s", got)
+	}
+	got = runScript(t, "binh> "+m[1])
+	if !strings.Contains(got, "Đã giao việc #1 cho @binh") {
+		t.Errorf("the example %q did not work:\n%s", m[1], got)
+	}
+}
