@@ -194,3 +194,67 @@ func TestDocsNameOnlyRealCommandsAndSettings(t *testing.T) {
 		}
 	}
 }
+
+var (
+	walkLine = regexp.MustCompile(`^([a-z]+>>? .*?|:sau \S+)(?:\s{2,}\((.*))?$`)
+	msgRef   = regexp.MustCompile(`\[(\d+)(?:\.(\d+))?\]`)
+)
+
+// The README's demo walkthrough works as written: its lines, typed in
+// order, give no console error and no unknown command, and the messages
+// and buttons its notes name are those the demo prints.
+func TestReadmeWalkthrough(t *testing.T) {
+	readme := repoFile(t, "README.md")
+	var walk string
+	_, blocks := guideBlocks(readme)
+	for _, b := range blocks {
+		if strings.HasPrefix(b, "lead> /giao") {
+			walk = b
+			break
+		}
+	}
+	if walk == "" {
+		t.Fatal("no walkthrough in the README")
+	}
+	var lines, notes []string
+	for _, line := range strings.Split(walk, "\n") {
+		if strings.HasPrefix(line, " ") { // a note continued
+			notes = append(notes, line)
+			continue
+		}
+		m := walkLine.FindStringSubmatch(line)
+		if m == nil {
+			t.Fatalf("README walkthrough: cannot read %q", line)
+		}
+		lines = append(lines, m[1])
+		notes = append(notes, m[2])
+	}
+	got := runScript(t, lines...)
+	noConsoleErrors(t, got)
+	for _, n := range notes {
+		for _, m := range msgRef.FindAllStringSubmatch(n, -1) {
+			want := "\n[" + m[1] + "] bot → "
+			if m[2] != "" {
+				want = "[" + m[1] + "." + m[2] + " "
+			}
+			if !strings.Contains(got, want) {
+				t.Errorf("the README's note %q names %s, which the demo did not print", strings.TrimSpace(n), m[0])
+			}
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}
+
+// The README's first screen says what the bot does in Vietnamese and in
+// English and links the guide, before its set-up.
+func TestReadmeFirstScreen(t *testing.T) {
+	readme := repoFile(t, "README.md")
+	first, _, _ := strings.Cut(readme, "\n## ")
+	for _, want := range []string{"**Tiếng Việt.**", "**English.**", "(docs/huong-dan.md)", "giao\nviệc có thời hạn", "assign work with a\ndeadline"} {
+		if !strings.Contains(first, want) {
+			t.Errorf("the README's first screen lacks %q", want)
+		}
+	}
+}
