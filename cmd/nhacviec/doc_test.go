@@ -99,8 +99,9 @@ func trimLines(s string) string {
 
 // The guide's transcripts are what the demo prints for its scripts: every
 // script runs without a console error or an unknown command, every block
-// under a script's marker is found in that script's transcript, and every
-// script is used.
+// under a script's marker is found in that script's transcript, the lines
+// the blocks show typed are the script's, in order, and every script is
+// used. So whoever follows the guide alone types a script that works.
 func TestGuideTranscripts(t *testing.T) {
 	guide := repoFile(t, "docs/huong-dan.md")
 	blocks, _ := guideBlocks(guide)
@@ -120,6 +121,28 @@ func TestGuideTranscripts(t *testing.T) {
 		got := runScriptFile(t, file)
 		noConsoleErrors(t, got)
 		transcripts[name] = trimLines(got)
+	}
+	// A reader who types what the guide shows, in its order, types the
+	// script: every line of it, no other.
+	shown := map[string][]string{}
+	for _, b := range blocks {
+		for _, line := range strings.Split(b.text, "\n") {
+			if typedLine, ok := strings.CutPrefix(line, "> "); ok {
+				shown[b.script] = append(shown[b.script], typedLine)
+			}
+		}
+	}
+	for _, file := range scripts {
+		name := "docs/scripts/" + filepath.Base(file)
+		var lines []string
+		for _, line := range strings.Split(repoFile(t, name), "\n") {
+			if line = strings.TrimSpace(line); line != "" && !strings.HasPrefix(line, "#") {
+				lines = append(lines, line)
+			}
+		}
+		if !slices.Equal(shown[name], lines) {
+			t.Errorf("the lines the guide shows typed for %s are not the script's:\n guide: %q\nscript: %q", name, shown[name], lines)
+		}
 	}
 	for _, b := range blocks {
 		tr, ok := transcripts[b.script]
