@@ -106,7 +106,7 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("NHACVIEC_LOG_FORMAT", "json"), "json or console (env NHACVIEC_LOG_FORMAT)")
 	fs.StringVar(&cfg.Script, "script", "", "demo: type the lines of this file, one per input, and print the transcript")
-	clock := fs.String("clock", env("NHACVIEC_CLOCK", ""), "for tests: start the bot's clock at this RFC 3339 time (env NHACVIEC_CLOCK)")
+	clock := fs.String("clock", env("NHACVIEC_CLOCK", ""), "for tests: start the bot's clock at this RFC 3339 time (env NHACVIEC_CLOCK); the demo's starts there instead of 09:00 Monday 23/11/2026")
 	if err := fs.Parse(args); err != nil {
 		return nil, usageError{err.Error()}
 	}
