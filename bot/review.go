@@ -322,7 +322,7 @@ func (c *conv) approveCmd(args string) error {
 	}
 	note = trimNote(note)
 	if n := utf8.RuneCountInString(note); n > maxNote {
-		return nhacviec.Errorf(nhacviec.EInvalid, textNoteTooLong, maxNote, n, "/duyet 12 đạt yêu cầu")
+		return nhacviec.Errorf(nhacviec.EInvalid, textNoteTooLong, maxNote, n, "Ví dụ: /duyet 12 đạt yêu cầu")
 	}
 	t, r, err := c.waitingReview(id)
 	if err != nil {
@@ -453,7 +453,7 @@ func (c *conv) checkDecision(t *nhacviec.Task, r *nhacviec.Review, note, example
 // approve accepts the submission r of t: t is done, on time or late by
 // the time of r, against the deadline in force; its lead is told.
 func (c *conv) approve(t *nhacviec.Task, r *nhacviec.Review, note string) error {
-	if err := c.checkDecision(t, r, note, "/duyet 12 đạt yêu cầu"); err != nil {
+	if err := c.checkDecision(t, r, note, "Ví dụ: /duyet 12 đạt yêu cầu"); err != nil {
 		return err
 	}
 	r.Decision, r.DeciderID, r.Reason = nhacviec.ReviewApproved, c.me.ID, note
@@ -514,7 +514,7 @@ func (c *conv) sendBack(t *nhacviec.Task, r *nhacviec.Review, reason string) err
 	if reason == "" {
 		return nhacviec.Errorf(nhacviec.EInvalid, textReturnNeedsReason, t.ID, t.ID)
 	}
-	if err := c.checkDecision(t, r, reason, fmt.Sprintf("/tralai %d thiếu số liệu quý III", t.ID)); err != nil {
+	if err := c.checkDecision(t, r, reason, fmt.Sprintf("Ví dụ: /tralai %d thiếu số liệu quý III", t.ID)); err != nil {
 		return err
 	}
 	r.Decision, r.DeciderID, r.Reason = nhacviec.ReviewReturned, c.me.ID, reason

@@ -97,7 +97,7 @@ const (
 	textSettingsUsage   = "Cài đặt đơn vị (trưởng đơn vị, quản trị viên):\n/caidat duyet bat — mọi việc giao trong đơn vị cần người giao duyệt kết quả\n/caidat duyet tat — báo xong là hoàn thành\nThêm tên hoặc mã đơn vị ở cuối nếu cần, ví dụ: /caidat duyet bat Phòng Tổng hợp"
 	textSettingNoValue  = "Bật hay tắt?\n\n%s"
 	textSettingBadValue = "Không hiểu \"%s\": ghi bat hoặc tat.\n\n%s"
-	textCannotSet       = "Chỉ trưởng đơn vị hoặc quản trị viên mới đổi cài đặt của %s được. Xem cài đặt: /caidat"
+	textCannotSet       = "Chỉ trưởng đơn vị hoặc quản trị viên mới đổi cài đặt của %s được. Trưởng đơn vị gõ, ví dụ: /caidat duyet bat — xem cài đặt: /caidat"
 	textReviewSetOn     = "⚙️ %s: đã bật duyệt kết quả. Từ nay mọi việc giao trong đơn vị (và đơn vị cấp dưới chưa cài riêng) cần người giao duyệt rồi mới hoàn thành. Việc đã giao không đổi. Tắt: /caidat duyet tat"
 	textReviewSetOff    = "⚙️ %s: đã tắt duyệt kết quả. Từ nay việc giao trong đơn vị báo xong là hoàn thành (trừ việc người giao ghi \"duyệt\"). Việc đã giao không đổi."
 	textSettingsShow    = "⚙️ <b>Cài đặt của %s</b>\nDuyệt kết quả: %s\n\nĐổi: /caidat duyet bat — /caidat duyet tat"
