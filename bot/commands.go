@@ -553,7 +553,7 @@ func (c *conv) done(args string) error {
 		return c.markDone(open[0].ID, "")
 	}
 	first, note, _ := strings.Cut(args, " ")
-	id, ok := parseID(first)
+	id, ok := parseID(strings.TrimRight(first, ",:;.")) // "/xong 12, đã gửi"
 	if !ok {
 		return badID(args, "/xong 12")
 	}
@@ -763,7 +763,7 @@ func (c *conv) whichDone(ids []int64, note string) error {
 		if err != nil {
 			return err
 		}
-		if !t.Open() {
+		if !t.Open() || (t.Submitted() && t.AssigneeID == c.me.ID) { // a submitted one is the reviewer's now
 			continue
 		}
 		if t.AssigneeID == c.me.ID {

@@ -316,7 +316,7 @@ func (c *conv) approveCmd(args string) error {
 		return c.waitingForMe()
 	}
 	first, note, _ := strings.Cut(args, " ")
-	id, ok := parseID(first)
+	id, ok := parseID(strings.TrimRight(first, ",:;."))
 	if !ok {
 		return badID(first, "/duyet 12")
 	}
@@ -337,7 +337,7 @@ func (c *conv) returnCmd(args string) error {
 		return nhacviec.Errorf(nhacviec.EInvalid, textReturnUsage)
 	}
 	first, reason, _ := strings.Cut(args, " ")
-	id, ok := parseID(first)
+	id, ok := parseID(strings.TrimRight(first, ",:;."))
 	if !ok {
 		return badID(first, "/tralai 12 thiếu số liệu quý III")
 	}

@@ -448,7 +448,7 @@ func TestDoneRecordsTimeliness(t *testing.T) {
 	_, early := h.assign(h.group, h.lead, "/giao @an Báo cáo sớm hạn 25/11")
 	_, late := h.assign(h.group, h.lead, "/giao @an Báo cáo muộn hạn hôm nay")
 	h.clock.Set(at(24, 9, 0))
-	r := h.say(h.private(h.an), h.an, fmt.Sprintf("/xong %d gửi qua hộp thư công vụ", early))
+	r := h.say(h.private(h.an), h.an, fmt.Sprintf("/xong %d, gửi qua hộp thư công vụ", early))
 	contains(t, r, "Đã xong việc #1: Báo cáo sớm — hoàn thành đúng hạn")
 	contains(t, h.wait(func(s telegramtest.Sent) bool {
 		return s.ChatID == h.lead.ID && strings.Contains(s.Plain, "@an đã báo xong việc #1")
