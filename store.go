@@ -41,6 +41,8 @@ type Tx interface {
 	PlanTx
 	CalendarTx
 	FollowUpTx
+	ReviewTx
+	SettingsTx
 }
 
 // UpdateTx records which of a transport's updates were applied: the
@@ -270,6 +272,9 @@ type TaskFilter struct {
 	IDs []int64
 	// KeyTask, when true, selects only key tasks (trọng tâm).
 	KeyTask bool
+	// ExcludeSubmitted leaves out the tasks waiting for review (chờ
+	// duyệt): they are not chased, nor listed as overdue or coming due.
+	ExcludeSubmitted bool
 	// Search, when not blank, selects the tasks whose title or source
 	// document contains every word of it, compared without case or
 	// diacritics: "1365/vp-nl", "ke hoach CCHC".

@@ -55,7 +55,7 @@ func (c *conv) overdue(args string) error {
 	if err != nil {
 		return err
 	}
-	f := nhacviec.TaskFilter{DeadlineBefore: c.now, KeyTask: key}
+	f := nhacviec.TaskFilter{DeadlineBefore: c.now, KeyTask: key, ExcludeSubmitted: true}
 	if key {
 		return c.scopeList(f, textKeyOverdueHeader, textNoKeyOverdue)
 	}
@@ -68,7 +68,7 @@ func (c *conv) upcoming(args string) error {
 	if err != nil {
 		return err
 	}
-	f := nhacviec.TaskFilter{DeadlineFrom: c.now, DeadlineBefore: c.now.AddDate(0, 0, 7), KeyTask: key}
+	f := nhacviec.TaskFilter{DeadlineFrom: c.now, DeadlineBefore: c.now.AddDate(0, 0, 7), KeyTask: key, ExcludeSubmitted: true}
 	if key {
 		return c.scopeList(f, textKeyUpcomingHeader, textNoKeyUpcoming)
 	}
@@ -282,6 +282,9 @@ func taskState(t *nhacviec.Task, now time.Time, loc *time.Location) string {
 	switch t.Status {
 	case nhacviec.StatusDone, nhacviec.StatusCancelled:
 		return statusText(t.Status)
+	}
+	if t.Submitted() {
+		return textStateSubmitted
 	}
 	days := daysBetween(now, t.Deadline, loc)
 	switch {

@@ -64,7 +64,7 @@ func doneOnly(buttons [][]nhacviec.Button) (int64, bool) {
 	for _, b := range buttons[0][1:] {
 		action, rest, _ := strings.Cut(b.Data, ":")
 		task, _, _ := strings.Cut(rest, ":")
-		if (action != actionKey && action != actionUrgent) || task != strconv.FormatInt(id, 10) {
+		if (action != actionKey && action != actionUrgent && action != actionReview) || task != strconv.FormatInt(id, 10) {
 			return 0, false
 		}
 	}

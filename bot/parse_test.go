@@ -178,6 +178,8 @@ func TestParseFieldLines(t *testing.T) {
 		{"hạn with a colon", []string{"hạn: 17:00 20/12"}, taskFields{Deadline: "17:00 20/12"}},
 		{"hạn without a colon", []string{"Hạn 20/12"}, taskFields{Deadline: "20/12"}},
 		{"thời hạn", []string{"thoi han  thứ 6 tuần sau"}, taskFields{Deadline: "thứ 6 tuần sau"}},
+		{"duyệt", []string{"duyệt"}, taskFields{Review: true}},
+		{"cần duyệt, no diacritics", []string{"Can duyet."}, taskFields{Review: true}},
 		{"decomposed diacritics", []string{"tro\u0323ng ta\u0302m", "ke\u0302\u0301t qua\u0309: X"}, taskFields{KeyTask: true, Result: "X"}},
 	} {
 		got, err := parseFieldLines(c.lines)
@@ -197,9 +199,9 @@ func TestParseFieldLines(t *testing.T) {
 		{"a flag with a value", []string{"trọng tâm: có"}, []string{"Tôi chưa hiểu", "Ví dụ:"}},
 		{"phối hợp", []string{"phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"}, []string{`Dòng "phối hợp: @binh`, "một người chủ trì", "giao cho họ một việc riêng", "/giao @binh", "kết quả:"}},
 		{"phoi hop without a colon", []string{"Phoi hop @binh"}, []string{"một người chủ trì", "Ví dụ"}},
-		{"duyệt", []string{"duyệt"}, []string{`Dòng "duyệt"`, "người giao việc được báo ngay", "Ví dụ:"}},
-		{"cần duyệt", []string{"Cần duyệt."}, []string{"người giao việc được báo ngay"}},
-		{"người duyệt", []string{"người duyệt: @binh"}, []string{"người giao việc được báo ngay"}},
+		{"duyệt twice", []string{"duyệt", "cần duyệt"}, []string{"lần thứ hai"}},
+		{"người duyệt", []string{"người duyệt: @binh"}, []string{`Dòng "người duyệt: @binh"`, "người duyệt là người giao việc", "chỉ ghi dòng: duyệt", "Ví dụ:"}},
+		{"duyệt with a value", []string{"duyệt: @binh"}, []string{"Tôi chưa hiểu", "duyệt (người giao duyệt", "Ví dụ:"}},
 		{"a label alone", []string{"Kết quả"}, []string{`Dòng "Kết quả" còn trống`}},
 		{"twice", []string{"kết quả: A", "ket qua: B"}, []string{`Dòng "ket qua: B" ghi một mục lần thứ hai`, "Ví dụ:"}},
 		{"flag twice", []string{"khẩn", "khan"}, []string{"lần thứ hai"}},

@@ -25,10 +25,15 @@ const (
    văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh
    trọng tâm
    khẩn
-   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn dưới tin giao việc)
+   duyệt — báo xong thì người giao duyệt rồi mới hoàn thành
+   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn, 🔍 Cần duyệt dưới tin giao việc)
 /viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
 /tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
+   Kèm ghi chú: /xong 12 đã gửi dự thảo qua email, hoặc trả lời "xong, đã gửi dự thảo qua email"
+   Việc cần duyệt: báo xong là gửi người giao duyệt (chờ duyệt)
+/duyet 12 — duyệt việc đã báo xong (hoặc bấm ✅ Duyệt); /duyet — các việc chờ bạn duyệt
+/tralai 12 LÝ_DO — trả lại để làm tiếp (hoặc trả lời tin báo xong: "trả lại vì …")
 /tiendo 12 60% đã xong phần khảo sát — báo tiến độ việc #12 (hoặc trả lời tin nhắn về việc đó bằng ghi chú)
 /giahan 12 25/12 chờ số liệu — xin gia hạn việc #12, có lý do (hoặc trả lời tin nhắn về việc đó: "xin gia hạn đến 25/12 vì …")
    Người giao trả lời bằng nút ✅ Đồng ý / ❌ Không đồng ý, hoặc gõ: /giahan 12 dongy — /giahan 12 khong LÝ_DO
@@ -40,7 +45,7 @@ const (
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi Phòng Tổng hợp — rời đơn vị đó
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /approve, /return, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
 
 	textHelpHead = `<b>Trưởng đơn vị</b>
 /giao @người ... — giao việc cho người trong đơn vị mình
@@ -50,7 +55,9 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @binh thanhvien Phòng Tổng hợp — thêm thành viên; /roi @binh Phòng Tổng hợp — cho rời đơn vị
 /huy 12 — hủy việc trong đơn vị mình
-/giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị`
+/giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị
+/duyet 12, /tralai 12 LÝ_DO — duyệt, trả lại việc trong đơn vị khi người giao không còn ở đơn vị
+/caidat duyet bat — mọi việc giao trong đơn vị cần duyệt kết quả; /caidat duyet tat — thôi; /caidat — xem cài đặt`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
 /donvi — cây đơn vị, số trong [ ] là mã; /donvi them Tổ Văn thư trong Phòng Tổng hợp; /donvi doiten 2 Tổ Hành chính; /donvi chuyen 2 vao goc; /donvi xoa 2
@@ -80,7 +87,6 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 	textAlreadyClosed       = "Việc #%d đã %s rồi."
 	textDone                = "✅ Đã xong việc #%d: %s%s"
 	textDoneNoTitle         = "✅ Đã xong việc #%d."
-	textLateSuffix          = " (trễ hạn)"
 	textDoneNotice          = "✅ %s đã báo xong việc #%d: %s%s"
 	textOnlyAssignerCancels = "Chỉ người giao việc, trưởng đơn vị phụ trách hoặc lãnh đạo mới hủy được việc #%d. Người thực hiện báo xong bằng: /xong mã_việc"
 	textCannotFinish        = "Bạn chỉ được xem việc #%d, không báo xong thay người thực hiện được. Người thực hiện báo xong bằng: /xong mã_việc"
@@ -137,6 +143,12 @@ func eventText(k nhacviec.EventKind) string {
 		return "không đồng ý gia hạn"
 	case nhacviec.EventProgress:
 		return "báo tiến độ"
+	case nhacviec.EventSubmitted:
+		return "báo xong, gửi duyệt"
+	case nhacviec.EventApproved:
+		return "duyệt, hoàn thành"
+	case nhacviec.EventReturned:
+		return "trả lại"
 	}
 	return string(k)
 }
