@@ -41,6 +41,7 @@ type Tx interface {
 	PlanTx
 	CalendarTx
 	FollowUpTx
+	CoordinatorTx
 }
 
 // UpdateTx records which of a transport's updates were applied: the
@@ -316,6 +317,9 @@ type Notice struct {
 	Slot string // distinguishes notices of one kind, e.g. "before", "due"
 	Task *Task  // nil for a digest
 	Chat *Chat  // the group, for a digest
+	// Part is the coordinator's part of Task the notice is about, nil
+	// for the lead's own notices.
+	Part *Coordinator
 	At   time.Time
 }
 
