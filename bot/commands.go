@@ -35,6 +35,7 @@ var Commands = []*Command{
 	{Name: "sapden", Alias: "upcoming", Menu: MenuMember, Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
 	{Name: "tim", Alias: "search", Menu: MenuMember, Description: "Tìm việc theo số văn bản, tên việc: /tim 1365/VP-NL", run: (*conv).search},
 	{Name: "chitiet", Alias: "task", Menu: MenuMember, Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
+	{Name: "phoihop", Alias: "coordinate", Menu: MenuHead, Description: "Giao phần phối hợp của đơn vị: /phoihop 12 @người", run: (*conv).coordinate},
 	{Name: "huy", Alias: "cancel", Menu: MenuMember, Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
 	{Name: "thanhvien", Alias: "members", Menu: MenuMember, Description: "Thành viên đơn vị", run: (*conv).members},
 	{Name: "moi", Alias: "invite", Menu: MenuHead, Description: "Tạo link mời vào đơn vị", run: (*conv).invite},
@@ -151,6 +152,9 @@ func (c *conv) assign(args string) error {
 			return c.askAssignee(args, fields)
 		}
 	}
+	if rest, fields, err = leadLine(rest, fields); err != nil { // "chủ trì, @binh phối hợp: …"
+		return err
+	}
 	title, phrase, ok, err := c.titleAndDeadline(rest, fields)
 	if err != nil {
 		return err
@@ -178,6 +182,9 @@ func (c *conv) assign(args string) error {
 	}
 	a := assignment{AssigneeID: assignee.ID, Title: title}
 	a.with(fields)
+	if a.Coordinators, err = c.partSpecs(fields.Coordinators); err != nil {
+		return err
+	}
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -227,6 +234,8 @@ type assignment struct {
 	Source  string `json:"source,omitempty"`
 	KeyTask bool   `json:"key,omitempty"`
 	Urgent  bool   `json:"urgent,omitempty"`
+	// Coordinators are the "phối hợp" (coordinators.go).
+	Coordinators []partSpec `json:"coordinators,omitempty"`
 }
 
 // with sets the fields the lines after the first said.
@@ -272,6 +281,9 @@ func (c *conv) askAssignee(args string, fields taskFields) error {
 		a.Moved = []string{moved}
 	}
 	a.with(fields)
+	if a.Coordinators, err = c.partSpecs(fields.Coordinators); err != nil {
+		return err
+	}
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -419,17 +431,28 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 		Note: "giao cho " + assignee.Mention() + ", hạn " + c.deadline(task)}); err != nil {
 		return err
 	}
+	parts, err := c.addCoordinators(task, a.Coordinators)
+	if err != nil {
+		return err
+	}
+	partLines, err := c.partLines(parts)
+	if err != nil {
+		return err
+	}
 	due := c.deadline(task) + c.movedText(moved)
 	if task.Recur != "" {
 		due += fmt.Sprintf(textRecurs, esc(task.Recur))
 	}
-	fields := fieldLines(task)
+	fields := fieldLines(task) + partLines
 	text := fmt.Sprintf(textAssigned, task.ID, esc(assignee.Mention()), marks(task), esc(task.Title), due) + fields
 	if task.SourceNumber != "" {
 		text += "\n" + fmt.Sprintf(textFindAgain, esc(task.SourceNumber))
 	}
 	// The assigner may mark it here with a button, as with a line.
 	if err := c.reply(&nhacviec.Message{TaskID: task.ID, Text: text, Buttons: taskButtons(task, true)}); err != nil {
+		return err
+	}
+	if err := c.tellCoordinators(task, parts); err != nil {
 		return err
 	}
 	if assignee.ID == c.me.ID {
@@ -551,6 +574,9 @@ func (c *conv) done(args string) error {
 }
 
 func (c *conv) markDone(id int64) error {
+	if ok, err := c.finishPart(id); ok || err != nil { // a coordinator's part
+		return err
+	}
 	t, err := c.closeTask(id, nhacviec.StatusDone)
 	if err != nil {
 		return err
@@ -693,6 +719,8 @@ func (c *conv) button(cb *Callback) error {
 		return c.chooseExtensionDate(id, choice)
 	case action == "on":
 		return c.chooseReplyTask(id, choice)
+	case action == actionHand:
+		return c.handButton(id, choice)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 }
@@ -740,6 +768,10 @@ func (c *conv) whichDone(ids []int64) error {
 			continue
 		}
 		if t.AssigneeID == c.me.ID {
+			mine = append(mine, t)
+		} else if ok, err := c.hasOpenPart(t); err != nil {
+			return err
+		} else if ok {
 			mine = append(mine, t)
 		} else if ok, err := c.canManage(t); err != nil {
 			return err
@@ -799,6 +831,11 @@ func (c *conv) detail(args string) error {
 	fmt.Fprintf(&b, textDetail, t.ID, marks(t)+esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
 		c.deadline(t)+c.deadlineNote(exts), c.state(t))
 	b.WriteString(fieldLines(t))
+	parts, err := c.partsDetail(t)
+	if err != nil {
+		return err
+	}
+	b.WriteString(parts)
 	more, err := c.followUpLines(exts, notes)
 	if err != nil {
 		return err

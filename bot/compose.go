@@ -20,6 +20,9 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 	if n.Kind == nhacviec.KindDigest {
 		return b.digest(tx, n)
 	}
+	if n.Part != nil {
+		return b.composePart(tx, n)
+	}
 	t := n.Task
 	assignee, err := tx.Person(t.AssigneeID)
 	if err != nil {

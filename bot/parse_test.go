@@ -179,6 +179,9 @@ func TestParseFieldLines(t *testing.T) {
 		{"hạn without a colon", []string{"Hạn 20/12"}, taskFields{Deadline: "20/12"}},
 		{"thời hạn", []string{"thoi han  thứ 6 tuần sau"}, taskFields{Deadline: "thứ 6 tuần sau"}},
 		{"decomposed diacritics", []string{"tro\u0323ng ta\u0302m", "ke\u0302\u0301t qua\u0309: X"}, taskFields{KeyTask: true, Result: "X"}},
+		{"phối hợp", []string{"phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"},
+			taskFields{Coordinators: "@binh hạn 15/12, Phòng Kế hoạch - Tài chính"}},
+		{"don vi phoi hop", []string{"Don vi phoi hop: Phong Ke hoach"}, taskFields{Coordinators: "Phong Ke hoach"}},
 	} {
 		got, err := parseFieldLines(c.lines)
 		if err != nil || got != c.want {
@@ -195,8 +198,10 @@ func TestParseFieldLines(t *testing.T) {
 		{"a title continued", []string{"quý IV năm 2026"}, []string{`dòng "quý IV năm 2026"`, "Ví dụ:"}},
 		{"a label without its colon", []string{"kết quả Kế hoạch"}, []string{`dòng "kết quả Kế hoạch"`, "kết quả: Kế hoạch trình Giám đốc ký"}},
 		{"a flag with a value", []string{"trọng tâm: có"}, []string{"Tôi chưa hiểu", "Ví dụ:"}},
-		{"phối hợp", []string{"phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"}, []string{`Dòng "phối hợp: @binh`, "một người chủ trì", "giao cho họ một việc riêng", "/giao @binh", "kết quả:"}},
-		{"phoi hop without a colon", []string{"Phoi hop @binh"}, []string{"một người chủ trì", "Ví dụ"}},
+		{"phoi hop without a colon", []string{"Phoi hop @binh"}, []string{`dòng "Phoi hop @binh"`, "phối hợp: @người hạn 15/12", "Ví dụ"}},
+		{"phối hợp empty", []string{"phối hợp:"}, []string{`Dòng "phối hợp:" còn trống`, "Ví dụ: phối hợp: @binh hạn 15/12"}},
+		{"phối hợp too long", []string{"phối hợp: " + strings.Repeat("@binh, ", 200)}, []string{"Phối hợp dài quá: tối đa 1000 ký tự", "Ví dụ: phối hợp:"}},
+		{"phối hợp twice", []string{"phối hợp: @binh", "phoi hop: @cuong"}, []string{"lần thứ hai"}},
 		{"duyệt", []string{"duyệt"}, []string{`Dòng "duyệt"`, "người giao việc được báo ngay", "Ví dụ:"}},
 		{"cần duyệt", []string{"Cần duyệt."}, []string{"người giao việc được báo ngay"}},
 		{"người duyệt", []string{"người duyệt: @binh"}, []string{"người giao việc được báo ngay"}},

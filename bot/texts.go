@@ -25,10 +25,14 @@ const (
    văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh
    trọng tâm
    khẩn
+   phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính
    (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn dưới tin giao việc)
+   Hoặc một dòng: /giao @an chủ trì, @binh phối hợp: Xây dựng kế hoạch hạn 20/12
+   Người, đơn vị phối hợp không ghi hạn: hạn 2 ngày làm việc trước hạn chủ trì
 /viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
 /tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
+   Người phối hợp: /xong 12 báo xong phần phối hợp của mình; người chủ trì được báo
 /tiendo 12 60% đã xong phần khảo sát — báo tiến độ việc #12 (hoặc trả lời tin nhắn về việc đó bằng ghi chú)
 /giahan 12 25/12 chờ số liệu — xin gia hạn việc #12, có lý do (hoặc trả lời tin nhắn về việc đó: "xin gia hạn đến 25/12 vì …")
    Người giao trả lời bằng nút ✅ Đồng ý / ❌ Không đồng ý, hoặc gõ: /giahan 12 dongy — /giahan 12 khong LÝ_DO
@@ -50,6 +54,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @an thanhvien 3 — thêm thành viên; /roi @an 3 — cho rời đơn vị
 /huy 12 — hủy việc trong đơn vị mình
+/phoihop 12 @binh — giao phần phối hợp của đơn vị cho một người (hoặc bấm 👤 Giao cho… dưới tin báo)
 /giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
@@ -137,6 +142,12 @@ func eventText(k nhacviec.EventKind) string {
 		return "không đồng ý gia hạn"
 	case nhacviec.EventProgress:
 		return "báo tiến độ"
+	case nhacviec.EventCoordinatorAdded:
+		return "giao phối hợp"
+	case nhacviec.EventCoordinatorHanded:
+		return "giao lại phần phối hợp"
+	case nhacviec.EventCoordinatorDone:
+		return "xong phần phối hợp"
 	}
 	return string(k)
 }
