@@ -638,8 +638,12 @@ func (c *conv) finishPart(id int64) (ok bool, err error) {
 	if err := c.say(said); err != nil {
 		return true, err
 	}
-	if err := c.removeButtons(); err != nil {
-		return true, err
+	// A group's message about the task keeps its ✅: it is the lead's
+	// too, and the task is still open.
+	if c.chat.Kind == nhacviec.ChatPrivate {
+		if err := c.removeButtons(); err != nil {
+			return true, err
+		}
 	}
 	lead, err := c.person(t.AssigneeID)
 	if err != nil {
