@@ -561,6 +561,9 @@ func (c *conv) done(args string) error {
 		if err != nil {
 			return err
 		}
+		if len(open) == 0 {
+			return c.onlyPartDone() // a coordinator's one part
+		}
 		if len(open) != 1 {
 			return nhacviec.Errorf(nhacviec.EInvalid, textDoneUsage)
 		}

@@ -654,6 +654,23 @@ func (c *conv) finishPart(id int64) (ok bool, err error) {
 	return true, err
 }
 
+// onlyPartDone answers /xong without an id from someone who leads no
+// open task: their part, when they have exactly one to deliver.
+func (c *conv) onlyPartDone() error {
+	st, err := c.standing()
+	if err != nil {
+		return err
+	}
+	parts, err := c.tx.OpenCoordinations(c.me.ID, st.headScope())
+	if err != nil {
+		return err
+	}
+	if len(parts) != 1 {
+		return nhacviec.Errorf(nhacviec.EInvalid, textDoneUsage)
+	}
+	return c.markDone(parts[0].TaskID)
+}
+
 // workingDaysLate is how late something finished at at was for a
 // deadline: 0 when at is not after it; else the working days after the
 // deadline's date up to at's, a begun day counting whole, so at least 1.

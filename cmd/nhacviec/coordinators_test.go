@@ -190,6 +190,7 @@ func TestCoordinatorsEndToEnd(t *testing.T) {
 		t.Fatalf("binh's part: %+v", p)
 	}
 	contains(t, h.say(h.private(h.binh), h.binh, fmt.Sprintf("/xong %d", id)), "đã báo xong lúc")
+	contains(t, h.say(h.private(h.binh), h.binh, "/xong"), "Bạn muốn báo xong việc nào?") // nothing left to deliver
 
 	// dung misses 2/12 17:00: overdue to dung and to the lead, not to binh.
 	h.tick(dec(2, 17, 0))
@@ -502,4 +503,50 @@ func TestDemoCoordinators(t *testing.T) {
 	if t.Failed() {
 		t.Log(got)
 	}
+}
+
+// A coordinator pressing ✅ under the group's confirmation finishes their
+// part and leaves the keyboard: the ✅ is the lead's too, and the task is
+// open. Pressed in their private chat, their own notice loses its ✅.
+func TestPartDoneInGroupKeepsTheLeadsButton(t *testing.T) {
+	h := newCoordH(t)
+	c, id := h.assign(h.group, h.lead, "/giao @an Báo cáo quý hạn 4/12\nphối hợp: @binh, @cuong")
+	a := h.press(h.group, h.binh, c.MessageID, fmt.Sprintf("done:%d", id))
+	if !strings.Contains(a.Text, fmt.Sprintf("Đã xong phần phối hợp việc #%d", id)) {
+		t.Fatalf("binh's ✅ in the group: %q", a.Text)
+	}
+	n := h.toUser(h.cuong, fmt.Sprintf("giao bạn phối hợp việc #%d", id))
+	a = h.press(h.private(h.cuong), h.cuong, n.MessageID, fmt.Sprintf("done:%d", id))
+	if !strings.Contains(a.Text, "Đã xong phần phối hợp") {
+		t.Fatalf("cuong's ✅: %q", a.Text)
+	}
+	h.wait(func(s telegramtest.Sent) bool {
+		return s.Method == "editMessageReplyMarkup" && s.ChatID == h.cuong.ID && s.MessageID == n.MessageID && s.Markup == nil
+	})
+	for _, s := range h.srv.Sent() {
+		if s.Method == "editMessageReplyMarkup" && s.ChatID == h.group.ID {
+			t.Fatalf("the group's confirmation lost its keyboard: %+v", s)
+		}
+	}
+	// The lead still finishes the task from it.
+	a = h.press(h.group, h.an, c.MessageID, fmt.Sprintf("done:%d", id))
+	if !strings.Contains(a.Text, fmt.Sprintf("Đã xong việc #%d", id)) || h.task(id).Open() {
+		t.Fatalf("the lead's ✅: %q", a.Text)
+	}
+}
+
+// /xong without an id, from a coordinator who leads no open task: their
+// one part; with two parts, which one is asked.
+func TestDoneWithoutIDFinishesTheOnlyPart(t *testing.T) {
+	h := newCoordH(t)
+	_, id := h.assign(h.group, h.lead, "/giao @an Báo cáo quý hạn 4/12\nphối hợp: @binh")
+	contains(t, h.say(h.private(h.binh), h.binh, "/xong"), fmt.Sprintf("Đã xong phần phối hợp việc #%d", id))
+	if !h.parts(id)[0].Done() || !h.task(id).Open() {
+		t.Fatal("/xong did not finish binh's part alone")
+	}
+	h.assign(h.group, h.lead, "/giao @an Báo cáo năm hạn 4/12\nphối hợp: @cuong")
+	h.assign(h.group, h.lead, "/giao @an Báo cáo tháng hạn 4/12\nphối hợp: @cuong")
+	r := h.say(h.private(h.cuong), h.cuong, "/xong")
+	contains(t, r, "Bạn muốn báo xong việc nào?")
+	hasExample(t, r)
 }
