@@ -17,7 +17,7 @@ import (
 // planParts plans the next chunk of due parts in one transaction and
 // reports whether more may be due. A part's notices are a task's, with
 // the part's deadline and the slot "c<part id>:" before the task's:
-// "reminder:12:c5:before:2026-12-14".
+// "2026-12-14/reminder:12:c5:before:2026-12-14".
 func (s *Scheduler) planParts(ctx context.Context, now time.Time) (written int, more bool, err error) {
 	err = s.Store.Update(ctx, func(tx nhacviec.Tx) error {
 		parts, err := tx.CoordinatorsToPlan(now, s.Chunk)
@@ -59,7 +59,7 @@ func (s *Scheduler) planParts(ctx context.Context, now time.Time) (written int, 
 			for j := range plan.notices {
 				n := &plan.notices[j]
 				n.Task, n.Part, n.Slot = t, p, fmt.Sprintf("c%d:%s", p.ID, n.Slot)
-				plan.keys = append(plan.keys, noticeKey(*n))
+				plan.keys = append(plan.keys, noticeKey(*n, s.Calendar.Location()))
 			}
 			keys = append(keys, plan.keys...)
 		}
