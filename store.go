@@ -43,6 +43,7 @@ type Tx interface {
 	FollowUpTx
 	ReviewTx
 	SettingsTx
+	CoordinatorTx
 }
 
 // UpdateTx records which of a transport's updates were applied: the
@@ -321,6 +322,9 @@ type Notice struct {
 	Slot string // distinguishes notices of one kind, e.g. "before", "due"
 	Task *Task  // nil for a digest
 	Chat *Chat  // the group, for a digest
+	// Part is the coordinator's part of Task the notice is about, nil
+	// for the lead's own notices.
+	Part *Coordinator
 	At   time.Time
 }
 

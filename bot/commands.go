@@ -37,6 +37,7 @@ var Commands = []*Command{
 	{Name: "sapden", Alias: "upcoming", Menu: MenuMember, Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
 	{Name: "tim", Alias: "search", Menu: MenuMember, Description: "Tìm việc theo số văn bản, tên việc: /tim 1365/VP-NL", run: (*conv).search},
 	{Name: "chitiet", Alias: "task", Menu: MenuMember, Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
+	{Name: "phoihop", Alias: "coordinate", Menu: MenuHead, Description: "Giao phần phối hợp của đơn vị: /phoihop 12 @người", run: (*conv).coordinate},
 	{Name: "huy", Alias: "cancel", Menu: MenuMember, Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
 	{Name: "thanhvien", Alias: "members", Menu: MenuMember, Description: "Thành viên đơn vị", run: (*conv).members},
 	{Name: "moi", Alias: "invite", Menu: MenuHead, Description: "Tạo link mời vào đơn vị", run: (*conv).invite},
@@ -155,6 +156,9 @@ func (c *conv) assign(args string) error {
 			return c.askAssignee(args, fields)
 		}
 	}
+	if rest, fields, err = leadLine(rest, fields); err != nil { // "chủ trì, @binh phối hợp: …"
+		return err
+	}
 	title, phrase, ok, err := c.titleAndDeadline(rest, fields)
 	if err != nil {
 		return err
@@ -182,6 +186,9 @@ func (c *conv) assign(args string) error {
 	}
 	a := assignment{AssigneeID: assignee.ID, Title: title}
 	a.with(fields)
+	if a.Coordinators, err = c.partSpecs(fields.Coordinators); err != nil {
+		return err
+	}
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -232,6 +239,8 @@ type assignment struct {
 	KeyTask bool   `json:"key,omitempty"`
 	Urgent  bool   `json:"urgent,omitempty"`
 	Review  bool   `json:"review,omitempty"`
+	// Coordinators are the "phối hợp" (coordinators.go).
+	Coordinators []partSpec `json:"coordinators,omitempty"`
 }
 
 // with sets the fields the lines after the first said.
@@ -277,6 +286,9 @@ func (c *conv) askAssignee(args string, fields taskFields) error {
 		a.Moved = []string{moved}
 	}
 	a.with(fields)
+	if a.Coordinators, err = c.partSpecs(fields.Coordinators); err != nil {
+		return err
+	}
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -424,17 +436,28 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 		Note: "giao cho " + assignee.Mention() + ", hạn " + c.deadline(task)}); err != nil {
 		return err
 	}
+	parts, err := c.addCoordinators(task, a.Coordinators)
+	if err != nil {
+		return err
+	}
+	partLines, err := c.partLines(parts)
+	if err != nil {
+		return err
+	}
 	due := c.deadline(task) + c.movedText(moved)
 	if task.Recur != "" {
 		due += fmt.Sprintf(textRecurs, esc(task.Recur))
 	}
-	fields := fieldLines(task)
+	fields := fieldLines(task) + partLines
 	text := fmt.Sprintf(textAssigned, task.ID, esc(assignee.Mention()), marks(task), esc(task.Title), due) + fields
 	if task.SourceNumber != "" {
 		text += "\n" + fmt.Sprintf(textFindAgain, esc(task.SourceNumber))
 	}
 	// The assigner may mark it here with a button, as with a line.
 	if err := c.reply(&nhacviec.Message{TaskID: task.ID, Text: text, Buttons: taskButtons(task, true)}); err != nil {
+		return err
+	}
+	if err := c.tellCoordinators(task, parts); err != nil {
 		return err
 	}
 	if assignee.ID == c.me.ID {
@@ -531,6 +554,9 @@ func (c *conv) done(args string) error {
 		if err != nil {
 			return err
 		}
+		if len(open) == 0 {
+			return c.onlyPartDone() // a coordinator's one part
+		}
 		if len(open) != 1 {
 			return nhacviec.Errorf(nhacviec.EInvalid, textDoneUsage)
 		}
@@ -545,11 +571,15 @@ func (c *conv) done(args string) error {
 }
 
 // markDone is "xong" on task id, with the caller's note on the result
-// (may be empty): a task that needs review is submitted to its reviewer
-// (or approved, by its reviewer; review.go), any other is done.
+// (may be empty): from a coordinator it finishes their part
+// (coordinators.go); a task that needs review is submitted to its
+// reviewer (or approved, by its reviewer; review.go); any other is done.
 func (c *conv) markDone(id int64, note string) error {
 	if n := utf8.RuneCountInString(note); n > maxNote {
 		return nhacviec.Errorf(nhacviec.EInvalid, textNoteTooLong, maxNote, n, textDoneNoteExample)
+	}
+	if ok, err := c.finishPart(id); ok || err != nil { // a coordinator's part
+		return err
 	}
 	if handled, err := c.reviewDone(id, note); handled || err != nil {
 		return err
@@ -704,6 +734,8 @@ func (c *conv) button(cb *Callback) error {
 		return c.chooseExtensionDate(id, choice)
 	case action == "on":
 		return c.chooseReplyTask(id, choice)
+	case action == actionHand:
+		return c.handButton(id, choice)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 }
@@ -751,6 +783,10 @@ func (c *conv) whichDone(ids []int64, note string) error {
 			continue
 		}
 		if t.AssigneeID == c.me.ID {
+			mine = append(mine, t)
+		} else if ok, err := c.hasOpenPart(t); err != nil {
+			return err
+		} else if ok {
 			mine = append(mine, t)
 		} else if ok, err := c.canManage(t); err != nil {
 			return err
@@ -818,6 +854,11 @@ func (c *conv) detail(args string) error {
 	fmt.Fprintf(&b, textDetail, t.ID, marks(t)+esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
 		c.deadline(t)+c.deadlineNote(exts), c.state(t))
 	b.WriteString(fieldLines(t))
+	parts, err := c.partsDetail(t)
+	if err != nil {
+		return err
+	}
+	b.WriteString(parts)
 	more, err := c.followUpLines(exts, notes)
 	if err != nil {
 		return err

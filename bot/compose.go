@@ -23,6 +23,9 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 	if n.Kind == nhacviec.KindReminder && strings.HasPrefix(n.Slot, nhacviec.SlotReview+":") {
 		return b.reviewReminder(tx, n)
 	}
+	if n.Part != nil {
+		return b.composePart(tx, n)
+	}
 	t := n.Task
 	assignee, err := tx.Person(t.AssigneeID)
 	if err != nil {

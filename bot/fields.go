@@ -35,7 +35,7 @@ const (
 	lineSource                           // văn bản: 1365/VP-NL ngày 22/4/2020 của …
 	lineKey                              // trọng tâm
 	lineUrgent                           // khẩn
-	lineCoordinators                     // phối hợp: @binh hạn 15/12 (not handled yet)
+	lineCoordinators                     // phối hợp: @binh hạn 15/12, Phòng Kế hoạch (coordinators.go)
 	lineReview                           // duyệt: the result needs review (review.go)
 	lineReviewer                         // người duyệt: @binh (the reviewer is not chosen)
 )
@@ -62,7 +62,7 @@ var lineForms = []lineForm{
 	{kind: lineSource, labels: []string{"van ban", "nguon", "nguon giao", "can cu"}, value: true, handled: true, max: maxFieldLen},
 	{kind: lineKey, labels: []string{"trong tam", "trongtam", "viec trong tam", "nhiem vu trong tam"}, handled: true},
 	{kind: lineUrgent, labels: []string{"khan", "khan cap", "gap"}, handled: true},
-	{kind: lineCoordinators, labels: []string{"phoi hop", "nguoi phoi hop", "don vi phoi hop"}, value: true},
+	{kind: lineCoordinators, labels: []string{"phoi hop", "nguoi phoi hop", "don vi phoi hop"}, value: true, handled: true, max: maxCoordinatorsLen},
 	{kind: lineReview, labels: []string{"duyet", "can duyet", "phai duyet", "duyet ket qua"}, handled: true},
 	{kind: lineReviewer, labels: []string{"nguoi duyet"}, value: true},
 }
@@ -75,6 +75,8 @@ type taskFields struct {
 	KeyTask  bool
 	Urgent   bool
 	Review   bool
+	// Coordinators is a "phối hợp:" line's list, as typed.
+	Coordinators string
 }
 
 // cutFirstLine splits a command's arguments into the first line and the
@@ -129,6 +131,8 @@ func parseFieldLines(lines []string) (taskFields, error) {
 			f.Urgent = true
 		case lineReview:
 			f.Review = true
+		case lineCoordinators:
+			f.Coordinators = value
 		}
 	}
 	return f, nil
@@ -200,8 +204,6 @@ func formOf(k lineKind) *lineForm {
 // unhandledLine answers a line the bot knows of but does not act on yet.
 func unhandledLine(form *lineForm, line string) error {
 	switch form.kind {
-	case lineCoordinators:
-		return nhacviec.Errorf(nhacviec.EInvalid, textFieldCoordinators, esc(clip(line, maxEcho)), textFieldLines)
 	case lineReviewer:
 		return nhacviec.Errorf(nhacviec.EInvalid, textFieldReviewer, esc(clip(line, maxEcho)), textFieldLines)
 	}
@@ -214,6 +216,8 @@ func fieldName(k lineKind) string {
 		return "Kết quả"
 	case lineSource:
 		return "Văn bản"
+	case lineCoordinators:
+		return "Phối hợp"
 	}
 	return "Thời hạn"
 }
@@ -224,6 +228,8 @@ func fieldExample(k lineKind) string {
 		return "kết quả: Kế hoạch trình Giám đốc ký"
 	case lineSource:
 		return "văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh"
+	case lineCoordinators:
+		return "phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"
 	}
 	return "hạn: 20/12"
 }
@@ -294,6 +300,7 @@ const (
 	textFieldLines = `Sau dòng /giao, mỗi dòng ghi thêm một mục:
 kết quả: sản phẩm cần có
 văn bản: số, ngày, nơi ban hành
+phối hợp: @người hạn 15/12, tên đơn vị
 hạn: 20/12 (nếu dòng đầu chưa ghi)
 trọng tâm
 khẩn
@@ -303,13 +310,12 @@ Ví dụ:
 kết quả: Kế hoạch trình Giám đốc ký
 văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh
 trọng tâm`
-	textFieldUnknown      = "Tôi chưa hiểu dòng \"%s\".\n\n%s"
-	textFieldTwice        = "Dòng \"%s\" ghi một mục lần thứ hai. Mỗi mục ghi một lần thôi.\n\n%s"
-	textFieldEmpty        = "Dòng \"%s\" còn trống.\nVí dụ: %s"
-	textFieldTooLong      = "%s dài quá: tối đa %d ký tự (bạn gõ %d). Hãy ghi ngắn gọn.\nVí dụ: %s"
-	textFieldCoordinators = "Dòng \"%s\": việc giao bằng /giao hiện có một người chủ trì, chưa ghi được người phối hợp. Muốn ai phối hợp, hãy giao cho họ một việc riêng, ví dụ:\n/giao @binh Góp ý dự thảo kế hoạch hạn 15/12\n\n%s"
-	textFieldReviewer     = "Dòng \"%s\": người duyệt là người giao việc (trưởng đơn vị, khi người giao không còn ở đơn vị), không chọn người khác được. Muốn cần duyệt, chỉ ghi dòng: duyệt\n\n%s"
-	textDeadlineTwice     = "Thời hạn ghi hai lần: ở dòng đầu và ở dòng \"hạn:\". Hãy giữ một chỗ.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
+	textFieldUnknown  = "Tôi chưa hiểu dòng \"%s\".\n\n%s"
+	textFieldTwice    = "Dòng \"%s\" ghi một mục lần thứ hai. Mỗi mục ghi một lần thôi.\n\n%s"
+	textFieldEmpty    = "Dòng \"%s\" còn trống.\nVí dụ: %s"
+	textFieldTooLong  = "%s dài quá: tối đa %d ký tự (bạn gõ %d). Hãy ghi ngắn gọn.\nVí dụ: %s"
+	textFieldReviewer = "Dòng \"%s\": người duyệt là người giao việc (trưởng đơn vị, khi người giao không còn ở đơn vị), không chọn người khác được. Muốn cần duyệt, chỉ ghi dòng: duyệt\n\n%s"
+	textDeadlineTwice = "Thời hạn ghi hai lần: ở dòng đầu và ở dòng \"hạn:\". Hãy giữ một chỗ.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 
 	textFieldResult = "🎯 Kết quả: %s"
 	textFieldSource = "📄 Văn bản: %s"

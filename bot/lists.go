@@ -24,7 +24,14 @@ func (c *conv) myTasks(args string) error {
 		return err
 	}
 	shown, hidden := c.split(tasks)
+	parts, err := c.coordinationList(key || words != "")
+	if err != nil {
+		return err
+	}
 	if len(shown) == 0 && hidden == 0 {
+		if parts != "" {
+			return c.reply(&nhacviec.Message{Text: strings.TrimLeft(parts, "\n")})
+		}
 		switch {
 		case words != "":
 			return c.say(fmt.Sprintf(textNoMatchingTasks, esc(words), esc(words)))
@@ -46,6 +53,7 @@ func (c *conv) myTasks(args string) error {
 	if hidden > 0 {
 		fmt.Fprintf(&b, "\n\n"+textHiddenTasks, hidden, esc(c.Username))
 	}
+	b.WriteString(parts)
 	return c.reply(&nhacviec.Message{Text: b.String()})
 }
 

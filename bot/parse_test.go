@@ -181,6 +181,9 @@ func TestParseFieldLines(t *testing.T) {
 		{"duyệt", []string{"duyệt"}, taskFields{Review: true}},
 		{"cần duyệt, no diacritics", []string{"Can duyet."}, taskFields{Review: true}},
 		{"decomposed diacritics", []string{"tro\u0323ng ta\u0302m", "ke\u0302\u0301t qua\u0309: X"}, taskFields{KeyTask: true, Result: "X"}},
+		{"phối hợp", []string{"phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"},
+			taskFields{Coordinators: "@binh hạn 15/12, Phòng Kế hoạch - Tài chính"}},
+		{"don vi phoi hop", []string{"Don vi phoi hop: Phong Ke hoach"}, taskFields{Coordinators: "Phong Ke hoach"}},
 	} {
 		got, err := parseFieldLines(c.lines)
 		if err != nil || got != c.want {
@@ -197,8 +200,10 @@ func TestParseFieldLines(t *testing.T) {
 		{"a title continued", []string{"quý IV năm 2026"}, []string{`dòng "quý IV năm 2026"`, "Ví dụ:"}},
 		{"a label without its colon", []string{"kết quả Kế hoạch"}, []string{`dòng "kết quả Kế hoạch"`, "kết quả: Kế hoạch trình Giám đốc ký"}},
 		{"a flag with a value", []string{"trọng tâm: có"}, []string{"Tôi chưa hiểu", "Ví dụ:"}},
-		{"phối hợp", []string{"phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"}, []string{`Dòng "phối hợp: @binh`, "một người chủ trì", "giao cho họ một việc riêng", "/giao @binh", "kết quả:"}},
-		{"phoi hop without a colon", []string{"Phoi hop @binh"}, []string{"một người chủ trì", "Ví dụ"}},
+		{"phoi hop without a colon", []string{"Phoi hop @binh"}, []string{`dòng "Phoi hop @binh"`, "phối hợp: @người hạn 15/12", "Ví dụ"}},
+		{"phối hợp empty", []string{"phối hợp:"}, []string{`Dòng "phối hợp:" còn trống`, "Ví dụ: phối hợp: @binh hạn 15/12"}},
+		{"phối hợp too long", []string{"phối hợp: " + strings.Repeat("@binh, ", 200)}, []string{"Phối hợp dài quá: tối đa 1000 ký tự", "Ví dụ: phối hợp:"}},
+		{"phối hợp twice", []string{"phối hợp: @binh", "phoi hop: @cuong"}, []string{"lần thứ hai"}},
 		{"duyệt twice", []string{"duyệt", "cần duyệt"}, []string{"lần thứ hai"}},
 		{"người duyệt", []string{"người duyệt: @binh"}, []string{`Dòng "người duyệt: @binh"`, "người duyệt là người giao việc", "chỉ ghi dòng: duyệt", "Ví dụ:"}},
 		{"duyệt with a value", []string{"duyệt: @binh"}, []string{"Tôi chưa hiểu", "duyệt (người giao duyệt", "Ví dụ:"}},

@@ -26,12 +26,16 @@ const (
    trọng tâm
    khẩn
    duyệt — báo xong thì người giao duyệt rồi mới hoàn thành
+   phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính
    (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn, 🔍 Cần duyệt dưới tin giao việc)
+   Hoặc một dòng: /giao @an chủ trì, @binh phối hợp: Xây dựng kế hoạch hạn 20/12
+   Người, đơn vị phối hợp không ghi hạn: hạn 2 ngày làm việc trước hạn chủ trì
 /viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
 /tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
    Kèm ghi chú: /xong 12 đã gửi dự thảo qua email, hoặc trả lời "xong, đã gửi dự thảo qua email"
    Việc cần duyệt: báo xong là gửi người giao duyệt (chờ duyệt)
+   Người phối hợp: /xong 12 báo xong phần phối hợp của mình; người chủ trì được báo
 /duyet 12 — duyệt việc đã báo xong (hoặc bấm ✅ Duyệt); /duyet — các việc chờ bạn duyệt
 /tralai 12 LÝ_DO — trả lại để làm tiếp (hoặc trả lời tin báo xong: "trả lại vì …")
 /tiendo 12 60% đã xong phần khảo sát — báo tiến độ việc #12 (hoặc trả lời tin nhắn về việc đó bằng ghi chú)
@@ -55,6 +59,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @binh thanhvien Phòng Tổng hợp — thêm thành viên; /roi @binh Phòng Tổng hợp — cho rời đơn vị
 /huy 12 — hủy việc trong đơn vị mình
+/phoihop 12 @binh — giao phần phối hợp của đơn vị cho một người (hoặc bấm 👤 Giao cho… dưới tin báo)
 /giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị
 /duyet 12, /tralai 12 LÝ_DO — duyệt, trả lại việc trong đơn vị khi người giao không còn ở đơn vị
 /caidat duyet bat — mọi việc giao trong đơn vị cần duyệt kết quả; /caidat duyet tat — thôi; /caidat — xem cài đặt`
@@ -149,6 +154,12 @@ func eventText(k nhacviec.EventKind) string {
 		return "duyệt, hoàn thành"
 	case nhacviec.EventReturned:
 		return "trả lại"
+	case nhacviec.EventCoordinatorAdded:
+		return "giao phối hợp"
+	case nhacviec.EventCoordinatorHanded:
+		return "giao lại phần phối hợp"
+	case nhacviec.EventCoordinatorDone:
+		return "xong phần phối hợp"
 	}
 	return string(k)
 }

@@ -103,6 +103,13 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 		longest = max(longest, time.Since(start))
 		written += n
 	}
+	for more := true; more && err == nil; chunks++ { // coordinators' parts (parts.go)
+		start := time.Now()
+		var n int
+		n, more, err = s.planParts(ctx, now)
+		longest = max(longest, time.Since(start))
+		written += n
+	}
 	if err == nil {
 		start := time.Now()
 		var n int
