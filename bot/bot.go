@@ -271,6 +271,10 @@ func (c *conv) run() (string, error) {
 		}
 		return cmd.Name, cmd.run(c, args)
 	}
+	// A value a button asked for, or a step of the guided /giao (wait.go).
+	if cmd, ok, err := c.typed(text); ok || err != nil {
+		return cmd, err
+	}
 	if c.u.ReplyTo != "" && isDoneReply(text) {
 		ids, err := c.tx.TasksOfMessage(c.chat.ID, c.u.ReplyTo)
 		if err != nil || len(ids) == 0 {

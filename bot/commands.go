@@ -124,7 +124,10 @@ func (c *conv) helpText() string {
 // the task's other fields (fields.go).
 func (c *conv) assign(args string) error {
 	if args == "" {
-		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage)
+		if c.chat.Kind == nhacviec.ChatPrivate {
+			return c.startGuide() // guided.go
+		}
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage+"\n"+textGuideHint, esc(c.Username))
 	}
 	args, lines := cutFirstLine(args)
 	if len(lines) > 0 {
@@ -687,6 +690,10 @@ func (c *conv) button(cb *Callback) error {
 		return c.choose(id, draftAssignee, choice)
 	case action == actionKey || action == actionUrgent:
 		return c.mark(id, action, choice)
+	case action == actionField:
+		return c.askField(id, choice)
+	case action == actionWait:
+		return c.waitButton(id, choice)
 	case action == "ext" && (choice == "y" || choice == "n"):
 		return c.decideByButton(id, choice == "y")
 	case action == "xpick":

@@ -318,11 +318,13 @@ const (
 )
 
 // taskButtons is a task's keyboard: its ✅, and for those who may change
-// it (manage) a toggle for each mark.
+// it (manage) a toggle for each mark and, on a row of their own, the
+// fields' buttons (fieldbuttons.go).
 func taskButtons(t *nhacviec.Task, manage bool) [][]nhacviec.Button {
 	row := []nhacviec.Button{{Text: "✅ Xong", Data: fmt.Sprintf("done:%d", t.ID)}}
 	if manage {
 		row = append(row, markButton(t.ID, actionKey, t.KeyTask), markButton(t.ID, actionUrgent, t.Urgent))
+		return [][]nhacviec.Button{row, fieldButtons(t)}
 	}
 	return [][]nhacviec.Button{row}
 }

@@ -129,6 +129,8 @@ func eventText(k nhacviec.EventKind) string {
 		return "đánh dấu"
 	case nhacviec.EventUnflagged:
 		return "bỏ dấu"
+	case nhacviec.EventFieldSet:
+		return "ghi thêm"
 	case nhacviec.EventExtensionAsked:
 		return "xin gia hạn"
 	case nhacviec.EventExtensionApproved:
