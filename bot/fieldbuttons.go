@@ -59,6 +59,7 @@ func fieldLabel(k lineKind) string {
 
 // fieldDraft is a field of a task waiting for its value.
 type fieldDraft struct {
+	waitToken
 	TaskID int64 `json:"task"`
 	Kind   int   `json:"kind"` // a lineKind
 }
@@ -160,7 +161,8 @@ func (c *conv) askField(id int64, choice string) error {
 		// Asking for what cannot be kept would only waste the typing.
 		return unhandledLine(formOf(kind), fieldLabel(kind))
 	}
-	d, err := c.wait(draftField, fieldDraft{TaskID: t.ID, Kind: int(kind)})
+	f := &fieldDraft{TaskID: t.ID, Kind: int(kind)}
+	d, err := c.wait(draftField, f)
 	if err != nil {
 		return err
 	}
@@ -171,7 +173,7 @@ func (c *conv) askField(id int64, choice string) error {
 	if cur := fieldValue(t, kind); cur != "" {
 		text += "\n" + fmt.Sprintf(textFieldNow, esc(cur))
 	}
-	return c.reply(&nhacviec.Message{Text: text, Buttons: [][]nhacviec.Button{{cancelButton(d, "✖ Thôi")}}})
+	return c.reply(&nhacviec.Message{Text: text, Buttons: [][]nhacviec.Button{{waitButtonOf(d, f.Token, "✖ Thôi", choiceCancel)}}})
 }
 
 func fieldValue(t *nhacviec.Task, kind lineKind) string {

@@ -33,6 +33,7 @@ import (
 
 // guide is the guided /giao between two steps.
 type guide struct {
+	waitToken
 	Step string `json:"step"`
 	// A is the task so far; at step person, A.People are the people
 	// offered; at step deadline, A.Candidates (and A.Moved) the deadlines
@@ -122,7 +123,7 @@ func (c *conv) showGuide(g guide, note string) error {
 	if g.Step == stepDeadline && len(g.A.Candidates) == 0 {
 		c.quickDeadlines(&g)
 	}
-	d, err := c.wait(draftGuide, g)
+	d, err := c.wait(draftGuide, &g)
 	if err != nil {
 		return err
 	}
@@ -141,10 +142,8 @@ func (c *conv) showGuide(g guide, note string) error {
 
 // guideStep is what step g.Step says, and its buttons (those of draft d).
 func (c *conv) guideStep(d *nhacviec.Draft, g guide) (string, [][]nhacviec.Button, error) {
-	button := func(text, choice string) nhacviec.Button {
-		return nhacviec.Button{Text: text, Data: fmt.Sprintf("%s:%d:%s", actionWait, d.ID, choice)}
-	}
-	cancel := []nhacviec.Button{cancelButton(d, "✖ Hủy")}
+	button := func(text, choice string) nhacviec.Button { return waitButtonOf(d, g.Token, text, choice) }
+	cancel := []nhacviec.Button{button("✖ Hủy", choiceCancel)}
 	who := ""
 	if g.A.AssigneeID != 0 {
 		p, err := c.person(g.A.AssigneeID)
@@ -167,7 +166,7 @@ func (c *conv) guideStep(d *nhacviec.Draft, g guide) (string, [][]nhacviec.Butto
 		return fmt.Sprintf(textGuideDeadline, esc(who), esc(g.A.Title)), append(rows, cancel), nil
 	case stepValue:
 		kind := lineKind(g.Field)
-		return fieldPrompt(kind), [][]nhacviec.Button{{button("◀ Quay lại", "back"), cancelButton(d, "✖ Hủy")}}, nil
+		return fieldPrompt(kind), [][]nhacviec.Button{{button("◀ Quay lại", "back"), button("✖ Hủy", choiceCancel)}}, nil
 	}
 	// stepMore: the task as it will be made, and what may be added.
 	t := &nhacviec.Task{Title: g.A.Title, Result: g.A.Result, Source: g.A.Source, KeyTask: g.A.KeyTask, Urgent: g.A.Urgent}
@@ -318,7 +317,7 @@ func (c *conv) guidePage(g guide, page int) error {
 		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 	}
 	g.Page = page
-	d, err := c.wait(draftGuide, g)
+	d, err := c.wait(draftGuide, &g)
 	if err != nil {
 		return err
 	}
@@ -426,9 +425,13 @@ func (c *conv) typedPerson(g guide, text string) (*nhacviec.Person, error) {
 	}
 	if strings.HasPrefix(text, "@") {
 		who, _, _ := strings.Cut(text, " ")
+		unknown := nhacviec.Errorf(nhacviec.EInvalid, textGuideUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
+		if len(who) < 2 {
+			return nil, unknown
+		}
 		p, err := c.tx.PersonByUsername(c.u.Transport, who[1:])
-		if nhacviec.ErrorCode(err) == nhacviec.ENotFound || len(who) < 2 {
-			return nil, nhacviec.Errorf(nhacviec.EInvalid, textGuideUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
+		if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
+			return nil, unknown
 		}
 		return p, err
 	}
@@ -535,7 +538,7 @@ const (
 	textGuideMore          = "📝 Sắp giao cho %s:\n%s<b>%s</b>\nHạn: %s"
 	textGuideMoreHint      = "Ghi thêm nếu cần: bấm nút, hoặc gõ từng dòng như sau dòng /giao, ví dụ:\nkết quả: Kế hoạch trình Giám đốc ký\nĐủ rồi thì bấm ✅ Xong, giao việc."
 	textGuidePast          = "Thời hạn đã chọn nay đã qua. Hãy chọn lại."
-	textGuideNoTitle       = "Chưa có nội dung công việc. Gõ tên việc, ví dụ: Báo cáo CCHC quý IV"
+	textGuideNoTitle       = "Chưa có nội dung công việc. Gõ tên việc.\nVí dụ: Báo cáo CCHC quý IV"
 	textGuideUnknownPerson = "Tôi chưa biết %s. Người đó cần nhắn /start cho @%s trước. Bấm một tên ở trên, hoặc gõ @tên_người_dùng khác, ví dụ: @an"
 	textGuideNoSuchName    = "Không thấy ai tên \"%s\" trong danh sách. Bấm một tên ở trên, hoặc gõ @tên_người_dùng, ví dụ: @an"
 	textGuideManyNames     = "Có %d người tên \"%s\": %s. Bấm một tên ở trên, hoặc gõ @tên_người_dùng, ví dụ: @an"

@@ -1,6 +1,8 @@
 package bot
 
 import (
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -30,9 +32,20 @@ const (
 const waitFor = 30 * time.Minute
 
 // actionWait is the action of the buttons of a waiting draft:
-// "g:DRAFT:CHOICE" (CHOICE "huy" cancels it). The draft's id changes at
-// every step, so a button of an earlier step is stale.
+// "g:DRAFT:TOKEN:CHOICE" (CHOICE "huy" cancels it). Every step is a new
+// draft with a token of its own, so that a button of an earlier step, or
+// of an earlier draft whose id SQLite gave again, is stale.
 const actionWait = "g"
+
+// waitToken is the token of a waiting draft, in its payload.
+type waitToken struct {
+	Token string `json:"token"`
+}
+
+func (w *waitToken) setToken(s string) { w.Token = s }
+
+// tokened is a waiting draft's payload.
+type tokened interface{ setToken(string) }
 
 // choiceCancel is the choice of a waiting draft's ✖ button.
 const choiceCancel = "huy"
@@ -61,9 +74,15 @@ func (c *conv) waiting() (*nhacviec.Draft, error) {
 	return latest, nil
 }
 
-// wait stores a draft that waits for the caller's next message here; an
-// older one (another field, a guided /giao left half way) is dropped.
-func (c *conv) wait(kind string, v any) (*nhacviec.Draft, error) {
+// wait stores a draft that waits for the caller's next message here,
+// with a new token; an older one (another field, a guided /giao left
+// half way) is dropped.
+func (c *conv) wait(kind string, v tokened) (*nhacviec.Draft, error) {
+	var raw [6]byte
+	if _, err := rand.Read(raw[:]); err != nil {
+		return nil, err
+	}
+	v.setToken(base64.RawURLEncoding.EncodeToString(raw[:]))
 	ds, err := c.tx.DraftsOf(c.chat.ID, c.me.ID)
 	if err != nil {
 		return nil, err
@@ -118,12 +137,17 @@ func (c *conv) typed(text string) (cmd string, ok bool, err error) {
 
 // waitButton handles a press of a waiting draft's button: only its
 // author, in its chat, at its step; anything else is a stale button.
-func (c *conv) waitButton(draftID int64, choice string) error {
+func (c *conv) waitButton(draftID int64, data string) error {
+	token, choice, _ := strings.Cut(data, ":")
 	d, err := c.tx.Draft(draftID)
 	if nhacviec.ErrorCode(err) == nhacviec.ENotFound || (err == nil && (d.PersonID != c.me.ID || d.ChatID != c.chat.ID || !waits(d.Kind))) {
 		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 	} else if err != nil {
 		return err
+	}
+	var w waitToken
+	if err := json.Unmarshal([]byte(d.Payload), &w); err != nil || w.Token == "" || w.Token != token {
+		return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 	}
 	if c.expired(d) {
 		if err := c.tx.DeleteDraft(d.ID); err != nil {
@@ -169,14 +193,14 @@ func (c *conv) expiredText(d *nhacviec.Draft) string {
 	return fmt.Sprintf(textGuideExpired, minutes)
 }
 
-// cancelButton is a waiting draft's ✖.
-func cancelButton(d *nhacviec.Draft, label string) nhacviec.Button {
-	return nhacviec.Button{Text: label, Data: fmt.Sprintf("%s:%d:%s", actionWait, d.ID, choiceCancel)}
+// waitButtonOf is a button of waiting draft d, whose token is token.
+func waitButtonOf(d *nhacviec.Draft, token, label, choice string) nhacviec.Button {
+	return nhacviec.Button{Text: label, Data: fmt.Sprintf("%s:%d:%s:%s", actionWait, d.ID, token, choice)}
 }
 
 const (
-	textFieldStopped = "Đã thôi: việc #%d không thay đổi gì."
-	textFieldExpired = "Tôi chỉ chờ %d phút sau khi bấm nút nên chưa ghi gì. Muốn ghi, hãy bấm lại nút %s dưới tin về việc #%d (gõ /chitiet %[3]d để có tin đó)."
-	textGuideExpired = "Tôi chỉ chờ %d phút cho mỗi bước nên đã bỏ việc đang giao dở; chưa giao việc nào. Gõ /giao để giao lại từng bước, hoặc gõ một dòng, ví dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
+	textFieldStopped   = "Đã thôi: việc #%d không thay đổi gì."
+	textFieldExpired   = "Tôi chỉ chờ %d phút sau khi bấm nút nên chưa ghi gì. Muốn ghi, hãy bấm lại nút %s dưới tin về việc #%d (gõ /chitiet %[3]d để có tin đó)."
+	textGuideExpired   = "Tôi chỉ chờ %d phút cho mỗi bước nên đã bỏ việc đang giao dở; chưa giao việc nào. Gõ /giao để giao lại từng bước, hoặc gõ một dòng, ví dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 	textGuideCancelled = "Đã hủy: chưa giao việc nào. Gõ /giao khi cần giao việc từng bước."
 )
