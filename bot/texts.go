@@ -25,7 +25,8 @@ const (
    văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh
    trọng tâm
    khẩn
-   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn dưới tin giao việc)
+   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn, 📄 Văn bản, 🎯 Kết quả dưới tin giao việc, rồi gõ nội dung)
+/giao — gõ không kèm gì trong chat riêng với tôi: tôi hỏi từng bước (giao cho ai, việc gì, hạn nào), bấm nút để chọn
 /viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
 /tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
@@ -46,6 +47,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /giao @người ... — giao việc cho người trong đơn vị mình
 /quahan, /sapden, /tim — việc của cả đơn vị, theo từng người
 ⭐, ⚡ — đánh dấu việc trọng tâm, khẩn: bấm nút dưới tin giao việc hoặc dưới /chitiet 12
+📄 Văn bản, 🎯 Kết quả — ghi thêm cho việc đã giao: bấm nút dưới tin giao việc hoặc /chitiet 12, rồi gõ (trong nhóm: trả lời vào tin hỏi)
 /moi — link mời vào đơn vị (hết hạn sau 7 ngày); /moi huy MÃ — hủy link
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @an thanhvien 3 — thêm thành viên; /roi @an 3 — cho rời đơn vị

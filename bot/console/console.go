@@ -116,7 +116,7 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 		if len(left) > 0 {
 			fmt.Fprintf(s.Out, "  (tin [%s] còn nút %s)\n", m.EditOf, strings.Join(left, " "))
 		} else {
-			fmt.Fprintf(s.Out, "  (bot bỏ nút ✅ khỏi tin [%s])\n", m.EditOf)
+			fmt.Fprintf(s.Out, "  (bot bỏ các nút khỏi tin [%s])\n", m.EditOf)
 		}
 		return "", nil
 	}
@@ -213,6 +213,8 @@ const Help = `Gõ như một thành viên, tên trước dấu ">":
   an> [12]                                 (bấm nút ✅ dưới tin [12]; nút thứ hai: an> [12.2])
   lead> /giao @an Kế hoạch hạn 20/12 | kết quả: Kế hoạch trình ký | trọng tâm
                                            (" | " hoặc \n là xuống dòng: /giao ghi thêm mỗi mục một dòng)
+  lead>> /giao                             (chat riêng: bot hỏi từng bước; bấm nút lead> [24.1],
+                                            gõ câu trả lời lead>> Báo cáo tuần)
 Lệnh của bản thử:
   :sau 1d, :sau 3h, :sau 30m     cho đồng hồ chạy tới (nhắc việc, quá hạn, điểm việc sáng sẽ hiện ra)
   :gio     xem giờ hiện tại       :ai     xem các thành viên

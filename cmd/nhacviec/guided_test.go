@@ -7,6 +7,7 @@ package main
 
 import (
 	"fmt"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -255,5 +256,52 @@ func TestFieldButtonsEndToEnd(t *testing.T) {
 	}
 	if n := len(h.events(id)); n != events+1 { // + done
 		t.Fatalf("%d events, want %d", n, events+1)
+	}
+}
+
+// buttonIn finds, in the demo's output, the last button labelled label
+// and returns how one presses it ("24.3").
+func buttonIn(t *testing.T, out, label string) string {
+	t.Helper()
+	m := regexp.MustCompile(`\[(\d+\.\d+) ` + regexp.QuoteMeta(label)).FindAllStringSubmatch(out, -1)
+	if m == nil {
+		t.Fatalf("no button %q in:\n%s", label, out)
+	}
+	return m[len(m)-1][1]
+}
+
+// The demo walks the guided /giao and takes a field's value from a
+// button under the confirmation, as a newcomer would type it.
+func TestDemoGuidedAssign(t *testing.T) {
+	// Each step types one more line into a fresh demo: what to press is
+	// read from what the demo printed up to then.
+	script := []string{"lead>> /giao"}
+	out := runDemo(t, append(script, ":thoat")...)
+	step := func(line func(out string) string, want string) string {
+		t.Helper()
+		script = append(script, line(out))
+		out = runDemo(t, append(script, ":thoat")...)
+		if !strings.Contains(out, want) {
+			t.Fatalf("after %q, the demo never showed %q:\n%s", script[len(script)-1], want, out)
+		}
+		return out
+	}
+	press := func(label string) func(string) string {
+		return func(out string) string { return "lead> [" + buttonIn(t, out, label) + "]" }
+	}
+	typed := func(text string) func(string) string { return func(string) string { return "lead>> " + text } }
+	step(press("Nguyễn Văn An"), "Bước 2/3: việc gì?")
+	step(typed("Báo cáo tuần"), "Bước 3/3: hạn khi nào?")
+	step(press("Ngày mai"), "Sắp giao cho Nguyễn Văn An")
+	step(press("📄 Văn bản"), "Gõ văn bản giao việc")
+	step(typed("1365/VP-NL ngày 22/4/2020"), "📄 Văn bản: 1365/VP-NL ngày 22/4/2020")
+	step(press("✅ Xong, giao việc"), "Đã giao việc #1 cho @an")
+	step(press("🎯 Kết quả"), "✏️ Ghi thêm cho việc #1:")
+	step(typed("Kế hoạch trình Giám đốc ký"), "✅ Đã ghi kết quả cho việc #1.")
+	step(typed("/chitiet 1"), "@lead ghi thêm: kết quả: Kế hoạch trình Giám đốc ký")
+	for _, want := range []string{"@lead giao cho bạn việc #1", "🎯 Kết quả: Kế hoạch trình Giám đốc ký", "📄 Văn bản: 1365/VP-NL ngày 22/4/2020", "bot hỏi từng bước"} {
+		if !strings.Contains(out, want) {
+			t.Errorf("the demo never showed %q", want)
+		}
 	}
 }
