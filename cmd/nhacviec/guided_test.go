@@ -263,7 +263,7 @@ func TestFieldButtonsEndToEnd(t *testing.T) {
 // and returns how one presses it ("24.3").
 func buttonIn(t *testing.T, out, label string) string {
 	t.Helper()
-	m := regexp.MustCompile(`\[(\d+\.\d+) ` + regexp.QuoteMeta(label)).FindAllStringSubmatch(out, -1)
+	m := regexp.MustCompile(`\[(\d+\.\d+) `+regexp.QuoteMeta(label)).FindAllStringSubmatch(out, -1)
 	if m == nil {
 		t.Fatalf("no button %q in:\n%s", label, out)
 	}
