@@ -204,17 +204,29 @@ func (c *conv) peopleRows(g guide, button func(text, choice string) nhacviec.But
 	pages := (n + guidePage - 1) / guidePage
 	page := min(max(g.Page, 0), max(pages-1, 0))
 	var rows [][]nhacviec.Button
-	for i := page * guidePage; i < min(n, (page+1)*guidePage); i++ {
+	from, to := page*guidePage, min(n, (page+1)*guidePage)
+	named := map[string]int{} // namesakes are told apart by username
+	for _, id := range g.A.People {
+		p, err := c.person(id)
+		if err != nil {
+			return nil, err
+		}
+		named[c.personName(p)]++
+	}
+	for i := from; i < to; i++ {
 		p, err := c.person(g.A.People[i])
 		if err != nil {
 			return nil, err
 		}
 		label := c.personName(p)
+		if named[label] > 1 && p.Username != "" {
+			label += " (@" + p.Username + ")"
+		}
 		if p.ID == c.me.ID {
 			label = "🙋 Tự giao cho mình"
 		}
 		b := button(label, "p"+strconv.Itoa(i))
-		if (i-page*guidePage)%2 == 0 {
+		if (i-from)%2 == 0 {
 			rows = append(rows, []nhacviec.Button{b})
 		} else {
 			rows[len(rows)-1] = append(rows[len(rows)-1], b)
@@ -377,10 +389,11 @@ func (c *conv) typedGuide(d *nhacviec.Draft, text string) error {
 	case stepTitle:
 		return c.guideTitle(g, text)
 	case stepDeadline:
-		if err := c.guideDeadline(&g, text); err != nil {
+		note, err := c.guideDeadline(&g, text)
+		if err != nil {
 			return err
 		}
-		return c.showGuide(g, "")
+		return c.showGuide(g, note)
 	case stepValue:
 		f, err := fieldLine(lineKind(g.Field), text)
 		if err != nil {
@@ -390,18 +403,23 @@ func (c *conv) typedGuide(d *nhacviec.Draft, text string) error {
 		g.Step, g.Field = stepMore, 0
 		return c.showGuide(g, "")
 	}
-	// stepMore: lines as after /giao's first.
+	// stepMore: "xong" as ✅ Xong, giao việc; else lines as after
+	// /giao's first.
+	if isDoneReply(text) {
+		return c.finishGuide(d, g)
+	}
 	f, err := parseFieldLines(strings.Split(text, "\n"))
 	if err != nil {
 		return err
 	}
 	g.A.merge(f)
+	note := ""
 	if f.Deadline != "" {
-		if err := c.guideDeadline(&g, f.Deadline); err != nil {
+		if note, err = c.guideDeadline(&g, f.Deadline); err != nil {
 			return err
 		}
 	}
-	return c.showGuide(g, "")
+	return c.showGuide(g, note)
 }
 
 // merge adds what field lines said to an assignment.
@@ -436,19 +454,24 @@ func (c *conv) typedPerson(g guide, text string) (*nhacviec.Person, error) {
 		return p, err
 	}
 	want := strings.Join(strings.Fields(calendar.Fold(text)), " ")
-	var found []*nhacviec.Person
+	var exact, found []*nhacviec.Person
 	for _, id := range g.A.People {
 		p, err := c.person(id)
 		if err != nil {
 			return nil, err
 		}
 		name := strings.Join(strings.Fields(calendar.Fold(p.DisplayName)), " ")
-		if name == want || calendar.Fold(p.Username) == want {
+		switch {
+		case calendar.Fold(p.Username) == want:
 			return p, nil
-		}
-		if want != "" && strings.Contains(" "+name+" ", " "+want+" ") {
+		case name == want:
+			exact = append(exact, p)
+		case want != "" && strings.Contains(" "+name+" ", " "+want+" "):
 			found = append(found, p)
 		}
+	}
+	if len(exact) > 0 {
+		found = exact // "An" is An, not also Nguyễn Văn An
 	}
 	switch len(found) {
 	case 1:
@@ -492,20 +515,22 @@ func (c *conv) guideTitle(g guide, text string) error {
 	g.A.Title = title
 	g.A.merge(f)
 	g.Step = stepDeadline
+	note := ""
 	if phrase != "" {
-		if err := c.guideDeadline(&g, phrase); err != nil {
+		if note, err = c.guideDeadline(&g, phrase); err != nil {
 			return err
 		}
 	}
-	return c.showGuide(g, "")
+	return c.showGuide(g, note)
 }
 
 // guideDeadline reads a deadline phrase as /giao does: one reading takes
-// the guide to step more, several are offered at step deadline.
-func (c *conv) guideDeadline(g *guide, phrase string) error {
+// the guide to step more; several are offered at step deadline, and note
+// says why.
+func (c *conv) guideDeadline(g *guide, phrase string) (note string, err error) {
 	dl, err := c.Calendar.Parse(phrase, c.now)
 	if err != nil {
-		return deadlineError(err)
+		return "", deadlineError(err)
 	}
 	g.A.Recur = ""
 	if dl.Recurrence != nil {
@@ -524,10 +549,10 @@ func (c *conv) guideDeadline(g *guide, phrase string) error {
 			g.A.Moved = nil
 		}
 		g.Step = stepDeadline
-		return nil
+		return fmt.Sprintf(textAmbiguousDeadline, esc(clip(strings.TrimSpace(phrase), maxEcho))), nil
 	}
 	g.At, g.Moved, g.Step = dl.At.Unix(), movedNote(dl), stepMore
-	return nil
+	return "", nil
 }
 
 const (
@@ -536,7 +561,7 @@ const (
 	textGuideTitle         = "Giao cho %s.\nBước 2/3: việc gì? Gõ nội dung công việc, ví dụ:\nBáo cáo CCHC quý IV"
 	textGuideDeadline      = "Giao cho %s: <b>%s</b>\nBước 3/3: hạn khi nào? Bấm một nút, hoặc gõ, ví dụ: 20/12, 17h thứ 6, 5 ngày làm việc, trước ngày 20 hàng tháng"
 	textGuideMore          = "📝 Sắp giao cho %s:\n%s<b>%s</b>\nHạn: %s"
-	textGuideMoreHint      = "Ghi thêm nếu cần: bấm nút, hoặc gõ từng dòng như sau dòng /giao, ví dụ:\nkết quả: Kế hoạch trình Giám đốc ký\nĐủ rồi thì bấm ✅ Xong, giao việc."
+	textGuideMoreHint      = "Ghi thêm nếu cần: bấm nút, hoặc gõ từng dòng như sau dòng /giao, ví dụ:\nkết quả: Kế hoạch trình Giám đốc ký\nĐủ rồi thì bấm ✅ Xong, giao việc (hoặc gõ: xong)."
 	textGuidePast          = "Thời hạn đã chọn nay đã qua. Hãy chọn lại."
 	textGuideNoTitle       = "Chưa có nội dung công việc. Gõ tên việc.\nVí dụ: Báo cáo CCHC quý IV"
 	textGuideUnknownPerson = "Tôi chưa biết %s. Người đó cần nhắn /start cho @%s trước. Bấm một tên ở trên, hoặc gõ @tên_người_dùng khác, ví dụ: @an"
