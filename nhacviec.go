@@ -196,6 +196,10 @@ const (
 	// A mark set or taken off (Note: which, e.g. "⭐ trọng tâm").
 	EventFlagged   EventKind = "flagged"
 	EventUnflagged EventKind = "unflagged"
+	// EventFieldSet: a field was written after the task was assigned (a
+	// button under it); the note is its line, "văn bản: …", and the value
+	// it replaced, if any.
+	EventFieldSet EventKind = "field_set"
 	// EventExtensionAsked: the lead asked to move the deadline (xin gia
 	// hạn); the note says from which deadline, to which, and why. The
 	// request itself is an Extension.

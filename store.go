@@ -142,6 +142,8 @@ type TaskTx interface {
 	SaveDraft(d *Draft) error
 	Draft(id int64) (*Draft, error)
 	DeleteDraft(id int64) error
+	// DraftsOf returns the drafts a person made in a chat, newest first.
+	DraftsOf(chatID, personID int64) ([]*Draft, error)
 }
 
 // OrgTx is the organisation: the tree of units, who holds which role

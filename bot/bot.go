@@ -276,6 +276,10 @@ func (c *conv) run() (string, error) {
 		}
 		return cmd.Name, cmd.run(c, args)
 	}
+	// A value a button asked for, or a step of the guided /giao (wait.go).
+	if cmd, ok, err := c.typed(text); ok || err != nil {
+		return cmd, err
+	}
 	if note, done := doneReply(text); c.u.ReplyTo != "" && done {
 		ids, err := c.tx.TasksOfMessage(c.chat.ID, c.u.ReplyTo)
 		if err != nil || len(ids) == 0 {

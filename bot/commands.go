@@ -129,7 +129,10 @@ func (c *conv) helpText() string {
 // the task's other fields (fields.go).
 func (c *conv) assign(args string) error {
 	if args == "" {
-		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage)
+		if c.chat.Kind == nhacviec.ChatPrivate {
+			return c.startGuide() // guided.go
+		}
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage+"\n"+textGuideHint, esc(c.Username))
 	}
 	args, lines := cutFirstLine(args)
 	if len(lines) > 0 {
@@ -728,6 +731,10 @@ func (c *conv) button(cb *Callback) error {
 		return c.markReview(id, choice)
 	case action == actionDecide && (choice == "y" || choice == "n"):
 		return c.decideReviewButton(id, choice == "y")
+	case action == actionField:
+		return c.askField(id, choice)
+	case action == actionWait:
+		return c.waitButton(id, choice)
 	case action == "ext" && (choice == "y" || choice == "n"):
 		return c.decideByButton(id, choice == "y")
 	case action == "xpick":

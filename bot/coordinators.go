@@ -322,8 +322,22 @@ func (c *conv) addCoordinators(t *nhacviec.Task, specs []partSpec) ([]newPart, e
 	if err != nil {
 		return nil, err
 	}
+	// Named already (a ➕ on a task that has parts): said, not stored twice.
+	had, err := c.tx.Coordinators(t.ID)
+	if err != nil {
+		return nil, err
+	}
 	var out []newPart
 	for _, s := range specs {
+		for _, h := range had {
+			if (s.PersonID != 0 && h.PersonID == s.PersonID) || (s.UnitID != 0 && h.UnitID == s.UnitID) {
+				name, err := c.specName(s)
+				if err != nil {
+					return nil, err
+				}
+				return nil, nhacviec.Errorf(nhacviec.EInvalid, textCoordAlready, esc(name), t.ID)
+			}
+		}
 		if s.PersonID == t.AssigneeID {
 			return nil, nhacviec.Errorf(nhacviec.EInvalid, textCoordIsLead, esc(lead.Mention()), esc(lead.Mention()), textCoordExample)
 		}
@@ -512,6 +526,7 @@ const (
 	textCoordBadDeadline       = "Hạn phối hợp của %s: %s"
 	textCoordRecurringDeadline = "Hạn phối hợp của %s là một ngày cụ thể, không lặp lại.\n%s"
 	textCoordAmbiguous         = "Thời hạn \"%s\" của %s có thể hiểu theo nhiều cách: hãy ghi rõ ngày.\n%s"
+	textCoordAlready           = "%s đã phối hợp việc #%d rồi. Xem các phần: /chitiet %[2]d"
 	textCoordTwice             = "Người phối hợp ghi hai lần: ở dòng đầu và ở dòng \"phối hợp:\". Hãy giữ một chỗ.\n%s"
 	textCoordIsLead            = "%s đã là người chủ trì, không ghi thêm là người phối hợp. Hãy bỏ %s khỏi dòng phối hợp.\n%s"
 	textCoordAfterLead         = "Hạn phối hợp của %s (%s) sau hạn của người chủ trì (%s): phần phối hợp phải xong trước. Hãy ghi hạn sớm hơn, hoặc bỏ hạn để lấy mặc định (2 ngày làm việc trước hạn chủ trì).\n%s"

@@ -335,7 +335,8 @@ const (
 )
 
 // taskButtons is a task's keyboard: its ✅, and for those who may change
-// it (manage) a toggle for each mark.
+// it (manage) a toggle for each mark and, on a row of their own, the
+// fields' buttons (fieldbuttons.go).
 func taskButtons(t *nhacviec.Task, manage bool) [][]nhacviec.Button {
 	row := []nhacviec.Button{{Text: "✅ Xong", Data: fmt.Sprintf("done:%d", t.ID)}}
 	if manage {
@@ -343,6 +344,7 @@ func taskButtons(t *nhacviec.Task, manage bool) [][]nhacviec.Button {
 		if t.AssignerID != t.AssigneeID { // nobody reviews a task one gave oneself
 			row = append(row, markButton(t.ID, actionReview, t.NeedsReview))
 		}
+		return [][]nhacviec.Button{row, fieldButtons(t)}
 	}
 	return [][]nhacviec.Button{row}
 }

@@ -275,8 +275,9 @@ func TestListFilter(t *testing.T) {
 	}
 }
 
-// A task's keyboard (✅ and the marks' toggles) merges as its ✅ alone;
-// toggles of another task, or other buttons, keep a message apart.
+// A task's keyboard (✅, the marks' toggles, the fields' buttons) merges
+// as its ✅ alone; buttons of another task, or other buttons, keep a
+// message apart.
 func TestTaskKeyboardMerges(t *testing.T) {
 	task := &nhacviec.Task{ID: 12, KeyTask: true}
 	for _, c := range []struct {
@@ -291,7 +292,11 @@ func TestTaskKeyboardMerges(t *testing.T) {
 		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "key:13:1"}}}, 0, false},
 		{[][]nhacviec.Button{{{Data: "key:12:1"}, {Data: "done:12"}}}, 0, false},
 		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "pick:12:1"}}}, 0, false},
-		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "key:12:1"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "key:12:1"}}}, 12, true},
+		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "key:12:1"}}, {{Data: "fld:12:src"}, {Data: "fld:12:res"}}}, 12, true},
+		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "fld:13:src"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "g:12:huy"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "fld:12:src"}}, {{Data: "done:12"}}}, 0, false},
 	} {
 		id, ok := doneOnly(c.buttons)
 		if id != c.id || ok != c.ok {
@@ -300,6 +305,12 @@ func TestTaskKeyboardMerges(t *testing.T) {
 	}
 	if b := taskButtons(task, true)[0]; len(b) != 3 || b[1].Data != "key:12:0" || b[2].Data != "urgent:12:1" {
 		t.Errorf("taskButtons = %+v", b)
+	}
+	if b := taskButtons(task, true); len(b) != 2 || len(b[1]) != 3 || b[1][0].Data != "fld:12:coord" || b[1][1].Data != "fld:12:src" || b[1][2].Data != "fld:12:res" {
+		t.Errorf("taskButtons' fields row = %+v", b)
+	}
+	if b := taskButtons(task, false); len(b) != 1 || len(b[0]) != 1 {
+		t.Errorf("taskButtons for one who may not change it = %+v", b)
 	}
 }
 

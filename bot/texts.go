@@ -27,9 +27,10 @@ const (
    khẩn
    duyệt — báo xong thì người giao duyệt rồi mới hoàn thành
    phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính
-   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn, 🔍 Cần duyệt dưới tin giao việc)
+   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn, 🔍 Cần duyệt, ➕ Phối hợp, 📄 Văn bản, 🎯 Kết quả dưới tin giao việc, rồi gõ nội dung)
    Hoặc một dòng: /giao @an chủ trì, @binh phối hợp: Xây dựng kế hoạch hạn 20/12
    Người, đơn vị phối hợp không ghi hạn: hạn 2 ngày làm việc trước hạn chủ trì
+/giao — gõ không kèm gì trong chat riêng với tôi: tôi hỏi từng bước (giao cho ai, việc gì, hạn nào), bấm nút để chọn
 /viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
 /tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
@@ -55,6 +56,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /giao @người ... — giao việc cho người trong đơn vị mình
 /quahan, /sapden, /tim — việc của cả đơn vị, theo từng người
 ⭐, ⚡ — đánh dấu việc trọng tâm, khẩn: bấm nút dưới tin giao việc hoặc dưới /chitiet 12
+📄 Văn bản, 🎯 Kết quả — ghi thêm cho việc đã giao: bấm nút dưới tin giao việc hoặc /chitiet 12, rồi gõ (trong nhóm: trả lời vào tin hỏi)
 /moi — link mời vào đơn vị (hết hạn sau 7 ngày); /moi huy MÃ — hủy link
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @binh thanhvien Phòng Tổng hợp — thêm thành viên; /roi @binh Phòng Tổng hợp — cho rời đơn vị
@@ -140,6 +142,8 @@ func eventText(k nhacviec.EventKind) string {
 		return "đánh dấu"
 	case nhacviec.EventUnflagged:
 		return "bỏ dấu"
+	case nhacviec.EventFieldSet:
+		return "ghi thêm"
 	case nhacviec.EventExtensionAsked:
 		return "xin gia hạn"
 	case nhacviec.EventExtensionApproved:

@@ -796,6 +796,7 @@ func TestTxErrorsSayWhatFailed(t *testing.T) {
 		"SaveDraft":      func(tx nhacviec.Tx) error { return tx.SaveDraft(&nhacviec.Draft{}) },
 		"Draft":          func(tx nhacviec.Tx) error { _, err := tx.Draft(1); return err },
 		"DeleteDraft":    func(tx nhacviec.Tx) error { return tx.DeleteDraft(1) },
+		"DraftsOf":       func(tx nhacviec.Tx) error { _, err := tx.DraftsOf(1, 1); return err },
 		"TasksToPlan":    func(tx nhacviec.Tx) error { _, err := tx.TasksToPlan(now, 10); return err },
 		"MigrateChat":    func(tx nhacviec.Tx) error { return tx.MigrateChat("telegram", "1", "2") },
 		"DeactivateChat": func(tx nhacviec.Tx) error { return tx.DeactivateChat(1) },

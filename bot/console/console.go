@@ -230,6 +230,8 @@ func Help(first int) string {
   an> [` + n + `.1]                               (bấm nút thứ nhất, ✅, dưới tin [` + n + `]; nút thứ hai: an> [` + n + `.2])
   lead> /giao @an Kế hoạch hạn 20/12 | kết quả: Kế hoạch trình ký | trọng tâm
                                            (" | " hoặc \n là xuống dòng: /giao ghi thêm mỗi mục một dòng)
+  lead>> /giao                             (chat riêng: bot hỏi từng bước; bấm nút lead> [24.1],
+                                            gõ câu trả lời lead>> Báo cáo tuần)
 Lệnh của bản thử:
   :sau 1d, :sau 3h, :sau 30m     cho đồng hồ chạy tới (nhắc việc, quá hạn, điểm việc sáng sẽ hiện ra)
   :gio     xem giờ hiện tại       :ai     xem các thành viên

@@ -303,8 +303,6 @@ func TestAssignErrors(t *testing.T) {
 		name, text string
 		want       []string
 	}{
-		{"no args", "/giao", []string{"Cách giao việc", "/giao @an"}},
-		{"no args alias", "/assign", []string{"Cách giao việc"}},
 		{"no @user", "/giao an Báo cáo hạn mai", []string{"Thiếu người nhận việc"}},
 		{"bare @", "/giao @ Báo cáo hạn mai", []string{"Thiếu người nhận việc"}},
 		{"unknown @user", "/giao @nobody Báo cáo hạn mai", []string{"chưa biết @nobody", "/start", "@nhacviec_bot"}},

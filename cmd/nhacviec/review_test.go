@@ -282,7 +282,7 @@ func TestReviewSettingAndButton(t *testing.T) {
 	})
 	old := h.say(h.private(o.headB), o.headB, fmt.Sprintf("/chitiet %d", inB)) // a keyboard left behind
 	rev := fmt.Sprintf("rev:%d:1", inB)
-	if got := buttonData(conf); len(got) != 4 || got[3] != rev {
+	if got := buttonData(conf); len(got) != 7 || got[3] != rev {
 		t.Fatalf("confirmation buttons %v", got)
 	}
 	if a := h.press(h.private(o.memberB), o.memberB, lastBotMessage(h, h.private(o.memberB)), rev); !strings.Contains(a.Text, "Chỉ người giao việc") {
@@ -301,7 +301,7 @@ func TestReviewSettingAndButton(t *testing.T) {
 	edit := h.wait(func(s telegramtest.Sent) bool {
 		return s.Method == "editMessageReplyMarkup" && s.MessageID == conf.MessageID
 	})
-	if got := buttonsOf(edit.Markup); got != "✅ Xong ⭐ Trọng tâm ⚡ Khẩn ✖ Không duyệt" {
+	if got := buttonsOf(edit.Markup); got != "✅ Xong ⭐ Trọng tâm ⚡ Khẩn ✖ Không duyệt ➕ Phối hợp 📄 Văn bản 🎯 Kết quả" {
 		t.Fatalf("keyboard after 🔍: %q", got)
 	}
 	contains(t, h.wait(func(s telegramtest.Sent) bool {
@@ -312,7 +312,7 @@ func TestReviewSettingAndButton(t *testing.T) {
 	}
 	if edit := h.wait(func(s telegramtest.Sent) bool {
 		return s.Method == "editMessageReplyMarkup" && s.MessageID == old.MessageID
-	}); buttonsOf(edit.Markup) != "✅ Xong ⭐ Trọng tâm ⚡ Khẩn ✖ Không duyệt" {
+	}); buttonsOf(edit.Markup) != "✅ Xong ⭐ Trọng tâm ⚡ Khẩn ✖ Không duyệt ➕ Phối hợp 📄 Văn bản 🎯 Kết quả" {
 		t.Fatalf("the older keyboard after its stale 🔍: %q", buttonsOf(edit.Markup))
 	}
 	if got := strings.Join(h.eventKinds(inB), ","); got != "created,flagged" {
