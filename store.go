@@ -41,6 +41,9 @@ type Tx interface {
 	PlanTx
 	CalendarTx
 	FollowUpTx
+	ReviewTx
+	SettingsTx
+	CoordinatorTx
 }
 
 // UpdateTx records which of a transport's updates were applied: the
@@ -139,6 +142,8 @@ type TaskTx interface {
 	SaveDraft(d *Draft) error
 	Draft(id int64) (*Draft, error)
 	DeleteDraft(id int64) error
+	// DraftsOf returns the drafts a person made in a chat, newest first.
+	DraftsOf(chatID, personID int64) ([]*Draft, error)
 }
 
 // OrgTx is the organisation: the tree of units, who holds which role
@@ -270,6 +275,9 @@ type TaskFilter struct {
 	IDs []int64
 	// KeyTask, when true, selects only key tasks (trọng tâm).
 	KeyTask bool
+	// ExcludeSubmitted leaves out the tasks waiting for review (chờ
+	// duyệt): they are not chased, nor listed as overdue or coming due.
+	ExcludeSubmitted bool
 	// Search, when not blank, selects the tasks whose title or source
 	// document contains every word of it, compared without case or
 	// diacritics: "1365/vp-nl", "ke hoach CCHC".
@@ -316,6 +324,9 @@ type Notice struct {
 	Slot string // distinguishes notices of one kind, e.g. "before", "due"
 	Task *Task  // nil for a digest
 	Chat *Chat  // the group, for a digest
+	// Part is the coordinator's part of Task the notice is about, nil
+	// for the lead's own notices.
+	Part *Coordinator
 	At   time.Time
 }
 

@@ -20,7 +20,7 @@ type Bot struct {
 	Calendar *calendar.Calendar
 	Log      zerolog.Logger
 	// Username is the bot's own username, used in hints ("nhắn /start cho
-	// @nhacviec_bot").
+	// @nhacviec_bot") and to tell "/lenh@thisbot" from another bot's.
 	Username string
 	// Wake is called after a commit that wrote to the outbox, so the sender
 	// does not wait for its next poll. May be nil.
@@ -138,6 +138,7 @@ func (b *Bot) handleSome(ctx context.Context, us []Update) (int, error) {
 // the store's, and fails the whole transaction.
 func (b *Bot) apply(tx nhacviec.Tx, u Update) (handled, error) {
 	start := time.Now()
+	u = cleanUpdate(u)
 	h := handled{u: u, outcome: "ok"}
 	err := tx.Savepoint(func() error {
 		c, err := b.begin(tx, u)
@@ -268,9 +269,13 @@ func (c *conv) run() (string, error) {
 	}
 	text := strings.TrimSpace(c.u.Text)
 	if name, args, ok := parseCommand(text); ok {
+		target := commandTarget(text)
+		if target != "" && !strings.EqualFold(target, c.Username) {
+			return "", nil // another bot's command
+		}
 		cmd, known := commandByName[name]
 		if !known {
-			if c.chat.Kind == nhacviec.ChatGroup {
+			if c.chat.Kind == nhacviec.ChatGroup && target == "" {
 				return "", nil // another bot's command, or a typo not meant for us
 			}
 			// Not name: what people type must not become a metric label.
@@ -278,17 +283,25 @@ func (c *conv) run() (string, error) {
 		}
 		return cmd.Name, cmd.run(c, args)
 	}
-	if c.u.ReplyTo != "" && isDoneReply(text) {
+	// A value a button asked for, or a step of the guided /giao (wait.go).
+	if cmd, ok, err := c.typed(text); ok || err != nil {
+		return cmd, err
+	}
+	if note, done := doneReply(text); c.u.ReplyTo != "" && done {
 		ids, err := c.tx.TasksOfMessage(c.chat.ID, c.u.ReplyTo)
 		if err != nil || len(ids) == 0 {
 			return "", err // a reply to something else: not ours to answer
 		}
 		if len(ids) == 1 {
-			return "xong", c.markDone(ids[0])
+			return "xong", c.markDone(ids[0], note)
 		}
-		return "xong", c.whichDone(ids)
+		return "xong", c.whichDone(ids, note)
 	}
 	if c.u.ReplyTo != "" && text != "" {
+		// The reviewer's "duyệt" or "trả lại vì …" (review.go).
+		if cmd, ok, err := c.reviewReply(text); ok || err != nil {
+			return cmd, err
+		}
 		// A request to extend, an answer to one, or a progress note.
 		if cmd, ok, err := c.replyAbout(text); ok || err != nil {
 			return cmd, err

@@ -31,10 +31,13 @@ var Commands = []*Command{
 	{Name: "xong", Alias: "done", Menu: MenuMember, Description: "Báo xong việc: /xong 12", run: (*conv).done},
 	{Name: "tiendo", Alias: "progress", Menu: MenuMember, Description: "Báo tiến độ: /tiendo 12 60% ghi chú", run: (*conv).progress},
 	{Name: "giahan", Alias: "extend", Menu: MenuMember, Description: "Xin gia hạn: /giahan 12 25/12 lý do", run: (*conv).extend},
+	{Name: "duyet", Alias: "approve", Menu: MenuMember, Description: "Duyệt kết quả việc đã báo xong: /duyet 12", run: (*conv).approveCmd},
+	{Name: "tralai", Alias: "return", Menu: MenuMember, Description: "Trả lại việc chưa đạt: /tralai 12 lý do", run: (*conv).returnCmd},
 	{Name: "quahan", Alias: "overdue", Menu: MenuMember, Description: "Việc quá hạn", run: (*conv).overdue},
 	{Name: "sapden", Alias: "upcoming", Menu: MenuMember, Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
 	{Name: "tim", Alias: "search", Menu: MenuMember, Description: "Tìm việc theo số văn bản, tên việc: /tim 1365/VP-NL", run: (*conv).search},
 	{Name: "chitiet", Alias: "task", Menu: MenuMember, Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
+	{Name: "phoihop", Alias: "coordinate", Menu: MenuHead, Description: "Giao phần phối hợp của đơn vị: /phoihop 12 @người", run: (*conv).coordinate},
 	{Name: "huy", Alias: "cancel", Menu: MenuMember, Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
 	{Name: "thongke", Alias: "report", Menu: MenuMember, Description: "Thống kê đúng hạn, trễ hạn: /thongke tháng 11", run: (*conv).stats},
 	{Name: "xuat", Alias: "export", Menu: MenuMember, Description: "Xuất Excel thống kê: /xuat quý 4", run: (*conv).export},
@@ -43,6 +46,7 @@ var Commands = []*Command{
 	{Name: "moi", Alias: "invite", Menu: MenuHead, Description: "Tạo link mời vào đơn vị", run: (*conv).invite},
 	{Name: "ganhom", Alias: "linkgroup", Menu: MenuHead, Description: "Gắn nhóm này với đơn vị", run: (*conv).linkGroup},
 	{Name: "bonhiem", Alias: "appoint", Menu: MenuHead, Description: "Bổ nhiệm: /bonhiem @người truong ĐƠN_VỊ", run: (*conv).appoint},
+	{Name: "caidat", Alias: "settings", Menu: MenuHead, Description: "Cài đặt đơn vị: /caidat duyet bat", run: (*conv).settings},
 	{Name: "donvi", Alias: "unit", Menu: MenuAdmin, Description: "Cây đơn vị", run: (*conv).units},
 	{Name: "roi", Alias: "leave", Menu: MenuMember, Description: "Rời đơn vị", run: (*conv).leave},
 	{Name: "ngaynghi", Alias: "holidays", Menu: MenuMember, Description: "Lịch ngày nghỉ, ngày làm bù", run: (*conv).holidays},
@@ -61,8 +65,8 @@ var commandByName = func() map[string]*Command {
 	return m
 }()
 
-// parseCommand splits "/giao@bot args" into ("giao", "args"). The
-// transport has already removed a "@botname" meant for this bot.
+// parseCommand splits "/giao@bot args" into ("giao", "args"); which bot
+// the command names is commandTarget's.
 func parseCommand(text string) (name, args string, ok bool) {
 	if !strings.HasPrefix(text, "/") {
 		return "", "", false
@@ -72,6 +76,7 @@ func parseCommand(text string) (name, args string, ok bool) {
 		args = name[i:] + " " + args
 		name = name[:i]
 	}
+	name, _, _ = strings.Cut(name, "@")
 	// Quoted back when unknown: a pasted paragraph is not a command name.
 	return strings.ToLower(clip(name, maxEcho)), strings.TrimSpace(args), name != ""
 }
@@ -127,7 +132,10 @@ func (c *conv) helpText() string {
 // the task's other fields (fields.go).
 func (c *conv) assign(args string) error {
 	if args == "" {
-		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage)
+		if c.chat.Kind == nhacviec.ChatPrivate {
+			return c.startGuide() // guided.go
+		}
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage+"\n"+textGuideHint, esc(c.Username))
 	}
 	args, lines := cutFirstLine(args)
 	if len(lines) > 0 {
@@ -153,6 +161,9 @@ func (c *conv) assign(args string) error {
 			// No one named: offer the people of the caller's unit.
 			return c.askAssignee(args, fields)
 		}
+	}
+	if rest, fields, err = leadLine(rest, fields); err != nil { // "chủ trì, @binh phối hợp: …"
+		return err
 	}
 	title, phrase, ok, err := c.titleAndDeadline(rest, fields)
 	if err != nil {
@@ -181,6 +192,9 @@ func (c *conv) assign(args string) error {
 	}
 	a := assignment{AssigneeID: assignee.ID, Title: title}
 	a.with(fields)
+	if a.Coordinators, err = c.partSpecs(fields.Coordinators); err != nil {
+		return err
+	}
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -230,11 +244,14 @@ type assignment struct {
 	Source  string `json:"source,omitempty"`
 	KeyTask bool   `json:"key,omitempty"`
 	Urgent  bool   `json:"urgent,omitempty"`
+	Review  bool   `json:"review,omitempty"`
+	// Coordinators are the "phối hợp" (coordinators.go).
+	Coordinators []partSpec `json:"coordinators,omitempty"`
 }
 
 // with sets the fields the lines after the first said.
 func (a *assignment) with(f taskFields) {
-	a.Result, a.Source, a.KeyTask, a.Urgent = f.Result, f.Source, f.KeyTask, f.Urgent
+	a.Result, a.Source, a.KeyTask, a.Urgent, a.Review = f.Result, f.Source, f.KeyTask, f.Urgent, f.Review
 }
 
 // maxPeopleButtons bounds the people offered as buttons.
@@ -275,6 +292,9 @@ func (c *conv) askAssignee(args string, fields taskFields) error {
 		a.Moved = []string{moved}
 	}
 	a.with(fields)
+	if a.Coordinators, err = c.partSpecs(fields.Coordinators); err != nil {
+		return err
+	}
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -316,7 +336,6 @@ func (c *conv) askAssignee(args string, fields taskFields) error {
 // askDeadline asks which reading of an ambiguous deadline was meant, with
 // one button per reading.
 func (c *conv) askDeadline(a assignment, phrase string, candidates []calendar.Deadline) error {
-	var row []nhacviec.Button
 	moved := false
 	for _, t := range candidates {
 		a.Candidates = append(a.Candidates, t.At.Unix())
@@ -330,10 +349,8 @@ func (c *conv) askDeadline(a assignment, phrase string, candidates []calendar.De
 	if err != nil {
 		return err
 	}
-	for i, t := range candidates {
-		row = append(row, nhacviec.Button{Text: c.deadlineAt(t.At), Data: fmt.Sprintf("pick:%d:%d", d.ID, i)})
-	}
-	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textAmbiguousDeadline, esc(clip(phrase, maxEcho))), Buttons: [][]nhacviec.Button{row}})
+	lines, buttons := c.readings(candidates, func(i int) string { return fmt.Sprintf("pick:%d:%d", d.ID, i) })
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textAmbiguousDeadline, esc(clip(phrase, maxEcho))) + lines, Buttons: buttons})
 }
 
 // The kinds of draft a button chooses from.
@@ -408,12 +425,15 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 		return err
 	}
 	if !ok {
-		return nhacviec.Errorf(nhacviec.EForbidden, textCannotAssign, esc(assignee.Mention()))
+		return nhacviec.Errorf(nhacviec.EForbidden, textCannotAssign, esc(assignee.Mention()), esc(selfMention(c.me)))
 	}
 	task := &nhacviec.Task{
 		Title: a.Title, AssignerID: c.me.ID, AssigneeID: assignee.ID, ChatID: c.chat.ID, UnitID: unit,
 		Deadline: deadline, Status: nhacviec.StatusOpen, CreatedAt: c.now, NextPlanAt: c.now, Recur: a.Recur,
 		Result: a.Result, Source: a.Source, SourceNumber: sourceNumber(a.Source), KeyTask: a.KeyTask, Urgent: a.Urgent,
+	}
+	if err := c.setNeedsReview(task, a.Review); err != nil {
+		return err
 	}
 	if err := c.tx.CreateTask(task); err != nil {
 		return err
@@ -422,17 +442,28 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 		Note: "giao cho " + assignee.Mention() + ", hạn " + c.deadline(task)}); err != nil {
 		return err
 	}
+	parts, err := c.addCoordinators(task, a.Coordinators)
+	if err != nil {
+		return err
+	}
+	partLines, err := c.partLines(parts)
+	if err != nil {
+		return err
+	}
 	due := c.deadline(task) + c.movedText(moved)
 	if task.Recur != "" {
 		due += fmt.Sprintf(textRecurs, esc(task.Recur))
 	}
-	fields := fieldLines(task)
+	fields := fieldLines(task) + partLines
 	text := fmt.Sprintf(textAssigned, task.ID, esc(assignee.Mention()), marks(task), esc(task.Title), due) + fields
 	if task.SourceNumber != "" {
 		text += "\n" + fmt.Sprintf(textFindAgain, esc(task.SourceNumber))
 	}
 	// The assigner may mark it here with a button, as with a line.
 	if err := c.reply(&nhacviec.Message{TaskID: task.ID, Text: text, Buttons: taskButtons(task, true)}); err != nil {
+		return err
+	}
+	if err := c.tellCoordinators(task, parts); err != nil {
 		return err
 	}
 	if assignee.ID == c.me.ID {
@@ -489,25 +520,11 @@ func badID(args, example string) error {
 	return nhacviec.Errorf(nhacviec.EInvalid, textBadID, esc(clip(args, maxEcho)), example)
 }
 
-// visibleTask loads a task the caller is involved in. Any other case,
-// including a task that does not exist, gets the same answer, so that
-// nobody learns what is not theirs.
-func (c *conv) visibleTask(id int64) (*nhacviec.Task, error) {
-	t, err := c.tx.Task(id)
-	if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
-		return nil, nhacviec.Errorf(nhacviec.ENotFound, textNoSuchTask, id)
-	} else if err != nil {
-		return nil, err
-	}
-	// Only those who may read the task anywhere get it by id; a group
-	// member sees its group's tasks in listings, not by guessing ids.
-	if ok, err := c.canSee(t); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, nhacviec.Errorf(nhacviec.ENotFound, textNoSuchTask, id)
-	}
-	return t, nil
-}
+// visibleTask loads a task the caller may see (canSee). Anyone else is
+// told whose it is where the task is shown (taskFor), and elsewhere gets
+// the answer a task that does not exist gets, so that nobody learns what
+// is not theirs.
+func (c *conv) visibleTask(id int64) (*nhacviec.Task, error) { return c.taskFor(id, textWhoSees) }
 
 // refuse turns down a change to t: with why to those who may read t,
 // with the same answer as for a task that does not exist to anyone else.
@@ -535,33 +552,49 @@ func (c *conv) showable(t *nhacviec.Task) bool {
 	return ok && err == nil // on a read error, say less rather than more
 }
 
+// done: /xong 12 [ghi chú về kết quả]; /xong alone for the one open task
+// the caller holds.
 func (c *conv) done(args string) error {
 	if args == "" {
-		open, err := c.tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, AssigneeID: c.me.ID, Limit: 2})
+		open, err := c.tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, AssigneeID: c.me.ID, ExcludeSubmitted: true, Limit: 2})
 		if err != nil {
 			return err
+		}
+		if len(open) == 0 {
+			return c.onlyPartDone() // a coordinator's one part
 		}
 		if len(open) != 1 {
 			return nhacviec.Errorf(nhacviec.EInvalid, textDoneUsage)
 		}
-		return c.markDone(open[0].ID)
+		return c.markDone(open[0].ID, "")
 	}
-	id, ok := parseID(args)
+	first, note, _ := strings.Cut(args, " ")
+	id, ok := parseID(strings.TrimRight(first, ",:;.")) // "/xong 12, đã gửi"
 	if !ok {
 		return badID(args, "/xong 12")
 	}
-	return c.markDone(id)
+	return c.markDone(id, trimNote(note))
 }
 
-func (c *conv) markDone(id int64) error {
-	t, err := c.closeTask(id, nhacviec.StatusDone)
+// markDone is "xong" on task id, with the caller's note on the result
+// (may be empty): from a coordinator it finishes their part
+// (coordinators.go); a task that needs review is submitted to its
+// reviewer (or approved, by its reviewer; review.go); any other is done.
+func (c *conv) markDone(id int64, note string) error {
+	if n := utf8.RuneCountInString(note); n > maxNote {
+		return nhacviec.Errorf(nhacviec.EInvalid, textNoteTooLong, maxNote, n, textDoneNoteExample)
+	}
+	if ok, err := c.finishPart(id); ok || err != nil { // a coordinator's part
+		return err
+	}
+	if handled, err := c.reviewDone(id, note); handled || err != nil {
+		return err
+	}
+	t, err := c.closeTask(id, nhacviec.StatusDone, note)
 	if err != nil {
 		return err
 	}
-	late := ""
-	if c.now.After(t.Deadline) {
-		late = textLateSuffix
-	}
+	late := c.timeliness(t)
 	if title := t.Title; c.showable(t) {
 		if c.u.Callback != nil {
 			// A button's answer is a short pop-up: 200 characters at most.
@@ -588,7 +621,7 @@ func (c *conv) markDone(id int64) error {
 		return err
 	}
 	_, err = c.notify(assigner, &nhacviec.Message{TaskID: t.ID,
-		Text: fmt.Sprintf(textDoneNotice, esc(c.me.Mention()), t.ID, esc(t.Title), late)})
+		Text: fmt.Sprintf(textDoneNotice, esc(c.me.Mention()), t.ID, esc(t.Title), late) + noteLine(note)})
 	return err
 }
 
@@ -615,8 +648,8 @@ func (c *conv) nextOccurrence(t *nhacviec.Task) error {
 // its assigner, the heads above its unit, leaders and admins may finish or
 // cancel it — and still open. It records the history and drops the
 // reminders that were still waiting.
-func (c *conv) closeTask(id int64, status nhacviec.Status) (*nhacviec.Task, error) {
-	t, err := c.visibleTask(id)
+func (c *conv) closeTask(id int64, status nhacviec.Status, note string) (*nhacviec.Task, error) {
+	t, err := c.taskFor(id, closeRule(status))
 	if err != nil {
 		return nil, err
 	}
@@ -638,11 +671,18 @@ func (c *conv) closeTask(id int64, status nhacviec.Status) (*nhacviec.Task, erro
 	if status == nhacviec.StatusDone {
 		kind = nhacviec.EventDone
 	}
+	if err := c.lapseReview(t); err != nil {
+		return nil, err
+	}
 	t.Status, t.ClosedAt, t.NextPlanAt = status, c.now, time.Time{}
+	if status == nhacviec.StatusDone {
+		// Finished now: on time or late, as it stands at the close.
+		t.FinishedAt, t.LateDays = c.now, c.Calendar.WorkingDaysLate(t.Deadline, c.now)
+	}
 	if err := c.tx.SaveTask(t); err != nil {
 		return nil, err
 	}
-	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: t.ID, ActorID: c.me.ID, Kind: kind}); err != nil {
+	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: t.ID, ActorID: c.me.ID, Kind: kind, Note: note}); err != nil {
 		return nil, err
 	}
 	if err := c.lapseExtension(t); err != nil {
@@ -656,7 +696,7 @@ func (c *conv) cancel(args string) error {
 	if !ok {
 		return badID(args, "/huy 12")
 	}
-	t, err := c.closeTask(id, nhacviec.StatusCancelled)
+	t, err := c.closeTask(id, nhacviec.StatusCancelled, "")
 	if err != nil {
 		return err
 	}
@@ -683,13 +723,21 @@ func (c *conv) button(cb *Callback) error {
 	switch {
 	case !ok || c.me == nil:
 	case action == "done" && choice == "":
-		return c.markDone(id)
+		return c.markDone(id, "")
 	case action == "pick":
 		return c.choose(id, draftDeadline, choice)
 	case action == "who":
 		return c.choose(id, draftAssignee, choice)
 	case action == actionKey || action == actionUrgent:
 		return c.mark(id, action, choice)
+	case action == actionReview:
+		return c.markReview(id, choice)
+	case action == actionDecide && (choice == "y" || choice == "n"):
+		return c.decideReviewButton(id, choice == "y")
+	case action == actionField:
+		return c.askField(id, choice)
+	case action == actionWait:
+		return c.waitButton(id, choice)
 	case action == "ext" && (choice == "y" || choice == "n"):
 		return c.decideByButton(id, choice == "y")
 	case action == "xpick":
@@ -698,6 +746,8 @@ func (c *conv) button(cb *Callback) error {
 		return c.chooseReplyTask(id, choice)
 	case action == "imp":
 		return c.createImported(id, choice)
+	case action == actionHand:
+		return c.handButton(id, choice)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 }
@@ -734,17 +784,21 @@ func (c *conv) removeButtons() error {
 // whichDone answers "xong" replied to a message about several tasks: the
 // one the person may finish is finished; when several are, it asks which
 // with a ✅ each.
-func (c *conv) whichDone(ids []int64) error {
+func (c *conv) whichDone(ids []int64, note string) error {
 	var mine []*nhacviec.Task
 	for _, id := range ids {
 		t, err := c.tx.Task(id)
 		if err != nil {
 			return err
 		}
-		if !t.Open() {
+		if !t.Open() || (t.Submitted() && t.AssigneeID == c.me.ID) { // a submitted one is the reviewer's now
 			continue
 		}
 		if t.AssigneeID == c.me.ID {
+			mine = append(mine, t)
+		} else if ok, err := c.hasOpenPart(t); err != nil {
+			return err
+		} else if ok {
 			mine = append(mine, t)
 		} else if ok, err := c.canManage(t); err != nil {
 			return err
@@ -756,9 +810,17 @@ func (c *conv) whichDone(ids []int64) error {
 	case 0:
 		return nhacviec.Errorf(nhacviec.EConflict, textNoneToFinish)
 	case 1:
-		return c.markDone(mine[0].ID)
+		return c.markDone(mine[0].ID, note)
 	}
 	var b strings.Builder
+	if note != "" {
+		// A button cannot carry the note: the command can.
+		b.WriteString(fmt.Sprintf(textWhichDoneNote, len(mine)))
+		for _, t := range mine {
+			fmt.Fprintf(&b, "\n• #%d %s", t.ID, esc(clip(t.Title, maxEcho*2)))
+		}
+		return nhacviec.Errorf(nhacviec.EInvalid, "%s", b.String())
+	}
 	b.WriteString(fmt.Sprintf(textWhichDone, len(mine)))
 	var open []int64
 	for _, t := range mine {
@@ -804,8 +866,17 @@ func (c *conv) detail(args string) error {
 	fmt.Fprintf(&b, textDetail, t.ID, marks(t)+esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
 		c.deadline(t)+c.deadlineNote(exts), c.state(t))
 	b.WriteString(fieldLines(t))
+	parts, err := c.partsDetail(t)
+	if err != nil {
+		return err
+	}
+	b.WriteString(parts)
 	more, err := c.followUpLines(exts, notes)
 	if err != nil {
+		return err
+	}
+	b.WriteString(more)
+	if more, err = c.reviewLines(t); err != nil {
 		return err
 	}
 	b.WriteString(more)
@@ -846,6 +917,9 @@ func (c *conv) detail(args string) error {
 			return err
 		}
 		buttons = taskButtons(t, manage)
+	}
+	if buttons, err = c.detailButtons(t, buttons); err != nil {
+		return err
 	}
 	return c.reply(&nhacviec.Message{TaskID: t.ID, Text: b.String(), Buttons: buttons})
 }

@@ -335,7 +335,7 @@ func (c *conv) createImported(draftID int64, tok string) error {
 			return err
 		}
 		if !ok { // the caller's or the lead's roles changed meanwhile
-			return nhacviec.Errorf(nhacviec.EForbidden, textCannotAssign, esc(lead.Mention()))
+			return nhacviec.Errorf(nhacviec.EForbidden, textCannotAssign, esc(lead.Mention()), esc(selfMention(c.me)))
 		}
 		if r.Unit != 0 {
 			unit = r.Unit

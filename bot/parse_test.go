@@ -178,7 +178,12 @@ func TestParseFieldLines(t *testing.T) {
 		{"hạn with a colon", []string{"hạn: 17:00 20/12"}, taskFields{Deadline: "17:00 20/12"}},
 		{"hạn without a colon", []string{"Hạn 20/12"}, taskFields{Deadline: "20/12"}},
 		{"thời hạn", []string{"thoi han  thứ 6 tuần sau"}, taskFields{Deadline: "thứ 6 tuần sau"}},
+		{"duyệt", []string{"duyệt"}, taskFields{Review: true}},
+		{"cần duyệt, no diacritics", []string{"Can duyet."}, taskFields{Review: true}},
 		{"decomposed diacritics", []string{"tro\u0323ng ta\u0302m", "ke\u0302\u0301t qua\u0309: X"}, taskFields{KeyTask: true, Result: "X"}},
+		{"phối hợp", []string{"phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"},
+			taskFields{Coordinators: "@binh hạn 15/12, Phòng Kế hoạch - Tài chính"}},
+		{"don vi phoi hop", []string{"Don vi phoi hop: Phong Ke hoach"}, taskFields{Coordinators: "Phong Ke hoach"}},
 	} {
 		got, err := parseFieldLines(c.lines)
 		if err != nil || got != c.want {
@@ -195,11 +200,13 @@ func TestParseFieldLines(t *testing.T) {
 		{"a title continued", []string{"quý IV năm 2026"}, []string{`dòng "quý IV năm 2026"`, "Ví dụ:"}},
 		{"a label without its colon", []string{"kết quả Kế hoạch"}, []string{`dòng "kết quả Kế hoạch"`, "kết quả: Kế hoạch trình Giám đốc ký"}},
 		{"a flag with a value", []string{"trọng tâm: có"}, []string{"Tôi chưa hiểu", "Ví dụ:"}},
-		{"phối hợp", []string{"phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"}, []string{`Dòng "phối hợp: @binh`, "một người chủ trì", "giao cho họ một việc riêng", "/giao @binh", "kết quả:"}},
-		{"phoi hop without a colon", []string{"Phoi hop @binh"}, []string{"một người chủ trì", "Ví dụ"}},
-		{"duyệt", []string{"duyệt"}, []string{`Dòng "duyệt"`, "người giao việc được báo ngay", "Ví dụ:"}},
-		{"cần duyệt", []string{"Cần duyệt."}, []string{"người giao việc được báo ngay"}},
-		{"người duyệt", []string{"người duyệt: @binh"}, []string{"người giao việc được báo ngay"}},
+		{"phoi hop without a colon", []string{"Phoi hop @binh"}, []string{`dòng "Phoi hop @binh"`, "phối hợp: @người hạn 15/12", "Ví dụ"}},
+		{"phối hợp empty", []string{"phối hợp:"}, []string{`Dòng "phối hợp:" còn trống`, "Ví dụ: phối hợp: @binh hạn 15/12"}},
+		{"phối hợp too long", []string{"phối hợp: " + strings.Repeat("@binh, ", 200)}, []string{"Phối hợp dài quá: tối đa 1000 ký tự", "Ví dụ: phối hợp:"}},
+		{"phối hợp twice", []string{"phối hợp: @binh", "phoi hop: @cuong"}, []string{"lần thứ hai"}},
+		{"duyệt twice", []string{"duyệt", "cần duyệt"}, []string{"lần thứ hai"}},
+		{"người duyệt", []string{"người duyệt: @binh"}, []string{`Dòng "người duyệt: @binh"`, "người duyệt là người giao việc", "chỉ ghi dòng: duyệt", "Ví dụ:"}},
+		{"duyệt with a value", []string{"duyệt: @binh"}, []string{"Tôi chưa hiểu", "duyệt (người giao duyệt", "Ví dụ:"}},
 		{"a label alone", []string{"Kết quả"}, []string{`Dòng "Kết quả" còn trống`}},
 		{"twice", []string{"kết quả: A", "ket qua: B"}, []string{`Dòng "ket qua: B" ghi một mục lần thứ hai`, "Ví dụ:"}},
 		{"flag twice", []string{"khẩn", "khan"}, []string{"lần thứ hai"}},
@@ -268,8 +275,9 @@ func TestListFilter(t *testing.T) {
 	}
 }
 
-// A task's keyboard (✅ and the marks' toggles) merges as its ✅ alone;
-// toggles of another task, or other buttons, keep a message apart.
+// A task's keyboard (✅, the marks' toggles, the fields' buttons) merges
+// as its ✅ alone; buttons of another task, or other buttons, keep a
+// message apart.
 func TestTaskKeyboardMerges(t *testing.T) {
 	task := &nhacviec.Task{ID: 12, KeyTask: true}
 	for _, c := range []struct {
@@ -284,7 +292,11 @@ func TestTaskKeyboardMerges(t *testing.T) {
 		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "key:13:1"}}}, 0, false},
 		{[][]nhacviec.Button{{{Data: "key:12:1"}, {Data: "done:12"}}}, 0, false},
 		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "pick:12:1"}}}, 0, false},
-		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "key:12:1"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "key:12:1"}}}, 12, true},
+		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "key:12:1"}}, {{Data: "fld:12:src"}, {Data: "fld:12:res"}}}, 12, true},
+		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "fld:13:src"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "g:12:huy"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "fld:12:src"}}, {{Data: "done:12"}}}, 0, false},
 	} {
 		id, ok := doneOnly(c.buttons)
 		if id != c.id || ok != c.ok {
@@ -293,6 +305,12 @@ func TestTaskKeyboardMerges(t *testing.T) {
 	}
 	if b := taskButtons(task, true)[0]; len(b) != 3 || b[1].Data != "key:12:0" || b[2].Data != "urgent:12:1" {
 		t.Errorf("taskButtons = %+v", b)
+	}
+	if b := taskButtons(task, true); len(b) != 2 || len(b[1]) != 3 || b[1][0].Data != "fld:12:coord" || b[1][1].Data != "fld:12:src" || b[1][2].Data != "fld:12:res" {
+		t.Errorf("taskButtons' fields row = %+v", b)
+	}
+	if b := taskButtons(task, false); len(b) != 1 || len(b[0]) != 1 {
+		t.Errorf("taskButtons for one who may not change it = %+v", b)
 	}
 }
 

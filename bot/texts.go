@@ -25,10 +25,20 @@ const (
    văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh
    trọng tâm
    khẩn
-   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn dưới tin giao việc)
+   duyệt — báo xong thì người giao duyệt rồi mới hoàn thành
+   phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính
+   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn, 🔍 Cần duyệt, ➕ Phối hợp, 📄 Văn bản, 🎯 Kết quả dưới tin giao việc, rồi gõ nội dung)
+   Hoặc một dòng: /giao @an chủ trì, @binh phối hợp: Xây dựng kế hoạch hạn 20/12
+   Người, đơn vị phối hợp không ghi hạn: hạn 2 ngày làm việc trước hạn chủ trì
+/giao — gõ không kèm gì trong chat riêng với tôi: tôi hỏi từng bước (giao cho ai, việc gì, hạn nào), bấm nút để chọn
 /viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
 /tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
+   Kèm ghi chú: /xong 12 đã gửi dự thảo qua email, hoặc trả lời "xong, đã gửi dự thảo qua email"
+   Việc cần duyệt: báo xong là gửi người giao duyệt (chờ duyệt)
+   Người phối hợp: /xong 12 báo xong phần phối hợp của mình; người chủ trì được báo
+/duyet 12 — duyệt việc đã báo xong (hoặc bấm ✅ Duyệt); /duyet — các việc chờ bạn duyệt
+/tralai 12 LÝ_DO — trả lại để làm tiếp (hoặc trả lời tin báo xong: "trả lại vì …")
 /tiendo 12 60% đã xong phần khảo sát — báo tiến độ việc #12 (hoặc trả lời tin nhắn về việc đó bằng ghi chú)
 /giahan 12 25/12 chờ số liệu — xin gia hạn việc #12, có lý do (hoặc trả lời tin nhắn về việc đó: "xin gia hạn đến 25/12 vì …")
    Người giao trả lời bằng nút ✅ Đồng ý / ❌ Không đồng ý, hoặc gõ: /giahan 12 dongy — /giahan 12 khong LÝ_DO
@@ -38,27 +48,28 @@ const (
 ⭐ việc trọng tâm, ⚡ việc khẩn
 /huy 12 — hủy việc mình đã giao
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
-/thanhvien — thành viên đơn vị của tôi; /roi 3 — rời đơn vị [3]
-/thongke — thống kê đúng hạn, trễ hạn, quá hạn tháng này (kèm biểu đồ); /thongke tháng 11, quý 4, năm 2026, từ 1/7 đến 30/9
-/xuat quý 4 — tệp Excel thống kê chi tiết
+/thanhvien — thành viên đơn vị của tôi; /roi Phòng Tổng hợp — rời đơn vị đó
+/thongke, /xuat quý 4 — thống kê, tệp Excel
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /report, /export, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /approve, /return, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
 
 	textHelpHead = `<b>Trưởng đơn vị</b>
 /giao @người ... — giao việc cho người trong đơn vị mình
 /quahan, /sapden, /tim — việc của cả đơn vị, theo từng người
 ⭐, ⚡ — đánh dấu việc trọng tâm, khẩn: bấm nút dưới tin giao việc hoặc dưới /chitiet 12
+📄 Văn bản, 🎯 Kết quả — ghi thêm cho việc đã giao: bấm nút dưới tin giao việc hoặc /chitiet 12, rồi gõ (trong nhóm: trả lời vào tin hỏi)
 /moi — link mời vào đơn vị (hết hạn sau 7 ngày); /moi huy MÃ — hủy link
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
-/bonhiem @an thanhvien 3 — thêm thành viên; /roi @an 3 — cho rời đơn vị
+/bonhiem @binh thanhvien Phòng Tổng hợp — thêm thành viên; /roi @binh Phòng Tổng hợp — cho rời đơn vị
 /huy 12 — hủy việc trong đơn vị mình
+/phoihop 12 @binh — giao phần phối hợp của đơn vị cho một người (hoặc bấm 👤 Giao cho… dưới tin báo)
 /giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị
-/thongke, /xuat — thống kê của cả đơn vị, theo từng người
-/nhap mau — tệp mẫu; gửi tệp .xlsx/.csv kèm chú thích /nhap — nhập kế hoạch, mỗi dòng một việc (/import)`
+/duyet 12, /tralai 12 LÝ_DO — duyệt, trả lại việc trong đơn vị khi người giao không còn ở đơn vị
+/caidat duyet bat — mọi việc giao trong đơn vị cần duyệt kết quả; /caidat duyet tat — thôi; /caidat — xem cài đặt`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
-/donvi — cây đơn vị; /donvi them Phòng A trong Sở KHCN; /donvi doiten 3 Tên mới; /donvi chuyen 3 vao 1; /donvi xoa 3
-/bonhiem @an truong 3 — vai trò: lanhdao, truong, thanhvien, theodoi; /bonhiem bo @an truong 3 — bỏ
+/donvi — cây đơn vị, số trong [ ] là mã; /donvi them Tổ Văn thư trong Phòng Tổng hợp; /donvi doiten 2 Tổ Hành chính; /donvi chuyen 2 vao goc; /donvi xoa 2
+/bonhiem @an truong Phòng Tổng hợp — vai trò: lanhdao, truong, thanhvien, theodoi; /bonhiem bo @an truong Phòng Tổng hợp — bỏ
 /ngaynghi them 12/02/2027 nghỉ Lý do; /ngaynghi xoa 12/02/2027 — lịch nghỉ bù, làm bù`
 
 	textAssignUsage       = "Cách giao việc: /giao @người nội dung hạn THỜI_HẠN\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
@@ -84,11 +95,10 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 	textAlreadyClosed       = "Việc #%d đã %s rồi."
 	textDone                = "✅ Đã xong việc #%d: %s%s"
 	textDoneNoTitle         = "✅ Đã xong việc #%d."
-	textLateSuffix          = " (trễ hạn)"
 	textDoneNotice          = "✅ %s đã báo xong việc #%d: %s%s"
 	textOnlyAssignerCancels = "Chỉ người giao việc, trưởng đơn vị phụ trách hoặc lãnh đạo mới hủy được việc #%d. Người thực hiện báo xong bằng: /xong mã_việc"
 	textCannotFinish        = "Bạn chỉ được xem việc #%d, không báo xong thay người thực hiện được. Người thực hiện báo xong bằng: /xong mã_việc"
-	textCannotAssign        = "Bạn chưa giao việc cho %s được: trưởng đơn vị giao trong đơn vị mình, lãnh đạo giao cho mọi người, ai cũng tự giao việc cho mình được. Ví dụ: /giao @ten_ban_than Soạn báo cáo hạn mai"
+	textCannotAssign        = "Bạn chưa giao việc cho %s được: trưởng đơn vị giao trong đơn vị mình, lãnh đạo giao cho mọi người, ai cũng tự giao việc cho mình được. Ví dụ, tự giao cho mình: /giao %s Soạn báo cáo hạn mai"
 	textCancelled           = "🗑 Đã hủy việc #%d: %s"
 	textCancelledNoTitle    = "🗑 Đã hủy việc #%d."
 	textCancelledNotice     = "🗑 %s đã hủy việc #%d: %s"
@@ -133,6 +143,8 @@ func eventText(k nhacviec.EventKind) string {
 		return "đánh dấu"
 	case nhacviec.EventUnflagged:
 		return "bỏ dấu"
+	case nhacviec.EventFieldSet:
+		return "ghi thêm"
 	case nhacviec.EventExtensionAsked:
 		return "xin gia hạn"
 	case nhacviec.EventExtensionApproved:
@@ -141,6 +153,18 @@ func eventText(k nhacviec.EventKind) string {
 		return "không đồng ý gia hạn"
 	case nhacviec.EventProgress:
 		return "báo tiến độ"
+	case nhacviec.EventSubmitted:
+		return "báo xong, gửi duyệt"
+	case nhacviec.EventApproved:
+		return "duyệt, hoàn thành"
+	case nhacviec.EventReturned:
+		return "trả lại"
+	case nhacviec.EventCoordinatorAdded:
+		return "giao phối hợp"
+	case nhacviec.EventCoordinatorHanded:
+		return "giao lại phần phối hợp"
+	case nhacviec.EventCoordinatorDone:
+		return "xong phần phối hợp"
 	}
 	return string(k)
 }

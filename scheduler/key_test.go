@@ -8,8 +8,8 @@ import (
 )
 
 // A notice's key starts with the day of its slot in the calendar's zone,
-// the form migration 0011 gives the keys written before it
-// (store's TestMigration0011PrefixesPlannedKeysWithTheirDay).
+// the form migration 0015 gives the keys written before it
+// (store's TestMigration0015PrefixesPlannedKeysWithTheirDay).
 func TestNoticeKeysStartWithTheirDay(t *testing.T) {
 	loc, err := time.LoadLocation("Asia/Ho_Chi_Minh")
 	if err != nil {

@@ -103,6 +103,13 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 		longest = max(longest, time.Since(start))
 		written += n
 	}
+	for more := true; more && err == nil; chunks++ { // coordinators' parts (parts.go)
+		start := time.Now()
+		var n int
+		n, more, err = s.planParts(ctx, now)
+		longest = max(longest, time.Since(start))
+		written += n
+	}
 	if err == nil {
 		start := time.Now()
 		var n int
@@ -232,7 +239,7 @@ func (s *Scheduler) compose(tx nhacviec.Tx, n nhacviec.Notice, key string, now t
 // key prefix is what Tx.PlannedKeys looks for. It starts with the day of
 // the slot, in the calendar's zone, so that a pass's keys sit together in
 // the outbox's index on key rather than one index page each, by task,
-// among a year's keys (store/migrations/0011_plan_keys.sql).
+// among a year's keys (store/migrations/0015_plan_keys.sql).
 func noticeKey(n nhacviec.Notice, loc *time.Location) string {
 	d := day(n.At.In(loc))
 	if n.Kind == nhacviec.KindDigest {
@@ -252,7 +259,12 @@ func noticeKey(n nhacviec.Notice, loc *time.Location) string {
 // A reminder missed while the bot was down is sent late only while the
 // deadline is still ahead, and only the most recent one; a missed nudge
 // is replaced by today's.
+//
+// A task waiting for review has none of these: planReview.
 func (s *Scheduler) plan(t *nhacviec.Task, now time.Time) ([]nhacviec.Notice, time.Time) {
+	if t.Submitted() {
+		return s.planReview(t, now) // the reviewer is chased, not the lead
+	}
 	cal := s.Calendar
 	deadline := t.Deadline.In(cal.Location())
 	var slots []nhacviec.Notice

@@ -220,7 +220,7 @@ func TestExtensionsMigrationKeepsEveryRow(t *testing.T) {
 	}
 	defer raw.Close()
 	// The schema as the previous migrations left it.
-	for _, q := range []string{`DROP TABLE extensions`, `DROP TABLE progress_notes`, `PRAGMA user_version = 9`} {
+	for _, q := range append(undoReview, `DROP TABLE extensions`, `DROP TABLE progress_notes`, `PRAGMA user_version = 9`) {
 		if _, err := raw.Exec(q); err != nil {
 			t.Fatal(err)
 		}

@@ -8,19 +8,19 @@ import (
 	"github.com/nhacviec/nhacviec/store"
 )
 
-// Migration 0011 puts the day of its slot in front of every key the
+// Migration 0015 puts the day of its slot in front of every key the
 // scheduler may still look for, in the form the scheduler now writes
 // (scheduler's TestNoticeKeysStartWithTheirDay), and leaves the rest.
-func TestMigration0011PrefixesPlannedKeysWithTheirDay(t *testing.T) {
+func TestMigration0015PrefixesPlannedKeysWithTheirDay(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "x.db")
-	if err := store.CreateAt(ctx, path, 10); err != nil {
+	if err := store.CreateAt(ctx, path, 14); err != nil {
 		t.Fatal(err)
 	}
 	raw, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	keys := map[string]string{ // as 0010 wrote them → after 0011
+	keys := map[string]string{ // as 0014 wrote them → after 0015
 		"reminder:12:before:2026-11-24:3":  "2026-11-24/reminder:12:before:2026-11-24:3",
 		"reminder:12:due:2026-11-25:3":     "2026-11-25/reminder:12:due:2026-11-25:3",
 		"overdue:12:202611251700:3":        "2026-11-25/overdue:12:202611251700:3",

@@ -276,9 +276,9 @@ func (t *Telegram) convert(u tgbotapi.Update) bot.Update {
 		if m.MigrateToChatID != 0 {
 			out.MigratedTo = strconv.FormatInt(m.MigrateToChatID, 10)
 		}
-		out.Text = t.ownCommand(m.Text)
+		out.Text = m.Text // the core tells this bot's commands from others' (bot.Bot.Username)
 		if out.Text == "" && m.Document != nil {
-			out.Text = t.ownCommand(m.Caption) // "/nhap" as a file's caption
+			out.Text = m.Caption // "/nhap" as a file's caption
 		}
 		out.Document = t.document(m, out.Text)
 		out.Mentions = textMentions(m)
@@ -353,26 +353,6 @@ func textMentions(m *tgbotapi.Message) []bot.Mention {
 		}
 	}
 	return out
-}
-
-// ownCommand removes "@thisbot" from "/cmd@thisbot args"; a command meant
-// for another bot becomes empty.
-func (t *Telegram) ownCommand(text string) string {
-	if !strings.HasPrefix(text, "/") {
-		return text
-	}
-	head, rest, _ := strings.Cut(text, " ")
-	cmd, target, addressed := strings.Cut(head, "@")
-	if !addressed {
-		return text
-	}
-	if !strings.EqualFold(target, t.Username()) {
-		return ""
-	}
-	if rest != "" {
-		return cmd + " " + rest
-	}
-	return cmd
 }
 
 // Send delivers one outbox message.

@@ -85,13 +85,13 @@ func seedBulk(ctx context.Context, path string, people []*person, n int, opt see
 	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM sqlite_schema WHERE name = 'task_plans'`).Scan(&plansTable); err != nil {
 		return err
 	}
-	// Since migration 0011 a planned message's key starts with its day.
+	// Since migration 0015 a planned message's key starts with its day.
 	var version int
 	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		return err
 	}
 	keyDay := ""
-	if version >= 11 {
+	if version >= 15 {
 		keyDay = `strftime('%Y-%m-%d', t.deadline / 1000 + 25200, 'unixepoch') || '/' || `
 	}
 	taskPlanColumn, taskPlanValue := ", next_plan_at", "\n\t\t\t\tCASE WHEN open THEN ?7 ELSE NULL END,"
@@ -193,13 +193,13 @@ func sentDigests(ctx context.Context, conn *sql.Conn, groups []int64) error {
 		}
 		where += " AND id IN (SELECT value FROM json_each('" + string(ids) + "'))"
 	}
-	// Since migration 0011 a planned message's key starts with its day.
+	// Since migration 0015 a planned message's key starts with its day.
 	var version int
 	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
 		return err
 	}
 	day := ""
-	if version >= 11 {
+	if version >= 15 {
 		day = "'2026-11-23/' || "
 	}
 	_, err := conn.ExecContext(ctx, `INSERT INTO outbox (key, chat_id, kind, text, html, not_before, created_at, state, attempts, sent_at)

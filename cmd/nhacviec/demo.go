@@ -29,16 +29,31 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 	}
 	defer db.Close()
 	loc, _ := time.LoadLocation(cfg.Timezone)
-	clock := console.NewClock(demoStart(time.Now().In(loc)))
+	start := demoStart(loc)
+	if !cfg.ClockStart.IsZero() {
+		start = cfg.ClockStart.In(loc)
+	}
+	in := m.Stdin
+	if cfg.Script != "" {
+		f, err := os.Open(cfg.Script)
+		if err != nil {
+			return usageError{fmt.Sprintf("demo: %v", err)}
+		}
+		defer f.Close()
+		in = f
+	}
+	clock := console.NewClock(start)
 	s := &console.Session{
 		Clock:   clock,
 		GroupID: "-100",
 		Group:   "Phòng Tổng hợp",
 		Out:     m.Stdout,
+		Echo:    cfg.Script != "",
 		People: []console.Person{
 			{Name: "lead", FullName: "Trần Văn Lãnh (trưởng phòng)", ID: "1"},
 			{Name: "an", FullName: "Nguyễn Văn An", ID: "2"},
 			{Name: "binh", FullName: "Lê Thị Bình", ID: "3"},
+			{Name: "cuong", FullName: "Phạm Văn Cường (trưởng phòng Kế hoạch - Tài chính)", ID: "4"},
 		},
 	}
 	// Errors only: the demo's screen is the chat.
@@ -56,26 +71,25 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 		_, err := a.scheduler.RunOnce(ctx, now)
 		return err
 	}
-	// The group is Phòng Tổng hợp's, lead its head (and the demo's admin).
+	// The group is Phòng Tổng hợp's, lead its head (and the demo's admin);
+	// cuong heads Phòng Kế hoạch - Tài chính, a unit to coordinate with.
 	setup := []string{"lead>> /donvi them Phòng Tổng hợp", "lead>> /bonhiem @lead truong 1",
-		"lead>> /bonhiem @an thanhvien 1", "lead>> /bonhiem @binh thanhvien 1", "lead> /ganhom 1"}
-	if err := s.Seed(ctx, map[string]bool{"lead": true, "an": true}, setup...); err != nil {
+		"lead>> /bonhiem @an thanhvien 1", "lead>> /bonhiem @binh thanhvien 1", "lead> /ganhom 1",
+		"lead>> /donvi them Phòng Kế hoạch - Tài chính", "lead>> /bonhiem @cuong truong 2"}
+	if err := s.Seed(ctx, map[string]bool{"lead": true, "an": true, "cuong": true}, setup...); err != nil {
 		return fmt.Errorf("demo: seed: %w", err)
 	}
 	s.Extra = map[string]func(context.Context) error{":lichsu": func(ctx context.Context) error {
 		return seedDemoHistory(ctx, db, a.cal, clock.Now(), m.Stdout)
 	}}
 	fmt.Fprintln(m.Stdout, "nhacviec — bản thử trên màn hình (binh chưa mở chat riêng với bot).")
-	fmt.Fprintln(m.Stdout, demoHistoryHelp)
-	return s.Run(ctx, m.Stdin)
+	return s.Run(ctx, in)
 }
 
-// demoStart is 09:00 today, or on the next weekday if today is a weekend,
-// so that the first steps happen in working hours.
-func demoStart(now time.Time) time.Time {
-	d := time.Date(now.Year(), now.Month(), now.Day(), 9, 0, 0, 0, now.Location())
-	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d
+// demoStart is when the demo's clock starts unless -clock says otherwise:
+// always the same working Monday morning, so that the README's and the
+// guide's walkthroughs (dates, reminders, message numbers) are what the
+// demo prints on any day it is run.
+func demoStart(loc *time.Location) time.Time {
+	return time.Date(2026, time.November, 23, 9, 0, 0, 0, loc)
 }

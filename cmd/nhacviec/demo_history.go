@@ -13,8 +13,6 @@ import (
 	"github.com/nhacviec/nhacviec/store"
 )
 
-// demoHistoryHelp tells the demo's user how to see the statistics.
-const demoHistoryHelp = "Thống kê: gõ :lichsu để tạo lịch sử việc của 6 tháng qua, rồi lead>> /thongke quý trước, lead>> /xuat quý trước (tệp lưu ở thư mục hiện tại)."
 
 var demoTitles = []string{
 	"Báo cáo tình hình thực hiện nhiệm vụ tháng", "Tổng hợp ý kiến góp ý dự thảo quy chế", "Rà soát thủ tục hành chính",

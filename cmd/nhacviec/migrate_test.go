@@ -65,7 +65,7 @@ func TestDatabaseOfPreviousMainMigrates(t *testing.T) {
 		t.Errorf("xong replied to the old reminder: %q", r.Plain)
 	}
 	// What e990ee1 planned is not planned again: its keys were rewritten
-	// into today's form (0011_plan_keys.sql). It had planned #3's overdue
+	// into today's form (0015_plan_keys.sql). It had planned #3's overdue
 	// notices, to go out at 08:00 on the 25th; the pass then plans #1's
 	// reminder of its day and #3's first nudge, and not the overdue
 	// notices a second time.
