@@ -13,7 +13,6 @@ import (
 	"github.com/nhacviec/nhacviec/store"
 )
 
-
 var demoTitles = []string{
 	"Báo cáo tình hình thực hiện nhiệm vụ tháng", "Tổng hợp ý kiến góp ý dự thảo quy chế", "Rà soát thủ tục hành chính",
 	"Kế hoạch cải cách hành chính", "Báo cáo kết quả chuyển đổi số", "Dự thảo tờ trình Giám đốc",
