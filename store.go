@@ -41,6 +41,7 @@ type Tx interface {
 	PlanTx
 	CalendarTx
 	FollowUpTx
+	LadderTx
 }
 
 // UpdateTx records which of a transport's updates were applied: the
@@ -317,6 +318,11 @@ type Notice struct {
 	Task *Task  // nil for a digest
 	Chat *Chat  // the group, for a digest
 	At   time.Time
+	// To and Escalated are an escalation's (KindEscalation): whom it
+	// reports to, and the overdue tasks it reports, longest overdue
+	// first (their keys: the composer reads those it shows).
+	To        *Person
+	Escalated []TaskKey
 }
 
 // Composer turns a notice into the messages that say it. The bot core
