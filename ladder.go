@@ -103,8 +103,8 @@ func (k CauseKind) Valid() bool {
 func (k CauseKind) Objective() bool { return k.Valid() && k != CauseOther }
 
 // OverdueCause is the lead's answer to "why is it late": given once per
-// task, kept as given. A CauseOther's Note is the lead's words; it may be
-// filled in once after the cause was picked.
+// task, kept as given. Note is the lead's words, if any; a CauseOther
+// picked without them may have them filled in once.
 type OverdueCause struct {
 	TaskID   int64
 	PersonID int64

@@ -48,24 +48,34 @@ func mergeable(m *nhacviec.Outgoing) bool {
 }
 
 // doneOnly returns the task of a keyboard that is one task's own: its ✅
-// button, and perhaps its marks' toggles (taskButtons); ok is also true
-// for no buttons at all (id 0).
+// button first, and perhaps its marks' toggles on the same row
+// (taskButtons), or the overdue notice's ⏳ and its causes on the rows
+// below (causeKeyboard); ok is also true for no buttons at all (id 0).
 func doneOnly(buttons [][]nhacviec.Button) (int64, bool) {
 	switch {
 	case len(buttons) == 0:
 		return 0, true
-	case len(buttons) != 1 || len(buttons[0]) == 0:
+	case len(buttons[0]) == 0:
 		return 0, false
 	}
 	id, ok := doneData(buttons[0][0].Data)
 	if !ok {
 		return 0, false
 	}
-	for _, b := range buttons[0][1:] {
-		action, rest, _ := strings.Cut(b.Data, ":")
-		task, _, _ := strings.Cut(rest, ":")
-		if (action != actionKey && action != actionUrgent) || task != strconv.FormatInt(id, 10) {
-			return 0, false
+	for i, row := range buttons {
+		for j, b := range row {
+			if i == 0 && j == 0 {
+				continue
+			}
+			action, rest, _ := strings.Cut(b.Data, ":")
+			task, _, _ := strings.Cut(rest, ":")
+			own := action == actionCause
+			if i == 0 {
+				own = action == actionKey || action == actionUrgent || action == actionAskExtension
+			}
+			if !own || task != strconv.FormatInt(id, 10) {
+				return 0, false
+			}
 		}
 	}
 	return id, true

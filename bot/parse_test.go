@@ -285,6 +285,9 @@ func TestTaskKeyboardMerges(t *testing.T) {
 		{[][]nhacviec.Button{{{Data: "key:12:1"}, {Data: "done:12"}}}, 0, false},
 		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "pick:12:1"}}}, 0, false},
 		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "key:12:1"}}}, 0, false},
+		{causeKeyboard(task), 12, true},
+		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "why:13:w"}}}, 0, false},
+		{[][]nhacviec.Button{{{Data: "done:12"}, {Data: "why:12:w"}}}, 0, false},
 	} {
 		id, ok := doneOnly(c.buttons)
 		if id != c.id || ok != c.ok {

@@ -37,10 +37,13 @@ const (
 /chitiet 12 — chi tiết và lịch sử việc #12
 ⭐ việc trọng tâm, ⚡ việc khẩn
 /huy 12 — hủy việc mình đã giao
+/sua 12 hạn 25/12 — sửa việc mình đã giao: hạn, tên, kết quả, văn bản (ví dụ: /sua 12 tên Xây dựng kế hoạch CCHC); người thực hiện được báo
+/chuyen 12 @binh lý do — chuyển việc mình đã giao cho người khác chủ trì
+/lydo 12 — nêu nguyên nhân việc #12 quá hạn (hoặc bấm nút dưới tin báo quá hạn): chờ ý kiến/hồ sơ đơn vị khác, khối lượng lớn/phức tạp, thời hạn giao quá ngắn, khác
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi 3 — rời đơn vị [3]
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /overdue, /upcoming, /task, /cancel, /edit, /handover, /cause, /holidays, /members, /leave, /help.`
 
 	textHelpHead = `<b>Trưởng đơn vị</b>
 /giao @người ... — giao việc cho người trong đơn vị mình
@@ -50,7 +53,10 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @an thanhvien 3 — thêm thành viên; /roi @an 3 — cho rời đơn vị
 /huy 12 — hủy việc trong đơn vị mình
-/giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị`
+/giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị
+/sua 12 hạn 25/12, /chuyen 12 @binh — sửa, chuyển người chủ trì việc trong đơn vị mình
+Việc quá hạn 2 ngày làm việc: tôi báo trưởng đơn vị mỗi sáng (một tin cho cả đơn vị); quá hạn 5 ngày: báo lãnh đạo và người theo dõi trong danh sách sáng thứ Hai
+/caidat leothang 2 5 — đổi số ngày đó cho đơn vị mình; /caidat leothang tat — tắt; /caidat — xem`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
 /donvi — cây đơn vị; /donvi them Phòng A trong Sở KHCN; /donvi doiten 3 Tên mới; /donvi chuyen 3 vao 1; /donvi xoa 3
@@ -137,6 +143,14 @@ func eventText(k nhacviec.EventKind) string {
 		return "không đồng ý gia hạn"
 	case nhacviec.EventProgress:
 		return "báo tiến độ"
+	case nhacviec.EventDeadlineChanged:
+		return "sửa hạn"
+	case nhacviec.EventEdited:
+		return "sửa việc"
+	case nhacviec.EventHandedOver:
+		return "chuyển người chủ trì"
+	case nhacviec.EventOverdueCause:
+		return "nêu nguyên nhân quá hạn"
 	}
 	return string(k)
 }

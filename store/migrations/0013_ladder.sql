@@ -51,8 +51,8 @@ CREATE TABLE ladder_runs (
 
 -- Why a task is late, as its lead answered the overdue notice: once per
 -- task. objective is the cause's kind as reports count it (1: khách quan,
--- 0: chủ quan); note is the lead's words for 'other'. deadline is the
--- deadline in force then; a period is read by at.
+-- 0: chủ quan); note is the lead's words, if any ('other' asks for them).
+-- deadline is the deadline in force then; a period is read by at.
 CREATE TABLE overdue_causes (
 	task_id   INTEGER PRIMARY KEY REFERENCES tasks (id),
 	person_id INTEGER NOT NULL REFERENCES people (id),
