@@ -294,6 +294,6 @@ const (
 	textLadderInherited = "(theo cài đặt của %s)"
 	textLadderDefault   = "(mặc định)"
 	textLadderSet       = "🪜 Đã đặt báo cáo việc quá hạn ở %s: %s."
-	textLadderForbidden = "Chỉ trưởng đơn vị %s (hoặc đơn vị cấp trên) và quản trị viên mới đổi được cài đặt này. Xem: /caidat leothang"
+	textLadderForbidden = "Chỉ trưởng đơn vị %s (hoặc đơn vị cấp trên) và quản trị viên mới đổi được cài đặt này. Ví dụ, trưởng đơn vị gõ: /caidat leothang 3 7 — ai cũng xem được: /caidat leothang"
 	textLadderBadDays   = "Số ngày không hợp lệ (%d, %d): số ngày báo trưởng đơn vị từ 1, số ngày báo lãnh đạo lớn hơn nó, tối đa %d.\nVí dụ: /caidat leothang 2 5"
 )
