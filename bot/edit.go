@@ -340,6 +340,7 @@ func (c *conv) handOver(args string) error {
 		return err
 	}
 	answer := fmt.Sprintf(textHandedOver, t.ID, esc(p.Mention()), esc(old.Mention()))
+	unreached := ""
 	var told []string
 	if p.ID != c.me.ID {
 		text := fmt.Sprintf(textHandedToYou, esc(c.me.Mention()), t.ID, marks(t), esc(t.Title), c.deadline(t), c.state(t), esc(old.Mention())) + fieldLines(t) + why
@@ -350,7 +351,7 @@ func (c *conv) handOver(args string) error {
 		if reached {
 			told = append(told, esc(p.Mention()))
 		} else {
-			answer += "\n" + fmt.Sprintf(textMustStart, esc(p.Mention()), esc(c.Username))
+			unreached = "\n" + fmt.Sprintf(textMustStart, esc(p.Mention()), esc(c.Username))
 		}
 	}
 	if old.ID != c.me.ID {
@@ -376,7 +377,7 @@ func (c *conv) handOver(args string) error {
 	if len(told) > 0 {
 		answer += " " + fmt.Sprintf(textTold, strings.Join(told, ", "))
 	}
-	return c.say(answer)
+	return c.say(answer + unreached)
 }
 
 // handOverUnit decides whether the caller may make p the lead of t, and

@@ -8,6 +8,8 @@ package main
 import (
 	"context"
 	"fmt"
+	"regexp"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -533,5 +535,44 @@ func TestLadderInHelpAndMenu(t *testing.T) {
 		if !found[c] {
 			t.Errorf("/%s is in no menu: %v", c, found)
 		}
+	}
+}
+
+// The console demo: /sua and /chuyen, the cause picked under the overdue
+// notice, /caidat, and the head's morning report days later.
+func TestDemoLadder(t *testing.T) {
+	script := []string{
+		"lead> /giao @an Báo cáo quý hạn hôm nay",
+		"lead> /giao @an Tổng hợp số liệu hạn 15h hôm nay",
+		"lead>> /sua 1 hạn mai theo chỉ đạo của Giám đốc",
+		"lead>> /chuyen 1 @binh an đi công tác",
+		":sau 6h30m",
+	}
+	got := runDemo(t, append(slices.Clone(script), ":thoat")...)
+	m := regexp.MustCompile(`\[(\d+)\] bot → riêng an:\n\s+⚠️ Việc #2 đã quá hạn`).FindStringSubmatch(got)
+	if m == nil {
+		t.Fatalf("no overdue notice to an:\n%s", got)
+	}
+	got = runDemo(t, append(script, "an> ["+m[1]+".5]", "lead>> /caidat leothang", ":sau 10d", "lead>> /chitiet 2", ":thoat")...)
+	for _, want := range []string{
+		"Đã sửa hạn việc #1",
+		"@lead sửa việc #1",
+		"Đã chuyển việc #1 cho @binh chủ trì (trước đây: @an).",
+		"Vì sao chưa xong?",
+		"[" + m[1] + ".5 Thời hạn giao quá ngắn]",
+		"Đã ghi nguyên nhân quá hạn việc #2: Thời hạn giao quá ngắn (khách quan).",
+		"@an nêu nguyên nhân quá hạn việc #2",
+		"Báo cáo việc quá hạn ở Phòng Tổng hợp: báo trưởng đơn vị khi quá hạn 2 ngày làm việc",
+		"Phòng Tổng hợp có 1 việc quá hạn (báo trưởng đơn vị)",
+		"#2 Tổng hợp số liệu — @an, hạn 15:00",
+		"Nguyên nhân quá hạn: Thời hạn giao quá ngắn (khách quan)",
+		"Đã báo trưởng đơn vị việc quá hạn: 07:30",
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the demo never showed %q", want)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
 	}
 }
