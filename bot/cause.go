@@ -136,6 +136,9 @@ func (c *conv) cause(args string) error {
 	}
 	rest = strings.TrimSpace(rest)
 	if rest == "" {
+		if !c.showable(t) {
+			return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.Username))
+		}
 		return c.reply(&nhacviec.Message{TaskID: t.ID, Text: fmt.Sprintf(textCauseQuestion, t.ID, esc(t.Title), t.ID), Buttons: causeKeyboard(t)[1:]})
 	}
 	word, words, _ := strings.Cut(rest, " ")
@@ -294,6 +297,9 @@ func (c *conv) howToExtend(id int64) error {
 	}
 	if _, err := c.extendable(id); err != nil {
 		return err
+	}
+	if !c.showable(t) {
+		return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.Username))
 	}
 	return c.reply(&nhacviec.Message{TaskID: t.ID, Text: fmt.Sprintf(textHowToExtend, t.ID, esc(t.Title), t.ID)})
 }

@@ -17,6 +17,10 @@ import (
 // value, and the deadline the task was given stays recoverable (the
 // store keeps it whatever moves the deadline).
 
+// editFillers are words that may stand between "hạn" and the new date,
+// folded.
+var editFillers = map[string]bool{"moi": true, "la": true, "thanh": true}
+
 // editField is what /sua changes.
 type editField int
 
@@ -32,14 +36,16 @@ var editLabels = []struct {
 	field  editField
 	labels []string
 }{
-	{editDeadline, []string{"han", "thoi han", "han moi"}},
+	{editDeadline, []string{"han", "thoi han"}},
 	{editTitle, []string{"ten", "ten viec", "tieu de", "noi dung"}},
 	{editResult, []string{"ket qua", "san pham"}},
 	{editSource, []string{"van ban", "nguon", "nguon giao", "can cu"}},
 }
 
 // cutEditField reads the field named at the start of s and returns it
-// with the value after it (a colon after the label allowed).
+// with the value after it (a colon after the label allowed). A label of
+// two words that starts with one of one word ("tên việc") needs its
+// colon: "/sua 12 tên Việc tổng hợp" renames to "Việc tổng hợp".
 func cutEditField(s string) (editField, string, bool) {
 	ws := spans(s)
 	for n := min(len(ws), 2); n >= 1; n-- {
@@ -47,17 +53,26 @@ func cutEditField(s string) (editField, string, bool) {
 		for _, w := range ws[:n] {
 			words = append(words, w.fold)
 		}
-		label := strings.Join(words, " ")
-		for _, f := range editLabels {
-			for _, l := range f.labels {
-				if l == label {
-					value := strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(s[ws[n-1].end:]), ":"))
-					return f.field, value, true
-				}
-			}
+		if n == 2 && editLabel(words[0]) != 0 && !strings.HasSuffix(s[ws[1].start:ws[1].end], ":") {
+			continue
+		}
+		if f := editLabel(strings.Join(words, " ")); f != 0 {
+			return f, strings.TrimSpace(strings.TrimLeft(strings.TrimSpace(s[ws[n-1].end:]), ":")), true
 		}
 	}
 	return 0, "", false
+}
+
+// editLabel is the field a label names, 0 for none.
+func editLabel(label string) editField {
+	for _, f := range editLabels {
+		for _, l := range f.labels {
+			if l == label {
+				return f.field
+			}
+		}
+	}
+	return 0
 }
 
 // changeable loads a task the caller may change, still open.
@@ -141,6 +156,10 @@ func (c *conv) edit(args string) error {
 	if err != nil {
 		return err
 	}
+	if !c.showable(t) {
+		// Not this group's task: its fields stay out of it.
+		return c.say(fmt.Sprintf(textEditedNoValue, editNoun(field), t.ID) + told)
+	}
 	return c.say(fmt.Sprintf(textEdited, editNoun(field), t.ID, esc(clip(value, maxEcho*3))) + told)
 }
 
@@ -149,6 +168,14 @@ func (c *conv) edit(args string) error {
 // waiting are dropped and the new one's planned.
 func (c *conv) editDeadline(t *nhacviec.Task, phrase string) error {
 	example := fmt.Sprintf("Ví dụ: /sua %d hạn 25/12 theo chỉ đạo của Giám đốc", t.ID)
+	// "hạn mới là 25/12": the words before the date.
+	for {
+		ws := spans(phrase)
+		if len(ws) < 2 || !editFillers[ws[0].fold] {
+			break
+		}
+		phrase = strings.TrimSpace(phrase[ws[0].end:])
+	}
 	_, dl, after, err := cutDeadline(c.Calendar, phrase, c.now, t.Deadline)
 	var pe *calendar.ParseError
 	switch {
@@ -461,6 +488,7 @@ const (
 	textEditDeadlineChange = "Hạn mới: %s (trước đây: %s)"
 	textEditReason         = "Lý do: %s"
 	textEdited             = "✏️ Đã sửa %s việc #%d: %s."
+	textEditedNoValue      = "✏️ Đã sửa %s việc #%d."
 	textDeadlineEdited     = "✏️ Đã sửa hạn việc #%d: %s (trước đây: %s)."
 	textTold               = "Đã báo %s."
 	textOriginalDeadline   = " (hạn ban đầu %s)"

@@ -125,6 +125,11 @@ func stateOnce(ctx context.Context, o *options, n, units, perUnit int) error {
 		morning, planned = append(morning, d), w
 	}
 	fmt.Printf("    RunOnce at 08:00 (plans %d messages: nudges, reminders): %s\n", planned, spread(morning, ms))
+	first, next, reported, err := ladderPasses(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("    RunOnce at 07:30, the escalation ladder: its first run (records %d escalations) %s; the next morning's %s\n", reported, ms(first), ms(next))
 
 	// The bot.
 	if o.quahan <= 0 {

@@ -162,6 +162,17 @@ func TestEditTask(t *testing.T) {
 	}
 	h.say(h.private(h.an), h.an, "/xong 1")
 	contains(t, h.say(lead, h.lead, "/sua 1 hạn 30/11"), "Việc #1 đã xong rồi: không sửa được nữa")
+
+	// A task given privately: changed from a group, its fields stay out
+	// of the group.
+	_, own := h.assign(lead, h.lead, "/giao @an Việc riêng hạn 30/11")
+	r = h.say(h.group, h.lead, fmt.Sprintf("/sua %d tên Việc riêng có tên mới", own))
+	contains(t, r, fmt.Sprintf("Đã sửa tên việc #%d.", own))
+	lacks(t, r, "tên mới")
+	contains(t, h.say(lead, h.lead, fmt.Sprintf("/sua %d hạn mới là 1/12", own)), fmt.Sprintf("Đã sửa hạn việc #%d: 17:00 Thứ Ba 01/12/2026", own))
+	if h.task(own).Title != "Việc riêng có tên mới" {
+		t.Fatalf("the title was not changed from the group: %q, %q", h.task(own).Title, r.Plain)
+	}
 }
 
 // /chuyen: the lead changes; the new lead is told with a ✅, the old one
