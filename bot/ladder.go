@@ -217,7 +217,9 @@ func (c *conv) ladderSetting(words []string) error {
 	if err != nil {
 		return err
 	}
-	own, inForce, from := nhacviec.LadderSetting{}, nhacviec.LadderSetting{UnitID: u.ID, HeadDays: nhacviec.DefaultHeadDays, LeaderDays: nhacviec.DefaultLeaderDays}, int64(0)
+	// The setting in force: the unit's own, or the nearest above, or the
+	// defaults; a change starts from it.
+	inForce, from := nhacviec.LadderSetting{UnitID: u.ID, HeadDays: nhacviec.DefaultHeadDays, LeaderDays: nhacviec.DefaultLeaderDays}, int64(0)
 	byUnit := map[int64]nhacviec.LadderSetting{}
 	for _, s := range all {
 		byUnit[s.UnitID] = s
@@ -228,7 +230,7 @@ func (c *conv) ladderSetting(words []string) error {
 			break
 		}
 	}
-	own = inForce
+	own := inForce
 	if mode == "" {
 		text := fmt.Sprintf(textLadderShow, esc(st.tree.path(u.ID)), ladderText(inForce))
 		switch {

@@ -152,7 +152,12 @@ func (s *Scheduler) escalate(c *chunk, org *ladderOrg, r ladderRun, now time.Tim
 		people = append(people, id)
 	}
 	slices.Sort(people)
-	if err := c.prefetch(people); err != nil {
+	// The recipients, and the leads the reports name, in one query.
+	leads := make([]int64, 0, len(es)+len(people))
+	for _, k := range keys {
+		leads = append(leads, k.AssigneeID)
+	}
+	if err := c.prefetch(append(leads, people...)); err != nil {
 		return 0, err
 	}
 	at := later(s.Calendar.At(now, s.DigestAt), now)
