@@ -700,36 +700,44 @@ func TestUnreachableNamesTheChatOwnerEveryTime(t *testing.T) {
 			return nil
 		})
 	}
-	// The database as it was before chats kept their owner: the first
-	// two people are marked, their private_chat_id is gone.
-	update(t, db, func(tx nhacviec.Tx) error {
-		_, err := tx.Unreachable(chats[1])
-		return err
-	})
 	db.Close()
-	raw, err := sql.Open("sqlite", path)
+}
+
+// Migration 0008 finds the owner of every private chat: from the person's
+// private_chat_id, or, for someone already marked unreachable (whose
+// private_chat_id was cleared), from the chat's id, which on Telegram and
+// the console is the person's.
+func TestMigration0008FindsTheChatOwners(t *testing.T) {
+	// A database as the builds before 0008 left it: people 1 and 2 were
+	// refused and lost their private_chat_id; person 3's chat id (30) is
+	// not their id, only their private_chat_id says whose it is.
+	path := filepath.Join(t.TempDir(), "x.db")
+	if err := store.CreateAt(ctx, path, 7); err != nil {
+		t.Fatal(err)
+	}
+	raw, err := sql.Open("sqlite", "file:"+path)
 	if err != nil {
 		t.Fatal(err)
 	}
-	// (What later migrations added goes too, as it was not there then.)
-	for _, q := range []string{`ALTER TABLE chats DROP COLUMN person_id`,
-		`ALTER TABLE tasks DROP COLUMN result`, `ALTER TABLE tasks DROP COLUMN source`, `ALTER TABLE tasks DROP COLUMN source_number`,
-		`ALTER TABLE tasks DROP COLUMN key_task`, `ALTER TABLE tasks DROP COLUMN urgent`, `ALTER TABLE tasks DROP COLUMN search`,
-		`PRAGMA user_version = 7`} {
+	for _, q := range []string{
+		`INSERT INTO chats (id, transport, external_id, kind, created_at) VALUES (1, 'telegram', '1', 'private', 0), (2, 'telegram', '2', 'private', 0), (3, 'telegram', '30', 'private', 0)`,
+		`INSERT INTO people (id, transport, external_id, username, private_chat_id, created_at, updated_at) VALUES
+			(1, 'telegram', '1', 'u1', NULL, 0, 0), (2, 'telegram', '2', 'u2', NULL, 0, 0), (3, 'telegram', '3', 'u3', 3, 0, 0)`,
+	} {
 		if _, err := raw.Exec(q); err != nil {
-			t.Fatal(err)
+			t.Fatalf("%s: %v", q, err)
 		}
 	}
 	raw.Close()
-	db = mustOpen(t, path)
+	db := mustOpen(t, path)
 	update(t, db, func(tx nhacviec.Tx) error {
-		for i, want := range people {
-			p, err := tx.Unreachable(chats[i])
+		for chat, want := range []int64{1, 2, 3} {
+			p, err := tx.Unreachable(int64(chat + 1))
 			if err != nil {
 				return err
 			}
-			if p == nil || p.ID != want.ID {
-				t.Errorf("after the migration, the owner of chat %d = %+v, want person %d", chats[i], p, want.ID)
+			if p == nil || p.ID != want {
+				t.Errorf("after the migration, the owner of chat %d = %+v, want person %d", chat+1, p, want)
 			}
 		}
 		return nil

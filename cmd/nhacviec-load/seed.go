@@ -86,6 +86,15 @@ func seedBulk(ctx context.Context, path string, people []*person, n int, opt see
 	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM sqlite_schema WHERE name = 'task_plans'`).Scan(&plansTable); err != nil {
 		return err
 	}
+	// Since migration 0015 a planned message's key starts with its day.
+	var version int
+	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	keyDay := ""
+	if version >= 15 {
+		keyDay = `strftime('%Y-%m-%d', t.deadline / 1000 + 25200, 'unixepoch') || '/' || `
+	}
 	taskPlanColumn, taskPlanValue := ", next_plan_at", "\n\t\t\t\tCASE WHEN open THEN ?7 ELSE NULL END,"
 	if plansTable {
 		taskPlanColumn, taskPlanValue = "", ""
@@ -135,13 +144,13 @@ func seedBulk(ctx context.Context, path string, people []*person, n int, opt see
 			botMessages,
 			// ... the reminder of a closed task ...
 			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, buttons, not_before, created_at, state, attempts, sent_at, external_id)
-			SELECT 'reminder:' || t.id || ':due:' || strftime('%Y-%m-%d', t.deadline / 1000 + 25200, 'unixepoch') || ':' || p.private_chat_id,
+			SELECT ` + keyDay + `'reminder:' || t.id || ':due:' || strftime('%Y-%m-%d', t.deadline / 1000 + 25200, 'unixepoch') || ':' || p.private_chat_id,
 				p.private_chat_id, 'reminder', t.id, '⏰ Hôm nay đến hạn việc #' || t.id || ': <b>' || t.title || '</b>', 1,
 				'[[{"text":"✅ Xong","data":"done:' || t.id || '"}]]', t.deadline - 9 * 3600000, t.deadline - 9 * 3600000, 'sent', 1, t.deadline - 9 * 3600000, CAST(1000000000 + t.id * 4 + 3 AS TEXT)
 			FROM tasks t JOIN people p ON p.id = t.assignee_id WHERE t.id > ?1 AND t.id <= ?2 AND t.status <> 'open'`,
 			// ... and an overdue one's overdue notices.
 			`INSERT INTO outbox (key, chat_id, kind, task_id, text, html, not_before, created_at, state, attempts, sent_at)
-			SELECT 'overdue:' || t.id || ':' || strftime('%Y%m%d%H%M', t.deadline / 1000 + 25200, 'unixepoch') || ':' || c.chat,
+			SELECT ` + keyDay + `'overdue:' || t.id || ':' || strftime('%Y%m%d%H%M', t.deadline / 1000 + 25200, 'unixepoch') || ':' || c.chat,
 				c.chat, 'overdue', t.id, '⚠️ Việc #' || t.id || ' đã quá hạn: <b>' || t.title || '</b>', 1, t.deadline, t.deadline, 'sent', 1, t.deadline
 			FROM tasks t JOIN (SELECT 0 AS w UNION ALL SELECT 1) x
 			JOIN (SELECT person, priv AS chat FROM seedp) c ON c.person = CASE x.w WHEN 0 THEN t.assignee_id ELSE t.assigner_id END
@@ -188,8 +197,17 @@ func sentDigests(ctx context.Context, conn *sql.Conn, groups []int64) error {
 		}
 		where += " AND id IN (SELECT value FROM json_each('" + string(ids) + "'))"
 	}
+	// Since migration 0015 a planned message's key starts with its day.
+	var version int
+	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+		return err
+	}
+	day := ""
+	if version >= 15 {
+		day = "'2026-11-23/' || "
+	}
 	_, err := conn.ExecContext(ctx, `INSERT INTO outbox (key, chat_id, kind, text, html, not_before, created_at, state, attempts, sent_at)
-		SELECT 'digest:' || id || ':2026-11-23:' || id, id, 'digest', '☀️ Điểm việc sáng', 1, ?1, ?1, 'sent', 1, ?1
+		SELECT `+day+`'digest:' || id || ':2026-11-23:' || id, id, 'digest', '☀️ Điểm việc sáng', 1, ?1, ?1, 'sent', 1, ?1
 		FROM chats WHERE `+where, monday0900.Add(-90*time.Minute).UnixMilli())
 	return err
 }

@@ -64,6 +64,20 @@ func TestDatabaseOfPreviousMainMigrates(t *testing.T) {
 	if r := h.reply(h.private(h.an), h.an, "xong", 8); !strings.Contains(r.Plain, "Đã xong việc #1") {
 		t.Errorf("xong replied to the old reminder: %q", r.Plain)
 	}
+	// What e990ee1 planned is not planned again: its keys were rewritten
+	// into today's form (0015_plan_keys.sql). It had planned #3's overdue
+	// notices, to go out at 08:00 on the 25th; the pass then plans #1's
+	// reminder of its day and #3's first nudge, and not the overdue
+	// notices a second time.
+	h.tick(at(25, 8, 0))
+	overdue := 0
+	for _, s := range h.srv.Sent() {
+		overdue += strings.Count(s.Plain, "Việc #3 đã quá hạn")
+	}
+	if overdue != 2 {
+		t.Errorf("#3's overdue notice went out %d times, want 2 (to lead, and to binh in the group)\n%s", overdue, h.dump())
+	}
+
 }
 
 func copyFile(t *testing.T, from, to string) {
