@@ -3,9 +3,12 @@ package main
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 	"os"
 	"time"
+
+	nhacviec "github.com/nhacviec/nhacviec"
 )
 
 // The escalation ladder runs from 07:30 on working mornings
@@ -26,8 +29,9 @@ func ladderRan(ctx context.Context, conn *sql.Conn) error {
 // ladderPasses times, on a copy of the seeded database, the ladder's
 // first run (Monday 07:30: every task overdue 2 working days or more is
 // reported to its head, 5 or more to the leaders, as on the first morning
-// after an upgrade) and its run of the next morning (the overdue tasks
-// are read again; only those that crossed a threshold overnight are new).
+// after an upgrade) and, on the same open database, its run of the next
+// morning (the overdue tasks are read again; only those that crossed a
+// threshold overnight are new).
 // It returns both durations and how many escalations (task and level)
 // the first one recorded.
 func ladderPasses(ctx context.Context, path string) (first, next time.Duration, reported int, err error) {
@@ -52,27 +56,33 @@ func ladderPasses(ctx context.Context, path string) (first, next time.Duration, 
 	}); err != nil {
 		return 0, 0, 0, err
 	}
+	db, s, err := wired(ctx, cp, monday0730)
+	if err != nil {
+		return 0, 0, 0, err
+	}
+	defer db.Close()
 	for i, now := range []time.Time{monday0730, monday0730.AddDate(0, 0, 1)} {
-		db, s, err := wired(ctx, cp, now)
-		if err != nil {
-			return 0, 0, 0, err
-		}
+		db.Now = func() time.Time { return now }
 		t0 := time.Now()
-		_, err = s.RunOnce(ctx, now)
-		d := time.Since(t0)
-		db.Close()
-		if err == nil && i == 0 {
-			err = rawExec(ctx, cp, func(c *sql.Conn) error {
-				return c.QueryRowContext(ctx, `SELECT count(*) FROM escalations`).Scan(&reported)
-			})
-		}
-		if err != nil {
+		if _, err := s.RunOnce(ctx, now); err != nil {
 			return 0, 0, 0, err
 		}
 		if i == 0 {
-			first = d
+			first = time.Since(t0)
+			err = db.View(ctx, func(tx nhacviec.Tx) error {
+				// Every open overdue task's escalations, from the index.
+				keys, err := tx.FindTaskKeys(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, DeadlineBefore: now})
+				for _, k := range keys {
+					es, e := tx.Escalations(k.ID)
+					reported, err = reported+len(es), errors.Join(err, e)
+				}
+				return err
+			})
+			if err != nil {
+				return 0, 0, 0, err
+			}
 		} else {
-			next = d
+			next = time.Since(t0)
 		}
 	}
 	return first, next, reported, nil
