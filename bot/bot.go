@@ -19,7 +19,7 @@ type Bot struct {
 	Calendar *calendar.Calendar
 	Log      zerolog.Logger
 	// Username is the bot's own username, used in hints ("nhắn /start cho
-	// @nhacviec_bot").
+	// @nhacviec_bot") and to tell "/lenh@thisbot" from another bot's.
 	Username string
 	// Wake is called after a commit that wrote to the outbox, so the sender
 	// does not wait for its next poll. May be nil.
@@ -131,6 +131,7 @@ func (b *Bot) handleSome(ctx context.Context, us []Update) (int, error) {
 // the store's, and fails the whole transaction.
 func (b *Bot) apply(tx nhacviec.Tx, u Update) (handled, error) {
 	start := time.Now()
+	u = cleanUpdate(u)
 	h := handled{u: u, outcome: "ok"}
 	err := tx.Savepoint(func() error {
 		c, err := b.begin(tx, u)
@@ -261,9 +262,13 @@ func (c *conv) run() (string, error) {
 	}
 	text := strings.TrimSpace(c.u.Text)
 	if name, args, ok := parseCommand(text); ok {
+		target := commandTarget(text)
+		if target != "" && !strings.EqualFold(target, c.Username) {
+			return "", nil // another bot's command
+		}
 		cmd, known := commandByName[name]
 		if !known {
-			if c.chat.Kind == nhacviec.ChatGroup {
+			if c.chat.Kind == nhacviec.ChatGroup && target == "" {
 				return "", nil // another bot's command, or a typo not meant for us
 			}
 			// Not name: what people type must not become a metric label.

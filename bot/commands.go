@@ -62,8 +62,8 @@ var commandByName = func() map[string]*Command {
 	return m
 }()
 
-// parseCommand splits "/giao@bot args" into ("giao", "args"). The
-// transport has already removed a "@botname" meant for this bot.
+// parseCommand splits "/giao@bot args" into ("giao", "args"); which bot
+// the command names is commandTarget's.
 func parseCommand(text string) (name, args string, ok bool) {
 	if !strings.HasPrefix(text, "/") {
 		return "", "", false
@@ -73,6 +73,7 @@ func parseCommand(text string) (name, args string, ok bool) {
 		args = name[i:] + " " + args
 		name = name[:i]
 	}
+	name, _, _ = strings.Cut(name, "@")
 	// Quoted back when unknown: a pasted paragraph is not a command name.
 	return strings.ToLower(clip(name, maxEcho)), strings.TrimSpace(args), name != ""
 }
@@ -317,7 +318,6 @@ func (c *conv) askAssignee(args string, fields taskFields) error {
 // askDeadline asks which reading of an ambiguous deadline was meant, with
 // one button per reading.
 func (c *conv) askDeadline(a assignment, phrase string, candidates []calendar.Deadline) error {
-	var row []nhacviec.Button
 	moved := false
 	for _, t := range candidates {
 		a.Candidates = append(a.Candidates, t.At.Unix())
@@ -331,10 +331,8 @@ func (c *conv) askDeadline(a assignment, phrase string, candidates []calendar.De
 	if err != nil {
 		return err
 	}
-	for i, t := range candidates {
-		row = append(row, nhacviec.Button{Text: c.deadlineAt(t.At), Data: fmt.Sprintf("pick:%d:%d", d.ID, i)})
-	}
-	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textAmbiguousDeadline, esc(clip(phrase, maxEcho))), Buttons: [][]nhacviec.Button{row}})
+	lines, buttons := c.readings(candidates, func(i int) string { return fmt.Sprintf("pick:%d:%d", d.ID, i) })
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textAmbiguousDeadline, esc(clip(phrase, maxEcho))) + lines, Buttons: buttons})
 }
 
 // The kinds of draft a button chooses from.
@@ -409,7 +407,7 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 		return err
 	}
 	if !ok {
-		return nhacviec.Errorf(nhacviec.EForbidden, textCannotAssign, esc(assignee.Mention()))
+		return nhacviec.Errorf(nhacviec.EForbidden, textCannotAssign, esc(assignee.Mention()), esc(selfMention(c.me)))
 	}
 	task := &nhacviec.Task{
 		Title: a.Title, AssignerID: c.me.ID, AssigneeID: assignee.ID, ChatID: c.chat.ID, UnitID: unit,
@@ -490,25 +488,11 @@ func badID(args, example string) error {
 	return nhacviec.Errorf(nhacviec.EInvalid, textBadID, esc(clip(args, maxEcho)), example)
 }
 
-// visibleTask loads a task the caller is involved in. Any other case,
-// including a task that does not exist, gets the same answer, so that
-// nobody learns what is not theirs.
-func (c *conv) visibleTask(id int64) (*nhacviec.Task, error) {
-	t, err := c.tx.Task(id)
-	if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
-		return nil, nhacviec.Errorf(nhacviec.ENotFound, textNoSuchTask, id)
-	} else if err != nil {
-		return nil, err
-	}
-	// Only those who may read the task anywhere get it by id; a group
-	// member sees its group's tasks in listings, not by guessing ids.
-	if ok, err := c.canSee(t); err != nil {
-		return nil, err
-	} else if !ok {
-		return nil, nhacviec.Errorf(nhacviec.ENotFound, textNoSuchTask, id)
-	}
-	return t, nil
-}
+// visibleTask loads a task the caller may see (canSee). Anyone else is
+// told whose it is where the task is shown (taskFor), and elsewhere gets
+// the answer a task that does not exist gets, so that nobody learns what
+// is not theirs.
+func (c *conv) visibleTask(id int64) (*nhacviec.Task, error) { return c.taskFor(id, textWhoSees) }
 
 // refuse turns down a change to t: with why to those who may read t,
 // with the same answer as for a task that does not exist to anyone else.
@@ -617,7 +601,7 @@ func (c *conv) nextOccurrence(t *nhacviec.Task) error {
 // cancel it — and still open. It records the history and drops the
 // reminders that were still waiting.
 func (c *conv) closeTask(id int64, status nhacviec.Status) (*nhacviec.Task, error) {
-	t, err := c.visibleTask(id)
+	t, err := c.taskFor(id, closeRule(status))
 	if err != nil {
 		return nil, err
 	}

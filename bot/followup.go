@@ -43,6 +43,8 @@ type extensionDraft struct {
 	TaskID     int64   `json:"task"`
 	Reason     string  `json:"reason"`
 	Candidates []int64 `json:"candidates"` // Unix seconds
+	// Moved says, for each of Candidates, why it left the day named, or "".
+	Moved []string `json:"moved,omitempty"`
 }
 
 // replyDraft is a reply to a message about several tasks, waiting for
@@ -327,16 +329,14 @@ func (c *conv) askOrChoose(t *nhacviec.Task, dl calendar.Deadline, reason, examp
 	d := extensionDraft{TaskID: t.ID, Reason: reason}
 	for _, r := range dl.Candidates {
 		d.Candidates = append(d.Candidates, r.At.Unix())
+		d.Moved = append(d.Moved, movedNote(r))
 	}
 	draft, err := c.saveJSONDraft(draftExtend, d)
 	if err != nil {
 		return err
 	}
-	var row []nhacviec.Button
-	for i, r := range dl.Candidates {
-		row = append(row, nhacviec.Button{Text: c.deadlineAt(r.At), Data: fmt.Sprintf("xpick:%d:%d", draft.ID, i)})
-	}
-	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textExtendWhichDate, t.ID), Buttons: [][]nhacviec.Button{row}})
+	lines, buttons := c.readings(dl.Candidates, func(i int) string { return fmt.Sprintf("xpick:%d:%d", draft.ID, i) })
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textExtendWhichDate, t.ID) + lines, Buttons: buttons})
 }
 
 // saveJSONDraft keeps v until its author chooses with a button.
@@ -390,7 +390,11 @@ func (c *conv) chooseExtensionDate(draftID int64, choice string) error {
 	if err != nil {
 		return err
 	}
-	return c.askExtension(t, at, "", x.Reason, textExtendExample)
+	moved := ""
+	if i < len(x.Moved) {
+		moved = x.Moved[i]
+	}
+	return c.askExtension(t, at, moved, x.Reason, textExtendExample)
 }
 
 // extendable loads a task the caller may ask to extend: one they hold.

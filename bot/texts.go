@@ -41,7 +41,7 @@ const (
 /chuyen 12 @binh lý do — chuyển việc mình đã giao cho người khác chủ trì
 /lydo 12 — nêu nguyên nhân việc #12 quá hạn (hoặc bấm nút dưới tin báo quá hạn): chờ ý kiến/hồ sơ đơn vị khác, khối lượng lớn/phức tạp, thời hạn giao quá ngắn, khác
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
-/thanhvien — thành viên đơn vị của tôi; /roi 3 — rời đơn vị [3]
+/thanhvien — thành viên đơn vị của tôi; /roi Phòng Tổng hợp — rời đơn vị đó
 
 Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /overdue, /upcoming, /task, /cancel, /edit, /handover, /cause, /holidays, /members, /leave, /help.`
 
@@ -51,7 +51,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 ⭐, ⚡ — đánh dấu việc trọng tâm, khẩn: bấm nút dưới tin giao việc hoặc dưới /chitiet 12
 /moi — link mời vào đơn vị (hết hạn sau 7 ngày); /moi huy MÃ — hủy link
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
-/bonhiem @an thanhvien 3 — thêm thành viên; /roi @an 3 — cho rời đơn vị
+/bonhiem @binh thanhvien Phòng Tổng hợp — thêm thành viên; /roi @binh Phòng Tổng hợp — cho rời đơn vị
 /huy 12 — hủy việc trong đơn vị mình
 /giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị
 /sua 12 hạn 25/12, /chuyen 12 @binh — sửa, chuyển người chủ trì việc trong đơn vị mình
@@ -59,8 +59,8 @@ Việc quá hạn 2 ngày làm việc: tôi báo trưởng đơn vị mỗi sán
 /caidat leothang 2 5 — đổi số ngày đó cho đơn vị mình; /caidat leothang tat — tắt; /caidat — xem`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
-/donvi — cây đơn vị; /donvi them Phòng A trong Sở KHCN; /donvi doiten 3 Tên mới; /donvi chuyen 3 vao 1; /donvi xoa 3
-/bonhiem @an truong 3 — vai trò: lanhdao, truong, thanhvien, theodoi; /bonhiem bo @an truong 3 — bỏ
+/donvi — cây đơn vị, số trong [ ] là mã; /donvi them Tổ Văn thư trong Phòng Tổng hợp; /donvi doiten 2 Tổ Hành chính; /donvi chuyen 2 vao goc; /donvi xoa 2
+/bonhiem @an truong Phòng Tổng hợp — vai trò: lanhdao, truong, thanhvien, theodoi; /bonhiem bo @an truong Phòng Tổng hợp — bỏ
 /ngaynghi them 12/02/2027 nghỉ Lý do; /ngaynghi xoa 12/02/2027 — lịch nghỉ bù, làm bù`
 
 	textAssignUsage       = "Cách giao việc: /giao @người nội dung hạn THỜI_HẠN\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
@@ -90,7 +90,7 @@ Việc quá hạn 2 ngày làm việc: tôi báo trưởng đơn vị mỗi sán
 	textDoneNotice          = "✅ %s đã báo xong việc #%d: %s%s"
 	textOnlyAssignerCancels = "Chỉ người giao việc, trưởng đơn vị phụ trách hoặc lãnh đạo mới hủy được việc #%d. Người thực hiện báo xong bằng: /xong mã_việc"
 	textCannotFinish        = "Bạn chỉ được xem việc #%d, không báo xong thay người thực hiện được. Người thực hiện báo xong bằng: /xong mã_việc"
-	textCannotAssign        = "Bạn chưa giao việc cho %s được: trưởng đơn vị giao trong đơn vị mình, lãnh đạo giao cho mọi người, ai cũng tự giao việc cho mình được. Ví dụ: /giao @ten_ban_than Soạn báo cáo hạn mai"
+	textCannotAssign        = "Bạn chưa giao việc cho %s được: trưởng đơn vị giao trong đơn vị mình, lãnh đạo giao cho mọi người, ai cũng tự giao việc cho mình được. Ví dụ, tự giao cho mình: /giao %s Soạn báo cáo hạn mai"
 	textCancelled           = "🗑 Đã hủy việc #%d: %s"
 	textCancelledNoTitle    = "🗑 Đã hủy việc #%d."
 	textCancelledNotice     = "🗑 %s đã hủy việc #%d: %s"

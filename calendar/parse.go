@@ -16,6 +16,9 @@ type Deadline struct {
 	Moved      *DayOff
 	Recurrence *Recurrence // nil unless recurring
 	Candidates []Deadline  // non-empty only when the phrase is genuinely ambiguous: the readings, in time order; At is then zero and the caller asks back
+	// Reading, for one of Candidates, says how the phrase was read:
+	// "ngày 20", "20 ngày nữa", "trước ngày 20".
+	Reading string
 }
 
 // DayOff is a day that is not a working day, and why.
@@ -205,7 +208,7 @@ func (c *Calendar) Parse(phrase string, now time.Time) (Deadline, error) {
 			return p.finishBefore(r, tp)
 		}
 		if r.cands != nil {
-			return p.finishCandidates(r.cands)
+			return p.finishCandidates(r.cands, r.readings)
 		}
 		return p.finish(r.at)
 	}
@@ -221,8 +224,9 @@ func (p *parser) finishBefore(r dateResult, tp timeParts) (Deadline, error) {
 	if r.cands != nil {
 		for i, t := range r.cands {
 			r.cands[i] = p.c.beforeDay(p.c.dayNum(t), tp.clk, timed)
+			r.readings[i] = "trước " + r.readings[i]
 		}
-		return p.finishCandidates(r.cands)
+		return p.finishCandidates(r.cands, r.readings)
 	}
 	day := p.c.dayNum(r.at)
 	at := p.c.beforeDay(day, tp.clk, timed)
@@ -254,15 +258,16 @@ func (p *parser) moved(at time.Time) Deadline {
 
 // finishCandidates finishes every reading of an ambiguous phrase, drops
 // those in the past and merges equal ones; one left is an answer.
-func (p *parser) finishCandidates(cands []time.Time) (Deadline, error) {
+func (p *parser) finishCandidates(cands []time.Time, readings []string) (Deadline, error) {
 	var out []Deadline
 	var last time.Time
-	for _, t := range cands {
+	for i, t := range cands {
 		if !t.After(p.now) {
 			last = t
 			continue
 		}
 		d := p.moved(t)
+		d.Reading = readings[i]
 		dup := false
 		for _, o := range out {
 			dup = dup || o.At.Equal(d.At)
@@ -275,6 +280,7 @@ func (p *parser) finishCandidates(cands []time.Time) (Deadline, error) {
 	case 0:
 		return Deadline{}, errPast(p.phrase, last)
 	case 1:
+		out[0].Reading = "" // an answer, not a choice
 		return out[0], nil
 	}
 	for i := 1; i < len(out); i++ { // tiny insertion sort, keeps order stable
@@ -597,8 +603,9 @@ func applyDayPart(h int, part string) int {
 // --- dates --------------------------------------------------------------
 
 type dateResult struct {
-	at    time.Time
-	cands []time.Time
+	at       time.Time
+	cands    []time.Time
+	readings []string // how each of cands reads the phrase: "ngày 20"
 	// period: at is the end of a period ("cuối tháng"), which "trước" does
 	// not move: "trước cuối tháng" is by the end of the month. Otherwise
 	// at names a day, and "trước" means before that day.
@@ -869,7 +876,8 @@ var dateMatchers = []dateMatcher{
 		if err != nil {
 			return dateResult{}, err
 		}
-		return dateResult{cands: []time.Time{dom, p.at(p.today+n, tp.clk)}}, nil
+		return dateResult{cands: []time.Time{dom, p.at(p.today+n, tp.clk)},
+			readings: []string{"ngày " + strconv.Itoa(n), strconv.Itoa(n) + " ngày nữa"}}, nil
 	}},
 }
 

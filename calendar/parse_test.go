@@ -444,11 +444,27 @@ func TestParseAmbiguous(t *testing.T) {
 	if m := d.Candidates[0].Moved; m == nil || m.String() != "20/12 là Chủ nhật" || d.Candidates[1].Moved != nil {
 		t.Errorf("candidates moved: %+v %+v", d.Candidates[0].Moved, d.Candidates[1].Moved)
 	}
+	// Each says how it read "20", in words that give it alone.
+	if d.Candidates[0].Reading != "ngày 20" || d.Candidates[1].Reading != "20 ngày nữa" {
+		t.Errorf("readings %q, %q", d.Candidates[0].Reading, d.Candidates[1].Reading)
+	}
+	for _, cand := range d.Candidates {
+		if alone, err := c.Parse(cand.Reading, tm(nowWed)); err != nil || !alone.At.Equal(cand.At) {
+			t.Errorf("Parse(%q) = %v, %v; want %v", cand.Reading, alone.At, err, cand.At)
+		}
+	}
 	// "trước 20": before the 20th or before 20 days from now; nothing moved.
 	d, err = c.Parse("trước 20", tm(nowWed))
 	if err != nil || len(d.Candidates) != 2 || !d.Candidates[0].At.Equal(tm("2026-12-18 17:00")) ||
 		!d.Candidates[1].At.Equal(tm("2027-01-04 17:00")) || d.Candidates[0].Moved != nil || d.Candidates[1].Moved != nil {
 		t.Errorf("Parse(trước 20) = %+v, %v", d, err)
+	}
+	if d.Candidates[0].Reading != "trước ngày 20" || d.Candidates[1].Reading != "trước 20 ngày nữa" {
+		t.Errorf("readings %q, %q", d.Candidates[0].Reading, d.Candidates[1].Reading)
+	}
+	// A reading of a day in the past is gone, so is its word.
+	if d, err := c.Parse("1", tm("2026-12-31 09:00")); err != nil || d.Reading != "" {
+		t.Errorf("Parse(1) on 31/12 = %+v, %v", d, err)
 	}
 	// When both readings are the same day there is nothing to ask.
 	d, err = c.Parse("1", tm("2026-12-31 09:00"))

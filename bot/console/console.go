@@ -68,13 +68,18 @@ type Session struct {
 	GroupID  string
 	Group    string // the group's title
 	Out      io.Writer
+	// Echo prints each line read after its prompt, as a terminal would:
+	// a script's run then reads as a transcript.
+	Echo bool
 
 	mu      sync.Mutex
 	nextID  int // message ids, shared by people and bot as in a real chat
 	update  int64
 	buttons map[int][]string // message id → its buttons' data, in order
+	labels  map[int][]string // message id → its buttons' texts, in order
 	chat    map[int]string   // message id → chat id
 	quiet   bool
+	first   int // the number of the bot's first reply, for Help
 }
 
 var _ bot.Transport = (*Session)(nil)
@@ -105,18 +110,18 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 		return "", nil // a terminal has no command menu
 	case nhacviec.KindEdit:
 		id, _ := strconv.Atoi(m.EditOf)
+		had := s.labels[id]
 		delete(s.buttons, id)
-		var left []string
-		for _, row := range m.Buttons {
-			for _, b := range row {
-				s.buttons[id] = append(s.buttons[id], b.Data)
-				left = append(left, fmt.Sprintf("[%d.%d %s]", id, len(s.buttons[id]), b.Text))
-			}
-		}
-		if len(left) > 0 {
+		delete(s.labels, id)
+		left := s.keep(id, m.Buttons)
+		switch {
+		case len(left) > 0:
 			fmt.Fprintf(s.Out, "  (tin [%s] còn nút %s)\n", m.EditOf, strings.Join(left, " "))
-		} else {
-			fmt.Fprintf(s.Out, "  (bot bỏ nút ✅ khỏi tin [%s])\n", m.EditOf)
+		case len(had) == 1:
+			// Said as it was: the buttons were a ✅, a date or a name.
+			fmt.Fprintf(s.Out, "  (bot bỏ nút %s khỏi tin [%s])\n", had[0], m.EditOf)
+		case len(had) > 1:
+			fmt.Fprintf(s.Out, "  (bot bỏ các nút dưới tin [%s])\n", m.EditOf)
 		}
 		return "", nil
 	}
@@ -131,13 +136,7 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 	for _, line := range strings.Split(text, "\n") {
 		fmt.Fprintf(s.Out, "    %s\n", line)
 	}
-	var shown []string
-	for _, row := range m.Buttons {
-		for _, b := range row {
-			s.buttons[id] = append(s.buttons[id], b.Data)
-			shown = append(shown, fmt.Sprintf("[%d.%d %s]", id, len(s.buttons[id]), b.Text))
-		}
-	}
+	shown := s.keep(id, m.Buttons)
 	switch {
 	case len(shown) == 1:
 		fmt.Fprintf(s.Out, "    [%s]  (bấm: <tên>> [%d])\n", m.Buttons[0][0].Text, id)
@@ -145,6 +144,20 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 		fmt.Fprintf(s.Out, "    %s  (bấm: <tên>> [%d.1], <tên>> [%d.2] …)\n", strings.Join(shown, " "), id, id)
 	}
 	return strconv.Itoa(id), nil
+}
+
+// keep records the buttons of message id and returns them as shown:
+// "[24.1 ✅ Xong]".
+func (s *Session) keep(id int, rows [][]nhacviec.Button) []string {
+	var shown []string
+	for _, row := range rows {
+		for _, b := range row {
+			s.buttons[id] = append(s.buttons[id], b.Data)
+			s.labels[id] = append(s.labels[id], b.Text)
+			shown = append(shown, fmt.Sprintf("[%d.%d %s]", id, len(s.buttons[id]), b.Text))
+		}
+	}
+	return shown
 }
 
 func (s *Session) where(chatID string) string {
@@ -201,34 +214,53 @@ func (s *Session) init() {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.buttons == nil {
-		s.buttons, s.chat = map[int][]string{}, map[int]string{}
+		s.buttons, s.labels, s.chat = map[int][]string{}, map[int][]string{}, map[int]string{}
 	}
 }
 
-// Help is the console's own usage.
-const Help = `Gõ như một thành viên, tên trước dấu ">":
-  lead> /giao @an Báo cáo tuần hạn mai     (trong nhóm)
+// Help is the console's own usage. Its message numbers are those the
+// demo gives when its first example is the first line typed: the bot's
+// reply to it is message first.
+func Help(first int) string {
+	n := strconv.Itoa(first)
+	return `Gõ như một thành viên, tên trước dấu ">":
+  lead> /giao @an Báo cáo tuần hạn mai     (trong nhóm; gõ đầu tiên thì bot trả lời bằng tin [` + n + `])
   an>> /viec                               (chat riêng với bot: hai dấu ">")
-  an> >12 xong                             (trả lời "xong" vào tin [12])
-  an> [12]                                 (bấm nút ✅ dưới tin [12]; nút thứ hai: an> [12.2])
+  an> >` + n + ` xong                             (trả lời "xong" vào tin [` + n + `])
+  an> [` + n + `.1]                               (bấm nút thứ nhất, ✅, dưới tin [` + n + `]; nút thứ hai: an> [` + n + `.2])
   lead> /giao @an Kế hoạch hạn 20/12 | kết quả: Kế hoạch trình ký | trọng tâm
                                            (" | " hoặc \n là xuống dòng: /giao ghi thêm mỗi mục một dòng)
 Lệnh của bản thử:
   :sau 1d, :sau 3h, :sau 30m     cho đồng hồ chạy tới (nhắc việc, quá hạn, điểm việc sáng sẽ hiện ra)
   :gio     xem giờ hiện tại       :ai     xem các thành viên
-  :huongdan  xem lại hướng dẫn này   :thoat  thoát`
+  :huongdan  xem lại hướng dẫn này   :thoat  thoát
+  # ghi chú                      dòng bắt đầu bằng # được bỏ qua`
+}
 
 // Run reads lines from in until it ends or ":thoat".
 func (s *Session) Run(ctx context.Context, in io.Reader) error {
 	s.init()
-	fmt.Fprintf(s.Out, "%s\n\nBây giờ là %s. Nhóm: %s. Thành viên: %s.\n", Help, s.stamp(), s.Group, s.names())
+	s.mu.Lock()
+	// The first line typed is message nextID+1, the bot's reply the next.
+	s.first = s.nextID + 2
+	s.mu.Unlock()
+	fmt.Fprintf(s.Out, "%s\n\nBây giờ là %s. Nhóm: %s. Thành viên: %s.\n", Help(s.first), s.stamp(), s.Group, s.names())
 	sc := bufio.NewScanner(in)
 	sc.Buffer(make([]byte, 64*1024), 1024*1024)
 	for {
-		fmt.Fprint(s.Out, "> ")
+		if !s.Echo {
+			fmt.Fprint(s.Out, "> ")
+		}
 		if !sc.Scan() {
-			fmt.Fprintln(s.Out)
+			if !s.Echo {
+				fmt.Fprintln(s.Out)
+			}
 			return sc.Err()
+		}
+		if line := strings.TrimSpace(sc.Text()); s.Echo && line != "" && !strings.HasPrefix(line, "#") {
+			// The prompt and the line typed, as a terminal shows them;
+			// a script's comments and blank lines are not typed.
+			fmt.Fprintln(s.Out, "\n> "+line)
 		}
 		quit, err := s.Line(ctx, sc.Text())
 		if err != nil {
@@ -268,12 +300,12 @@ var (
 func (s *Session) Line(ctx context.Context, line string) (bool, error) {
 	line = strings.TrimSpace(line)
 	switch {
-	case line == "":
-		return false, nil
+	case line == "", strings.HasPrefix(line, "#"):
+		return false, nil // a script's comment
 	case line == ":thoat" || line == ":quit":
 		return true, nil
 	case line == ":huongdan" || line == ":help":
-		fmt.Fprintln(s.Out, Help)
+		fmt.Fprintln(s.Out, Help(s.first))
 		return false, nil
 	case line == ":gio":
 		fmt.Fprintln(s.Out, "Bây giờ là "+s.stamp())

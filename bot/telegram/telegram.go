@@ -275,7 +275,7 @@ func (t *Telegram) convert(u tgbotapi.Update) bot.Update {
 		if m.MigrateToChatID != 0 {
 			out.MigratedTo = strconv.FormatInt(m.MigrateToChatID, 10)
 		}
-		out.Text = t.ownCommand(m.Text)
+		out.Text = m.Text // the core tells this bot's commands from others' (bot.Bot.Username)
 		out.Mentions = textMentions(m)
 		if m.ReplyToMessage != nil {
 			out.ReplyTo = strconv.Itoa(m.ReplyToMessage.MessageID)
@@ -348,26 +348,6 @@ func textMentions(m *tgbotapi.Message) []bot.Mention {
 		}
 	}
 	return out
-}
-
-// ownCommand removes "@thisbot" from "/cmd@thisbot args"; a command meant
-// for another bot becomes empty.
-func (t *Telegram) ownCommand(text string) string {
-	if !strings.HasPrefix(text, "/") {
-		return text
-	}
-	head, rest, _ := strings.Cut(text, " ")
-	cmd, target, addressed := strings.Cut(head, "@")
-	if !addressed {
-		return text
-	}
-	if !strings.EqualFold(target, t.Username()) {
-		return ""
-	}
-	if rest != "" {
-		return cmd + " " + rest
-	}
-	return cmd
 }
 
 // Send delivers one outbox message.

@@ -71,7 +71,8 @@ func TestAmbiguousDeadlineAskedBackWithButtons(t *testing.T) {
 	}
 	h.srv.PressButton(h.group, h.lead, ask.MessageID, *choice.CallbackData)
 	h.wait(func(s telegramtest.Sent) bool {
-		return strings.Contains(s.Plain, "Đã giao việc #1") && strings.Contains(s.Plain, choice.Text)
+		// The first reading: 20 days from Monday 23/11 (Sunday 13/12).
+		return strings.Contains(s.Plain, "Đã giao việc #1") && strings.Contains(s.Plain, "Hạn: 17:00 Thứ Hai 14/12/2026") && choice.Text == "20 ngày nữa (14/12)"
 	})
 	// A second press of the same choice is stale.
 	h.srv.PressButton(h.group, h.lead, ask.MessageID, *choice.CallbackData)
@@ -153,9 +154,12 @@ func TestAmbiguousDeadlineChosenSaysWhyItMoved(t *testing.T) {
 	if ask.Markup == nil || len(ask.Markup.InlineKeyboard[0]) != 2 {
 		t.Fatalf("no choice of deadlines: %q %+v", ask.Plain, ask.Markup)
 	}
+	// Each reading is named: which is the 20th, which 20 days from now.
+	contains(t, ask, "• 20 ngày nữa: 17:00 Thứ Hai 14/12/2026 (13/12 là Chủ nhật)",
+		"• ngày 20: 17:00 Thứ Hai 21/12/2026 (20/12 là Chủ nhật)")
 	var data string
 	for _, b := range ask.Markup.InlineKeyboard[0] {
-		if b.Text == "17:00 Thứ Hai 21/12/2026" {
+		if b.Text == "Ngày 20 (21/12)" {
 			data = *b.CallbackData
 		}
 	}

@@ -666,7 +666,12 @@ func TestDoneErrors(t *testing.T) {
 			defer h.as(t)()
 			for _, chat := range []tgbotapi.Chat{h.group, h.private(c.who)} {
 				r := h.say(chat, c.who, c.text)
-				contains(t, r, c.want)
+				if c.name == "someone else's" && chat.ID == h.group.ID {
+					// The group was shown the task: whose it is, not its title.
+					contains(t, r, "Việc #1 là việc của An, do Lãnh giao.", "mới báo xong được")
+				} else {
+					contains(t, r, c.want)
+				}
 				lacks(t, r, "Việc bí mật", "Đã xong việc")
 				if utf16Len(r.Plain) > 500 {
 					t.Fatalf("a %d-character error reply", utf16Len(r.Plain))
@@ -708,11 +713,15 @@ func TestForgedButtons(t *testing.T) {
 			}
 		})
 	}
-	// binh's answer for someone else's task equals the one for no task.
-	a1 := h.press(h.group, h.binh, c.MessageID, "done:1")
-	a2 := h.press(h.group, h.binh, c.MessageID, "done:999")
+	// Where binh was not shown the task, his answer for it equals the one
+	// for no task; in the group that was shown it, he is told whose it is.
+	a1 := h.press(h.private(h.binh), h.binh, 1, "done:1")
+	a2 := h.press(h.private(h.binh), h.binh, 1, "done:999")
 	if strings.Replace(a1.Text, "#1", "#999", 1) != a2.Text {
 		t.Fatalf("answers differ: %q vs %q", a1.Text, a2.Text)
+	}
+	if a := h.press(h.group, h.binh, c.MessageID, "done:1"); !strings.Contains(a.Text, "Việc #1 là việc của An, do Lãnh giao.") {
+		t.Fatalf("binh's ✅ under an's task in the group: %q", a.Text)
 	}
 	// The group's ✅ was not taken off by the forged presses.
 	for _, s := range h.srv.Sent() {
@@ -897,7 +906,7 @@ func TestDetailErrors(t *testing.T) {
 		{"no id", h.group, h.an, "/chitiet", "/chitiet 12"},
 		{"bad id", h.private(h.an), h.an, "/chitiet abc", `"abc" không hợp lệ`},
 		{"no such", h.private(h.an), h.an, "/chitiet 999", "Không tìm thấy việc #999"},
-		{"binh in group", h.group, h.binh, "/chitiet 1", "Không tìm thấy việc #1"},
+		{"binh in group", h.group, h.binh, "/chitiet 1", "Việc #1 là việc của An, do Lãnh giao."},
 		{"binh in private", h.private(h.binh), h.binh, "/task 1", "Không tìm thấy việc #1"},
 		{"private task in group", h.group, h.an, "/chitiet 2", "chat riêng"},
 		{"private task asked by lead in group", h.group, h.lead, "/chitiet 2", "chat riêng"},
@@ -940,7 +949,7 @@ func TestCancel(t *testing.T) {
 	r := h.say(h.group, h.an, "/huy 1")
 	contains(t, r, "Chỉ người giao việc", "#1")
 	r = h.say(h.group, h.binh, "/cancel 1")
-	contains(t, r, "Không tìm thấy việc #1")
+	contains(t, r, "Việc #1 là việc của An, do Lãnh giao.", "Chỉ người giao, trưởng đơn vị hoặc lãnh đạo mới hủy được")
 	lacks(t, r, "Việc sẽ hủy")
 	if h.task(id).Status != nhacviec.StatusOpen {
 		t.Fatal("cancelled by someone other than the assigner")
@@ -1058,15 +1067,29 @@ func TestOutsiderNeverSeesTitle(t *testing.T) {
 	p := h.notice(h.an, pid)
 
 	var answers []string
+	whose := fmt.Sprintf("Việc #%d là việc của An, do Lãnh giao.", gid)
 	for _, id := range []int64{gid, pid, 999} {
 		for _, chat := range []tgbotapi.Chat{h.group, h.private(h.binh)} {
 			for _, cmd := range []string{"/chitiet %d", "/task #%d", "/xong %d", "/done #%d", "/huy %d", "/cancel %d"} {
 				r := h.say(chat, h.binh, fmt.Sprintf(cmd, id))
+				if id == gid && chat.ID == h.group.ID {
+					// The group was shown this task: it says whose it is
+					// (no title, and nobody pinged).
+					contains(t, r, whose)
+					lacks(t, r, "@an", "@lead")
+					continue
+				}
 				contains(t, r, fmt.Sprintf("Không tìm thấy việc #%d", id))
 				answers = append(answers, strings.Replace(r.Plain, fmt.Sprintf("#%d", id), "#N", 1))
 			}
 		}
 		a := h.press(h.group, h.binh, c.MessageID, fmt.Sprintf("done:%d", id))
+		if id == gid {
+			if !strings.Contains(a.Text, whose) {
+				t.Fatalf("✅ pressed by binh under an's task in the group: %q", a.Text)
+			}
+			continue
+		}
 		answers = append(answers, strings.Replace(a.Text, fmt.Sprintf("#%d", id), "#N", 1))
 	}
 	// Every outsider answer is the same, whatever the task.
@@ -1077,7 +1100,7 @@ func TestOutsiderNeverSeesTitle(t *testing.T) {
 	}
 	// binh replying "xong" to the group confirmation.
 	r := h.replyTo(h.group, h.binh, "xong", c.MessageID)
-	contains(t, r, fmt.Sprintf("Không tìm thấy việc #%d", gid))
+	contains(t, r, whose, "mới báo xong được")
 	// binh's lists.
 	for _, cmd := range []string{"/viec", "/quahan", "/sapden"} {
 		h.say(h.private(h.binh), h.binh, cmd)

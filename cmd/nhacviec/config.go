@@ -49,6 +49,9 @@ type Config struct {
 	// ClockStart, for tests and rehearsals only: the bot's clock starts at
 	// this time and runs at the real pace.
 	ClockStart time.Time
+	// Script, for the demo: a file of lines to type; the demo prints them
+	// with its answers, a transcript.
+	Script string
 	// Args are the arguments after the flags: backup's FILE; other
 	// subcommands take none.
 	Args []string
@@ -102,12 +105,16 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	repliesDays := fs.String("replies-keep-days", env("NHACVIEC_REPLIES_KEEP_DAYS", "90"), "days a reply to a bot message still finds its task; 0: for ever (env NHACVIEC_REPLIES_KEEP_DAYS)")
 	fs.StringVar(&cfg.LogLevel, "log-level", env("NHACVIEC_LOG_LEVEL", "info"), "debug, info, warn or error (env NHACVIEC_LOG_LEVEL)")
 	fs.StringVar(&cfg.LogFormat, "log-format", env("NHACVIEC_LOG_FORMAT", "json"), "json or console (env NHACVIEC_LOG_FORMAT)")
-	clock := fs.String("clock", env("NHACVIEC_CLOCK", ""), "for tests: start the bot's clock at this RFC 3339 time (env NHACVIEC_CLOCK)")
+	fs.StringVar(&cfg.Script, "script", "", "demo: type the lines of this file, one per input, and print the transcript")
+	clock := fs.String("clock", env("NHACVIEC_CLOCK", ""), "for tests: start the bot's clock at this RFC 3339 time (env NHACVIEC_CLOCK); the demo's starts there instead of 09:00 Monday 23/11/2026")
 	if err := fs.Parse(args); err != nil {
 		return nil, usageError{err.Error()}
 	}
 	if cfg.Args = fs.Args(); len(cfg.Args) > 0 && sub != "backup" {
 		return nil, usageError{fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+	}
+	if cfg.Script != "" && sub != "demo" {
+		return nil, usageError{"-script is for the demo: nhacviec demo -script FILE"}
 	}
 	if cfg.HTTPAddr == "off" {
 		cfg.HTTPAddr = ""

@@ -29,12 +29,26 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 	}
 	defer db.Close()
 	loc, _ := time.LoadLocation(cfg.Timezone)
-	clock := console.NewClock(demoStart(time.Now().In(loc)))
+	start := demoStart(loc)
+	if !cfg.ClockStart.IsZero() {
+		start = cfg.ClockStart.In(loc)
+	}
+	in := m.Stdin
+	if cfg.Script != "" {
+		f, err := os.Open(cfg.Script)
+		if err != nil {
+			return usageError{fmt.Sprintf("demo: %v", err)}
+		}
+		defer f.Close()
+		in = f
+	}
+	clock := console.NewClock(start)
 	s := &console.Session{
 		Clock:   clock,
 		GroupID: "-100",
 		Group:   "Phòng Tổng hợp",
 		Out:     m.Stdout,
+		Echo:    cfg.Script != "",
 		People: []console.Person{
 			{Name: "lead", FullName: "Trần Văn Lãnh (trưởng phòng)", ID: "1"},
 			{Name: "an", FullName: "Nguyễn Văn An", ID: "2"},
@@ -63,15 +77,13 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 		return fmt.Errorf("demo: seed: %w", err)
 	}
 	fmt.Fprintln(m.Stdout, "nhacviec — bản thử trên màn hình (binh chưa mở chat riêng với bot).")
-	return s.Run(ctx, m.Stdin)
+	return s.Run(ctx, in)
 }
 
-// demoStart is 09:00 today, or on the next weekday if today is a weekend,
-// so that the first steps happen in working hours.
-func demoStart(now time.Time) time.Time {
-	d := time.Date(now.Year(), now.Month(), now.Day(), 9, 0, 0, 0, now.Location())
-	for d.Weekday() == time.Saturday || d.Weekday() == time.Sunday {
-		d = d.AddDate(0, 0, 1)
-	}
-	return d
+// demoStart is when the demo's clock starts unless -clock says otherwise:
+// always the same working Monday morning, so that the README's and the
+// guide's walkthroughs (dates, reminders, message numbers) are what the
+// demo prints on any day it is run.
+func demoStart(loc *time.Location) time.Time {
+	return time.Date(2026, time.November, 23, 9, 0, 0, 0, loc)
 }

@@ -195,7 +195,7 @@ func TestMarkButtons(t *testing.T) {
 	c, id := h.assign(h.group, h.lead, "/giao @an Việc bí mật của An hạn mai")
 	key := fmt.Sprintf("key:%d:1", id)
 
-	// The assignee may not mark it; binh does not even see it.
+	// The assignee may not mark it; binh is told whose it is.
 	a := h.press(h.group, h.an, c.MessageID, key)
 	if !strings.Contains(a.Text, "Chỉ người giao việc") || h.task(id).KeyTask {
 		t.Fatalf("the assignee's press: %q, key %v", a.Text, h.task(id).KeyTask)
@@ -203,7 +203,7 @@ func TestMarkButtons(t *testing.T) {
 	for _, data := range []string{key, fmt.Sprintf("urgent:%d:1", id)} {
 		a1 := h.press(h.group, h.binh, c.MessageID, data)
 		a2 := h.press(h.group, h.binh, c.MessageID, strings.Replace(data, fmt.Sprint(id), "999", 1))
-		if !strings.Contains(a1.Text, fmt.Sprintf("Không tìm thấy việc #%d", id)) || strings.Replace(a1.Text, fmt.Sprintf("#%d", id), "#999", 1) != a2.Text {
+		if !strings.Contains(a1.Text, fmt.Sprintf("Việc #%d là việc của An, do Lãnh giao.", id)) || !strings.Contains(a2.Text, "Không tìm thấy việc #999") {
 			t.Fatalf("binh's press: %q, for a missing task: %q", a1.Text, a2.Text)
 		}
 	}

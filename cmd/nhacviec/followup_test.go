@@ -325,7 +325,7 @@ func TestExtensionBadInput(t *testing.T) {
 	// An ambiguous date is asked back with a button per reading.
 	_, id2 := h.assign(h.group, h.lead, "/giao @an Việc hai hạn 25/11")
 	q := h.say(an, h.an, fmt.Sprintf("/giahan %d 20 chờ số liệu", id2))
-	contains(t, q, "đến ngày nào?")
+	contains(t, q, "đến ngày nào?", "• 20 ngày nữa: 17:00 Thứ Hai 14/12/2026 (13/12 là Chủ nhật)", "• ngày 20: 17:00 Thứ Hai 21/12/2026 (20/12 là Chủ nhật)")
 	if len(buttonData(q)) != 2 {
 		t.Fatalf("ambiguous date: buttons %v", buttonData(q))
 	}
@@ -334,10 +334,10 @@ func TestExtensionBadInput(t *testing.T) {
 		t.Fatalf("someone else's choice: %q", a.Text)
 	}
 	a := h.press(an, h.an, q.MessageID, buttonData(q)[1])
-	if !strings.Contains(a.Text, "Đã gửi @lead yêu cầu gia hạn việc #2 đến 17:00 Thứ Hai 21/12/2026") {
+	if !strings.Contains(a.Text, "Đã gửi @lead yêu cầu gia hạn việc #2 đến 17:00 Thứ Hai 21/12/2026 (20/12 là Chủ nhật)") {
 		t.Fatalf("answer to the chosen date: %q", a.Text)
 	}
-	contains(t, h.request(h.lead, id2), "Xin đến: 17:00 Thứ Hai 21/12/2026", "Lý do: chờ số liệu")
+	contains(t, h.request(h.lead, id2), "Xin đến: 17:00 Thứ Hai 21/12/2026 (20/12 là Chủ nhật)", "Lý do: chờ số liệu")
 	if a := h.press(an, h.an, q.MessageID, buttonData(q)[0]); !strings.Contains(a.Text, "không còn dùng được") {
 		t.Fatalf("the choice pressed twice: %q", a.Text)
 	}

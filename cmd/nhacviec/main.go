@@ -2,6 +2,7 @@
 //
 //	nhacviec [run]         run the bot (needs NHACVIEC_TELEGRAM_TOKEN)
 //	nhacviec demo          a console chat with a demo group, no token needed
+//	                       (-script FILE: type FILE's lines, print the transcript)
 //	nhacviec backup FILE   copy the database to FILE, also while the bot runs
 //	nhacviec version       print the version
 package main
