@@ -168,7 +168,9 @@ func (s *Scheduler) escalate(c *chunk, org *ladderOrg, r ladderRun, now time.Tim
 			return 0, err
 		}
 		n := nhacviec.Notice{Kind: nhacviec.KindEscalation, Slot: r.slot, To: p, Escalated: byPerson[id], At: at}
-		if msgs, err = s.compose(c, n, fmt.Sprintf("escalation:%d:%s", id, r.slot), now, msgs); err != nil {
+		// Keyed as the other planned messages (noticeKey): the day first.
+		key := fmt.Sprintf("%s/escalation:%d:%s", day(now.In(s.Calendar.Location())), id, r.slot)
+		if msgs, err = s.compose(c, n, key, now, msgs); err != nil {
 			return 0, fmt.Errorf("person %d: %w", id, err)
 		}
 	}

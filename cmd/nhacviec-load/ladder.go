@@ -50,7 +50,7 @@ func ladderPasses(ctx context.Context, path string) (first, next time.Duration, 
 			return err
 		}
 		_, err := c.ExecContext(ctx, `INSERT INTO outbox (key, chat_id, kind, text, html, not_before, created_at, state, attempts, sent_at)
-			SELECT 'digest:' || id || ':2026-11-24:' || id, id, 'digest', '☀️ Điểm việc sáng', 1, ?1, ?1, 'sent', 1, ?1
+			SELECT '2026-11-24/digest:' || id || ':2026-11-24:' || id, id, 'digest', '☀️ Điểm việc sáng', 1, ?1, ?1, 'sent', 1, ?1
 			FROM chats WHERE kind = 'group'`, monday0730.AddDate(0, 0, 1).UnixMilli())
 		return err
 	}); err != nil {
