@@ -1,6 +1,11 @@
 package nhacviec
 
-import "time"
+import (
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+)
 
 // Changes to a task after it was given (/sua, /chuyen), the escalation
 // ladder that reports long-overdue tasks up the organisation, and the
@@ -47,16 +52,50 @@ const (
 	DefaultLeaderDays = 5
 )
 
+// SettingLadder is the unit setting (SettingsTx) of the escalation
+// ladder: LadderSetting.Value, e.g. "2 5" or "off 2 5".
+const SettingLadder = "ladder"
+
 // LadderSetting is a unit's escalation thresholds, in whole working days
 // overdue (/caidat leothang 2 5), or the ladder turned off there. A unit
 // without a setting of its own follows the nearest unit above that has
 // one, else the defaults.
 type LadderSetting struct {
-	UnitID     int64
 	HeadDays   int
 	LeaderDays int
 	Off        bool
-	By         int64 // who set it
+}
+
+// DefaultLadder is the setting of a unit that sets none, nor any above.
+var DefaultLadder = LadderSetting{HeadDays: DefaultHeadDays, LeaderDays: DefaultLeaderDays}
+
+// Value is s as a unit setting stores it: "2 5", or "off 2 5" (turned
+// on again, the numbers are kept).
+func (s LadderSetting) Value() string {
+	v := fmt.Sprintf("%d %d", s.HeadDays, s.LeaderDays)
+	if s.Off {
+		return SettingOff + " " + v
+	}
+	return v
+}
+
+// ParseLadderSetting reads a setting's Value; ok is false for anything
+// else (a value written by hand, or by a later version).
+func ParseLadderSetting(v string) (s LadderSetting, ok bool) {
+	f := strings.Fields(v)
+	if len(f) == 3 && f[0] == SettingOff {
+		s.Off, f = true, f[1:]
+	}
+	if len(f) != 2 {
+		return LadderSetting{}, false
+	}
+	h, err1 := strconv.Atoi(f[0])
+	l, err2 := strconv.Atoi(f[1])
+	if err1 != nil || err2 != nil || h < 1 || l <= h {
+		return LadderSetting{}, false
+	}
+	s.HeadDays, s.LeaderDays = h, l
+	return s, true
 }
 
 // Days returns the threshold of level (EscalateHead, EscalateLeaders).
@@ -115,7 +154,8 @@ type OverdueCause struct {
 }
 
 // LadderTx is what the changes to a task, the escalation ladder and the
-// overdue causes store.
+// overdue causes store. (The ladder's settings are unit settings,
+// SettingsTx, named SettingLadder.)
 type LadderTx interface {
 	// OriginalDeadline returns the deadline task id was given when it was
 	// created, whatever moved it since (extensions, /sua): ENotFound if
@@ -125,17 +165,14 @@ type LadderTx interface {
 	// the task does not exist.
 	SetAssignee(taskID, personID int64) error
 
-	// LadderSettings returns every unit's own setting.
-	LadderSettings() ([]LadderSetting, error)
-	// SetLadder stores a unit's setting, replacing the one it had.
-	SetLadder(s LadderSetting) error
 	// ClaimLadder records that the ladder's run named slot (a level and
 	// a day or week) is done, and reports true; false, changing nothing,
 	// when it was done already.
 	ClaimLadder(slot string) (bool, error)
 	// EscalationCandidates returns the keys of the open tasks of a unit
 	// whose deadline is before before and that were not reported at
-	// level yet, longest overdue first; read from an index of the open
+	// level yet, longest overdue first, but for those waiting for review
+	// (not chased while they wait); read from an index of the open
 	// tasks, not from every task.
 	EscalationCandidates(level int, before time.Time) ([]TaskKey, error)
 	// AddEscalations records escalations; one recorded already (same

@@ -97,6 +97,9 @@ type Task struct {
 	// one (khẩn): lists mark them, and the digest puts them first.
 	KeyTask bool
 	Urgent  bool
+	// Review: review.go (NeedsReview, SubmittedAt, Returns, FinishedAt,
+	// LateDays).
+	ReviewState
 }
 
 // Next returns the next occurrence of a recurring task, due at deadline.
@@ -107,7 +110,8 @@ func (t *Task) Next(deadline time.Time) *Task {
 	}
 	return &Task{Title: t.Title, AssignerID: t.AssignerID, AssigneeID: t.AssigneeID, ChatID: t.ChatID,
 		Deadline: deadline, Status: StatusOpen, Recur: t.Recur, SeriesID: series, UnitID: t.UnitID,
-		Result: t.Result, Source: t.Source, SourceNumber: t.SourceNumber, KeyTask: t.KeyTask, Urgent: t.Urgent}
+		Result: t.Result, Source: t.Source, SourceNumber: t.SourceNumber, KeyTask: t.KeyTask, Urgent: t.Urgent,
+		ReviewState: ReviewState{NeedsReview: t.NeedsReview}}
 }
 
 // Recurrences computes the deadlines of recurring tasks; the calendar
@@ -169,8 +173,11 @@ type Draft struct {
 // Open reports whether the task still awaits work.
 func (t *Task) Open() bool { return t.Status == StatusOpen }
 
-// Overdue reports whether the task is open past its deadline at now.
-func (t *Task) Overdue(now time.Time) bool { return t.Open() && !now.Before(t.Deadline) }
+// Overdue reports whether the task is open past its deadline at now, and
+// not waiting for review: a submitted task is no longer chased.
+func (t *Task) Overdue(now time.Time) bool {
+	return t.Open() && !t.Submitted() && !now.Before(t.Deadline)
+}
 
 // EventKind names an entry of a task's history.
 type EventKind string

@@ -42,6 +42,9 @@ type Tx interface {
 	CalendarTx
 	FollowUpTx
 	LadderTx
+	ReviewTx
+	SettingsTx
+	CoordinatorTx
 }
 
 // UpdateTx records which of a transport's updates were applied: the
@@ -271,6 +274,9 @@ type TaskFilter struct {
 	IDs []int64
 	// KeyTask, when true, selects only key tasks (trọng tâm).
 	KeyTask bool
+	// ExcludeSubmitted leaves out the tasks waiting for review (chờ
+	// duyệt): they are not chased, nor listed as overdue or coming due.
+	ExcludeSubmitted bool
 	// Search, when not blank, selects the tasks whose title or source
 	// document contains every word of it, compared without case or
 	// diacritics: "1365/vp-nl", "ke hoach CCHC".
@@ -317,6 +323,9 @@ type Notice struct {
 	Slot string // distinguishes notices of one kind, e.g. "before", "due"
 	Task *Task  // nil for a digest
 	Chat *Chat  // the group, for a digest
+	// Part is the coordinator's part of Task the notice is about, nil
+	// for the lead's own notices.
+	Part *Coordinator
 	At   time.Time
 	// To and Escalated are an escalation's (KindEscalation): whom it
 	// reports to, and the overdue tasks it reports, longest overdue

@@ -276,17 +276,21 @@ func (c *conv) run() (string, error) {
 		}
 		return cmd.Name, cmd.run(c, args)
 	}
-	if c.u.ReplyTo != "" && isDoneReply(text) {
+	if note, done := doneReply(text); c.u.ReplyTo != "" && done {
 		ids, err := c.tx.TasksOfMessage(c.chat.ID, c.u.ReplyTo)
 		if err != nil || len(ids) == 0 {
 			return "", err // a reply to something else: not ours to answer
 		}
 		if len(ids) == 1 {
-			return "xong", c.markDone(ids[0])
+			return "xong", c.markDone(ids[0], note)
 		}
-		return "xong", c.whichDone(ids)
+		return "xong", c.whichDone(ids, note)
 	}
 	if c.u.ReplyTo != "" && text != "" {
+		// The reviewer's "duyệt" or "trả lại vì …" (review.go).
+		if cmd, ok, err := c.reviewReply(text); ok || err != nil {
+			return cmd, err
+		}
 		// A request to extend, an answer to one, or a progress note.
 		if cmd, ok, err := c.replyAbout(text); ok || err != nil {
 			return cmd, err

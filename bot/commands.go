@@ -31,19 +31,22 @@ var Commands = []*Command{
 	{Name: "xong", Alias: "done", Menu: MenuMember, Description: "Báo xong việc: /xong 12", run: (*conv).done},
 	{Name: "tiendo", Alias: "progress", Menu: MenuMember, Description: "Báo tiến độ: /tiendo 12 60% ghi chú", run: (*conv).progress},
 	{Name: "giahan", Alias: "extend", Menu: MenuMember, Description: "Xin gia hạn: /giahan 12 25/12 lý do", run: (*conv).extend},
+	{Name: "duyet", Alias: "approve", Menu: MenuMember, Description: "Duyệt kết quả việc đã báo xong: /duyet 12", run: (*conv).approveCmd},
+	{Name: "tralai", Alias: "return", Menu: MenuMember, Description: "Trả lại việc chưa đạt: /tralai 12 lý do", run: (*conv).returnCmd},
 	{Name: "quahan", Alias: "overdue", Menu: MenuMember, Description: "Việc quá hạn", run: (*conv).overdue},
 	{Name: "sapden", Alias: "upcoming", Menu: MenuMember, Description: "Việc đến hạn trong 7 ngày", run: (*conv).upcoming},
 	{Name: "tim", Alias: "search", Menu: MenuMember, Description: "Tìm việc theo số văn bản, tên việc: /tim 1365/VP-NL", run: (*conv).search},
 	{Name: "chitiet", Alias: "task", Menu: MenuMember, Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
+	{Name: "phoihop", Alias: "coordinate", Menu: MenuHead, Description: "Giao phần phối hợp của đơn vị: /phoihop 12 @người", run: (*conv).coordinate},
 	{Name: "huy", Alias: "cancel", Menu: MenuMember, Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
 	{Name: "sua", Alias: "edit", Menu: MenuMember, Description: "Sửa hạn, tên, kết quả, văn bản: /sua 12 hạn 25/12", run: (*conv).edit},
 	{Name: "lydo", Alias: "cause", Menu: MenuMember, Description: "Nêu nguyên nhân quá hạn: /lydo 12", run: (*conv).cause},
 	{Name: "chuyen", Alias: "handover", Menu: MenuHead, Description: "Chuyển người chủ trì: /chuyen 12 @binh lý do", run: (*conv).handOver},
-	{Name: "caidat", Alias: "settings", Menu: MenuHead, Description: "Cài đặt đơn vị: /caidat leothang 2 5", run: (*conv).settings},
 	{Name: "thanhvien", Alias: "members", Menu: MenuMember, Description: "Thành viên đơn vị", run: (*conv).members},
 	{Name: "moi", Alias: "invite", Menu: MenuHead, Description: "Tạo link mời vào đơn vị", run: (*conv).invite},
 	{Name: "ganhom", Alias: "linkgroup", Menu: MenuHead, Description: "Gắn nhóm này với đơn vị", run: (*conv).linkGroup},
 	{Name: "bonhiem", Alias: "appoint", Menu: MenuHead, Description: "Bổ nhiệm: /bonhiem @người truong ĐƠN_VỊ", run: (*conv).appoint},
+	{Name: "caidat", Alias: "settings", Menu: MenuHead, Description: "Cài đặt đơn vị: /caidat duyet bat", run: (*conv).settings},
 	{Name: "donvi", Alias: "unit", Menu: MenuAdmin, Description: "Cây đơn vị", run: (*conv).units},
 	{Name: "roi", Alias: "leave", Menu: MenuMember, Description: "Rời đơn vị", run: (*conv).leave},
 	{Name: "ngaynghi", Alias: "holidays", Menu: MenuMember, Description: "Lịch ngày nghỉ, ngày làm bù", run: (*conv).holidays},
@@ -156,6 +159,9 @@ func (c *conv) assign(args string) error {
 			return c.askAssignee(args, fields)
 		}
 	}
+	if rest, fields, err = leadLine(rest, fields); err != nil { // "chủ trì, @binh phối hợp: …"
+		return err
+	}
 	title, phrase, ok, err := c.titleAndDeadline(rest, fields)
 	if err != nil {
 		return err
@@ -183,6 +189,9 @@ func (c *conv) assign(args string) error {
 	}
 	a := assignment{AssigneeID: assignee.ID, Title: title}
 	a.with(fields)
+	if a.Coordinators, err = c.partSpecs(fields.Coordinators); err != nil {
+		return err
+	}
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -232,11 +241,14 @@ type assignment struct {
 	Source  string `json:"source,omitempty"`
 	KeyTask bool   `json:"key,omitempty"`
 	Urgent  bool   `json:"urgent,omitempty"`
+	Review  bool   `json:"review,omitempty"`
+	// Coordinators are the "phối hợp" (coordinators.go).
+	Coordinators []partSpec `json:"coordinators,omitempty"`
 }
 
 // with sets the fields the lines after the first said.
 func (a *assignment) with(f taskFields) {
-	a.Result, a.Source, a.KeyTask, a.Urgent = f.Result, f.Source, f.KeyTask, f.Urgent
+	a.Result, a.Source, a.KeyTask, a.Urgent, a.Review = f.Result, f.Source, f.KeyTask, f.Urgent, f.Review
 }
 
 // maxPeopleButtons bounds the people offered as buttons.
@@ -277,6 +289,9 @@ func (c *conv) askAssignee(args string, fields taskFields) error {
 		a.Moved = []string{moved}
 	}
 	a.with(fields)
+	if a.Coordinators, err = c.partSpecs(fields.Coordinators); err != nil {
+		return err
+	}
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
@@ -414,6 +429,9 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 		Deadline: deadline, Status: nhacviec.StatusOpen, CreatedAt: c.now, NextPlanAt: c.now, Recur: a.Recur,
 		Result: a.Result, Source: a.Source, SourceNumber: sourceNumber(a.Source), KeyTask: a.KeyTask, Urgent: a.Urgent,
 	}
+	if err := c.setNeedsReview(task, a.Review); err != nil {
+		return err
+	}
 	if err := c.tx.CreateTask(task); err != nil {
 		return err
 	}
@@ -421,17 +439,28 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 		Note: "giao cho " + assignee.Mention() + ", hạn " + c.deadline(task)}); err != nil {
 		return err
 	}
+	parts, err := c.addCoordinators(task, a.Coordinators)
+	if err != nil {
+		return err
+	}
+	partLines, err := c.partLines(parts)
+	if err != nil {
+		return err
+	}
 	due := c.deadline(task) + c.movedText(moved)
 	if task.Recur != "" {
 		due += fmt.Sprintf(textRecurs, esc(task.Recur))
 	}
-	fields := fieldLines(task)
+	fields := fieldLines(task) + partLines
 	text := fmt.Sprintf(textAssigned, task.ID, esc(assignee.Mention()), marks(task), esc(task.Title), due) + fields
 	if task.SourceNumber != "" {
 		text += "\n" + fmt.Sprintf(textFindAgain, esc(task.SourceNumber))
 	}
 	// The assigner may mark it here with a button, as with a line.
 	if err := c.reply(&nhacviec.Message{TaskID: task.ID, Text: text, Buttons: taskButtons(task, true)}); err != nil {
+		return err
+	}
+	if err := c.tellCoordinators(task, parts); err != nil {
 		return err
 	}
 	if assignee.ID == c.me.ID {
@@ -520,33 +549,49 @@ func (c *conv) showable(t *nhacviec.Task) bool {
 	return ok && err == nil // on a read error, say less rather than more
 }
 
+// done: /xong 12 [ghi chú về kết quả]; /xong alone for the one open task
+// the caller holds.
 func (c *conv) done(args string) error {
 	if args == "" {
-		open, err := c.tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, AssigneeID: c.me.ID, Limit: 2})
+		open, err := c.tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, AssigneeID: c.me.ID, ExcludeSubmitted: true, Limit: 2})
 		if err != nil {
 			return err
+		}
+		if len(open) == 0 {
+			return c.onlyPartDone() // a coordinator's one part
 		}
 		if len(open) != 1 {
 			return nhacviec.Errorf(nhacviec.EInvalid, textDoneUsage)
 		}
-		return c.markDone(open[0].ID)
+		return c.markDone(open[0].ID, "")
 	}
-	id, ok := parseID(args)
+	first, note, _ := strings.Cut(args, " ")
+	id, ok := parseID(strings.TrimRight(first, ",:;.")) // "/xong 12, đã gửi"
 	if !ok {
 		return badID(args, "/xong 12")
 	}
-	return c.markDone(id)
+	return c.markDone(id, trimNote(note))
 }
 
-func (c *conv) markDone(id int64) error {
-	t, err := c.closeTask(id, nhacviec.StatusDone)
+// markDone is "xong" on task id, with the caller's note on the result
+// (may be empty): from a coordinator it finishes their part
+// (coordinators.go); a task that needs review is submitted to its
+// reviewer (or approved, by its reviewer; review.go); any other is done.
+func (c *conv) markDone(id int64, note string) error {
+	if n := utf8.RuneCountInString(note); n > maxNote {
+		return nhacviec.Errorf(nhacviec.EInvalid, textNoteTooLong, maxNote, n, textDoneNoteExample)
+	}
+	if ok, err := c.finishPart(id); ok || err != nil { // a coordinator's part
+		return err
+	}
+	if handled, err := c.reviewDone(id, note); handled || err != nil {
+		return err
+	}
+	t, err := c.closeTask(id, nhacviec.StatusDone, note)
 	if err != nil {
 		return err
 	}
-	late := ""
-	if c.now.After(t.Deadline) {
-		late = textLateSuffix
-	}
+	late := c.timeliness(t)
 	if title := t.Title; c.showable(t) {
 		if c.u.Callback != nil {
 			// A button's answer is a short pop-up: 200 characters at most.
@@ -573,7 +618,7 @@ func (c *conv) markDone(id int64) error {
 		return err
 	}
 	_, err = c.notify(assigner, &nhacviec.Message{TaskID: t.ID,
-		Text: fmt.Sprintf(textDoneNotice, esc(c.me.Mention()), t.ID, esc(t.Title), late)})
+		Text: fmt.Sprintf(textDoneNotice, esc(c.me.Mention()), t.ID, esc(t.Title), late) + noteLine(note)})
 	return err
 }
 
@@ -600,7 +645,7 @@ func (c *conv) nextOccurrence(t *nhacviec.Task) error {
 // its assigner, the heads above its unit, leaders and admins may finish or
 // cancel it — and still open. It records the history and drops the
 // reminders that were still waiting.
-func (c *conv) closeTask(id int64, status nhacviec.Status) (*nhacviec.Task, error) {
+func (c *conv) closeTask(id int64, status nhacviec.Status, note string) (*nhacviec.Task, error) {
 	t, err := c.taskFor(id, closeRule(status))
 	if err != nil {
 		return nil, err
@@ -623,11 +668,18 @@ func (c *conv) closeTask(id int64, status nhacviec.Status) (*nhacviec.Task, erro
 	if status == nhacviec.StatusDone {
 		kind = nhacviec.EventDone
 	}
+	if err := c.lapseReview(t); err != nil {
+		return nil, err
+	}
 	t.Status, t.ClosedAt, t.NextPlanAt = status, c.now, time.Time{}
+	if status == nhacviec.StatusDone {
+		// Finished now: on time or late, as it stands at the close.
+		t.FinishedAt, t.LateDays = c.now, c.Calendar.WorkingDaysLate(t.Deadline, c.now)
+	}
 	if err := c.tx.SaveTask(t); err != nil {
 		return nil, err
 	}
-	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: t.ID, ActorID: c.me.ID, Kind: kind}); err != nil {
+	if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: t.ID, ActorID: c.me.ID, Kind: kind, Note: note}); err != nil {
 		return nil, err
 	}
 	if err := c.lapseExtension(t); err != nil {
@@ -641,7 +693,7 @@ func (c *conv) cancel(args string) error {
 	if !ok {
 		return badID(args, "/huy 12")
 	}
-	t, err := c.closeTask(id, nhacviec.StatusCancelled)
+	t, err := c.closeTask(id, nhacviec.StatusCancelled, "")
 	if err != nil {
 		return err
 	}
@@ -668,13 +720,17 @@ func (c *conv) button(cb *Callback) error {
 	switch {
 	case !ok || c.me == nil:
 	case action == "done" && choice == "":
-		return c.markDone(id)
+		return c.markDone(id, "")
 	case action == "pick":
 		return c.choose(id, draftDeadline, choice)
 	case action == "who":
 		return c.choose(id, draftAssignee, choice)
 	case action == actionKey || action == actionUrgent:
 		return c.mark(id, action, choice)
+	case action == actionReview:
+		return c.markReview(id, choice)
+	case action == actionDecide && (choice == "y" || choice == "n"):
+		return c.decideReviewButton(id, choice == "y")
 	case action == "ext" && (choice == "y" || choice == "n"):
 		return c.decideByButton(id, choice == "y")
 	case action == "xpick":
@@ -685,6 +741,8 @@ func (c *conv) button(cb *Callback) error {
 		return c.causeButton(id, choice)
 	case action == actionAskExtension && choice == "":
 		return c.howToExtend(id)
+	case action == actionHand:
+		return c.handButton(id, choice)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textStaleButton)
 }
@@ -721,17 +779,21 @@ func (c *conv) removeButtons() error {
 // whichDone answers "xong" replied to a message about several tasks: the
 // one the person may finish is finished; when several are, it asks which
 // with a ✅ each.
-func (c *conv) whichDone(ids []int64) error {
+func (c *conv) whichDone(ids []int64, note string) error {
 	var mine []*nhacviec.Task
 	for _, id := range ids {
 		t, err := c.tx.Task(id)
 		if err != nil {
 			return err
 		}
-		if !t.Open() {
+		if !t.Open() || (t.Submitted() && t.AssigneeID == c.me.ID) { // a submitted one is the reviewer's now
 			continue
 		}
 		if t.AssigneeID == c.me.ID {
+			mine = append(mine, t)
+		} else if ok, err := c.hasOpenPart(t); err != nil {
+			return err
+		} else if ok {
 			mine = append(mine, t)
 		} else if ok, err := c.canManage(t); err != nil {
 			return err
@@ -743,9 +805,17 @@ func (c *conv) whichDone(ids []int64) error {
 	case 0:
 		return nhacviec.Errorf(nhacviec.EConflict, textNoneToFinish)
 	case 1:
-		return c.markDone(mine[0].ID)
+		return c.markDone(mine[0].ID, note)
 	}
 	var b strings.Builder
+	if note != "" {
+		// A button cannot carry the note: the command can.
+		b.WriteString(fmt.Sprintf(textWhichDoneNote, len(mine)))
+		for _, t := range mine {
+			fmt.Fprintf(&b, "\n• #%d %s", t.ID, esc(clip(t.Title, maxEcho*2)))
+		}
+		return nhacviec.Errorf(nhacviec.EInvalid, "%s", b.String())
+	}
 	b.WriteString(fmt.Sprintf(textWhichDone, len(mine)))
 	var open []int64
 	for _, t := range mine {
@@ -795,11 +865,20 @@ func (c *conv) detail(args string) error {
 	fmt.Fprintf(&b, textDetail, t.ID, marks(t)+esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
 		c.deadline(t)+c.deadlineNote(exts)+original, c.state(t))
 	b.WriteString(fieldLines(t))
+	parts, err := c.partsDetail(t)
+	if err != nil {
+		return err
+	}
+	b.WriteString(parts)
 	more, err := c.followUpLines(exts, notes)
 	if err != nil {
 		return err
 	}
 	b.WriteString(more + ladder)
+	if more, err = c.reviewLines(t); err != nil {
+		return err
+	}
+	b.WriteString(more)
 	b.WriteString("\n\n" + textHistory)
 	// The latest progress notes in full; the earlier ones are counted.
 	skip := 0
@@ -837,6 +916,9 @@ func (c *conv) detail(args string) error {
 			return err
 		}
 		buttons = taskButtons(t, manage)
+	}
+	if buttons, err = c.detailButtons(t, buttons); err != nil {
+		return err
 	}
 	return c.reply(&nhacviec.Message{TaskID: t.ID, Text: b.String(), Buttons: buttons})
 }

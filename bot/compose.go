@@ -23,6 +23,12 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 	if n.Kind == nhacviec.KindEscalation {
 		return b.escalation(tx, n)
 	}
+	if n.Kind == nhacviec.KindReminder && strings.HasPrefix(n.Slot, nhacviec.SlotReview+":") {
+		return b.reviewReminder(tx, n)
+	}
+	if n.Part != nil {
+		return b.composePart(tx, n)
+	}
 	t := n.Task
 	assignee, err := tx.Person(t.AssigneeID)
 	if err != nil {
@@ -112,7 +118,7 @@ func groupFor(tx nhacviec.Tx, t *nhacviec.Task) (*nhacviec.Chat, error) {
 func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
 	loc := b.Calendar.Location()
 	soon := n.At.AddDate(0, 0, 4)
-	f := nhacviec.TaskFilter{Status: nhacviec.StatusOpen, ChatID: n.Chat.ID, DeadlineBefore: soon}
+	f := nhacviec.TaskFilter{Status: nhacviec.StatusOpen, ChatID: n.Chat.ID, DeadlineBefore: soon, ExcludeSubmitted: true}
 	if n.Chat.UnitID != 0 { // a unit's group: the whole unit's work
 		tree, err := loadTree(tx)
 		if err != nil {

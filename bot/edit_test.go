@@ -1,6 +1,10 @@
 package bot
 
-import "testing"
+import (
+	"fmt"
+	"strings"
+	"testing"
+)
 
 // The field after /sua 12, with or without diacritics and a colon; a
 // title that starts with a word of a longer label keeps it.
@@ -30,5 +34,17 @@ func TestCutEditField(t *testing.T) {
 		if f != c.field || v != c.value || ok != c.ok {
 			t.Errorf("cutEditField(%q) = %d, %q, %v; want %d, %q, %v", c.in, f, v, ok, c.field, c.value, c.ok)
 		}
+	}
+}
+
+// An admin's /start (the welcome, every role's help and their id) fits in
+// one Telegram message even with a long name: in two, the demo's message
+// numbers, which the README's walkthrough quotes, moved.
+func TestWelcomeFitsOneMessage(t *testing.T) {
+	name := strings.Repeat("Nguyễn ", 9) // 63 characters
+	text := fmt.Sprintf(textWelcomePrivate, name) + "\n\n" + textHelp + "\n\n" + textHelpHead + "\n\n" + textHelpAdmin +
+		"\n\n" + fmt.Sprintf(textYourID, "1234567890")
+	if n := utf16Len(stripTags(text)); n > 4096 {
+		t.Errorf("an admin's welcome is %d UTF-16 units, over Telegram's 4,096", n)
 	}
 }

@@ -19,6 +19,7 @@ import (
 //	văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh
 //	trọng tâm
 //	khẩn
+//	duyệt
 //
 // with or without diacritics, in any order and any case. lineForms is
 // every line the parser knows; a line it knows but that the bot does not
@@ -34,8 +35,9 @@ const (
 	lineSource                           // văn bản: 1365/VP-NL ngày 22/4/2020 của …
 	lineKey                              // trọng tâm
 	lineUrgent                           // khẩn
-	lineCoordinators                     // phối hợp: @binh hạn 15/12 (not handled yet)
-	lineReview                           // duyệt (not handled yet)
+	lineCoordinators                     // phối hợp: @binh hạn 15/12, Phòng Kế hoạch (coordinators.go)
+	lineReview                           // duyệt: the result needs review (review.go)
+	lineReviewer                         // người duyệt: @binh (the reviewer is not chosen)
 )
 
 // lineForm is one kind of line: the labels that start it (folded), and
@@ -60,8 +62,9 @@ var lineForms = []lineForm{
 	{kind: lineSource, labels: []string{"van ban", "nguon", "nguon giao", "can cu"}, value: true, handled: true, max: maxFieldLen},
 	{kind: lineKey, labels: []string{"trong tam", "trongtam", "viec trong tam", "nhiem vu trong tam"}, handled: true},
 	{kind: lineUrgent, labels: []string{"khan", "khan cap", "gap"}, handled: true},
-	{kind: lineCoordinators, labels: []string{"phoi hop", "nguoi phoi hop", "don vi phoi hop"}, value: true},
-	{kind: lineReview, labels: []string{"duyet", "can duyet", "nguoi duyet"}},
+	{kind: lineCoordinators, labels: []string{"phoi hop", "nguoi phoi hop", "don vi phoi hop"}, value: true, handled: true, max: maxCoordinatorsLen},
+	{kind: lineReview, labels: []string{"duyet", "can duyet", "phai duyet", "duyet ket qua"}, handled: true},
+	{kind: lineReviewer, labels: []string{"nguoi duyet"}, value: true},
 }
 
 // taskFields is what the lines after /giao's first said.
@@ -71,6 +74,9 @@ type taskFields struct {
 	Source   string
 	KeyTask  bool
 	Urgent   bool
+	Review   bool
+	// Coordinators is a "phối hợp:" line's list, as typed.
+	Coordinators string
 }
 
 // cutFirstLine splits a command's arguments into the first line and the
@@ -123,6 +129,10 @@ func parseFieldLines(lines []string) (taskFields, error) {
 			f.KeyTask = true
 		case lineUrgent:
 			f.Urgent = true
+		case lineReview:
+			f.Review = true
+		case lineCoordinators:
+			f.Coordinators = value
 		}
 	}
 	return f, nil
@@ -194,10 +204,8 @@ func formOf(k lineKind) *lineForm {
 // unhandledLine answers a line the bot knows of but does not act on yet.
 func unhandledLine(form *lineForm, line string) error {
 	switch form.kind {
-	case lineCoordinators:
-		return nhacviec.Errorf(nhacviec.EInvalid, textFieldCoordinators, esc(clip(line, maxEcho)), textFieldLines)
-	case lineReview:
-		return nhacviec.Errorf(nhacviec.EInvalid, textFieldReview, esc(clip(line, maxEcho)), textFieldLines)
+	case lineReviewer:
+		return nhacviec.Errorf(nhacviec.EInvalid, textFieldReviewer, esc(clip(line, maxEcho)), textFieldLines)
 	}
 	return nhacviec.Errorf(nhacviec.EInvalid, textFieldUnknown, esc(clip(line, maxEcho)), textFieldLines)
 }
@@ -208,6 +216,8 @@ func fieldName(k lineKind) string {
 		return "Kết quả"
 	case lineSource:
 		return "Văn bản"
+	case lineCoordinators:
+		return "Phối hợp"
 	}
 	return "Thời hạn"
 }
@@ -218,6 +228,8 @@ func fieldExample(k lineKind) string {
 		return "kết quả: Kế hoạch trình Giám đốc ký"
 	case lineSource:
 		return "văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh"
+	case lineCoordinators:
+		return "phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính"
 	}
 	return "hạn: 20/12"
 }
@@ -277,6 +289,9 @@ func fieldLines(t *nhacviec.Task) string {
 	if t.Urgent {
 		b.WriteString("\n" + textFieldUrgent)
 	}
+	if t.NeedsReview {
+		b.WriteString("\n" + textFieldReview)
+	}
 	return b.String()
 }
 
@@ -285,26 +300,28 @@ const (
 	textFieldLines = `Sau dòng /giao, mỗi dòng ghi thêm một mục:
 kết quả: sản phẩm cần có
 văn bản: số, ngày, nơi ban hành
+phối hợp: @người hạn 15/12, tên đơn vị
 hạn: 20/12 (nếu dòng đầu chưa ghi)
 trọng tâm
 khẩn
+duyệt (người giao duyệt kết quả rồi mới hoàn thành)
 Ví dụ:
 /giao @an Xây dựng kế hoạch CCHC hạn 20/12
 kết quả: Kế hoạch trình Giám đốc ký
 văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh
 trọng tâm`
-	textFieldUnknown      = "Tôi chưa hiểu dòng \"%s\".\n\n%s"
-	textFieldTwice        = "Dòng \"%s\" ghi một mục lần thứ hai. Mỗi mục ghi một lần thôi.\n\n%s"
-	textFieldEmpty        = "Dòng \"%s\" còn trống.\nVí dụ: %s"
-	textFieldTooLong      = "%s dài quá: tối đa %d ký tự (bạn gõ %d). Hãy ghi ngắn gọn.\nVí dụ: %s"
-	textFieldCoordinators = "Dòng \"%s\": việc giao bằng /giao hiện có một người chủ trì, chưa ghi được người phối hợp. Muốn ai phối hợp, hãy giao cho họ một việc riêng, ví dụ:\n/giao @binh Góp ý dự thảo kế hoạch hạn 15/12\n\n%s"
-	textFieldReview       = "Dòng \"%s\": khi người thực hiện báo xong, người giao việc được báo ngay và xem kết quả; chưa cần dòng này. Hãy bỏ dòng đó rồi gửi lại.\n\n%s"
-	textDeadlineTwice     = "Thời hạn ghi hai lần: ở dòng đầu và ở dòng \"hạn:\". Hãy giữ một chỗ.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
+	textFieldUnknown  = "Tôi chưa hiểu dòng \"%s\".\n\n%s"
+	textFieldTwice    = "Dòng \"%s\" ghi một mục lần thứ hai. Mỗi mục ghi một lần thôi.\n\n%s"
+	textFieldEmpty    = "Dòng \"%s\" còn trống.\nVí dụ: %s"
+	textFieldTooLong  = "%s dài quá: tối đa %d ký tự (bạn gõ %d). Hãy ghi ngắn gọn.\nVí dụ: %s"
+	textFieldReviewer = "Dòng \"%s\": người duyệt là người giao việc (trưởng đơn vị, khi người giao không còn ở đơn vị), không chọn người khác được. Muốn cần duyệt, chỉ ghi dòng: duyệt\n\n%s"
+	textDeadlineTwice = "Thời hạn ghi hai lần: ở dòng đầu và ở dòng \"hạn:\". Hãy giữ một chỗ.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 
 	textFieldResult = "🎯 Kết quả: %s"
 	textFieldSource = "📄 Văn bản: %s"
 	textFieldKey    = markKey + " Việc trọng tâm"
 	textFieldUrgent = markUrgent + " Việc khẩn"
+	textFieldReview = markReview + " Cần duyệt: báo xong thì người giao duyệt rồi mới hoàn thành"
 	textFindAgain   = "Tìm lại: /tim %s"
 )
 
@@ -323,6 +340,9 @@ func taskButtons(t *nhacviec.Task, manage bool) [][]nhacviec.Button {
 	row := []nhacviec.Button{{Text: "✅ Xong", Data: fmt.Sprintf("done:%d", t.ID)}}
 	if manage {
 		row = append(row, markButton(t.ID, actionKey, t.KeyTask), markButton(t.ID, actionUrgent, t.Urgent))
+		if t.AssignerID != t.AssigneeID { // nobody reviews a task one gave oneself
+			row = append(row, markButton(t.ID, actionReview, t.NeedsReview))
+		}
 	}
 	return [][]nhacviec.Button{row}
 }
@@ -331,6 +351,7 @@ func markButton(id int64, action string, on bool) nhacviec.Button {
 	label := map[string][2]string{
 		actionKey:    {markKey + " Trọng tâm", "✖ Bỏ trọng tâm"},
 		actionUrgent: {markUrgent + " Khẩn", "✖ Bỏ khẩn"},
+		actionReview: {markReview + " Cần duyệt", "✖ Không duyệt"},
 	}[action]
 	if on {
 		return nhacviec.Button{Text: label[1], Data: fmt.Sprintf("%s:%d:0", action, id)}

@@ -119,21 +119,11 @@ func (b *Bot) escalation(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message
 	return []*nhacviec.Message{{ChatID: chatID, Kind: nhacviec.KindEscalation, Text: sb.String(), HTML: true}}, nil
 }
 
-// workingDaysLate counts the whole working days that passed after a
-// deadline's day until now's day (neither counted): a task due Thursday
-// is 2 working days late on Tuesday.
-func workingDaysLate(cal *calendar.Calendar, deadline, now time.Time) int {
-	today := cal.At(now, calendar.Clock{})
-	n := 0
-	for d := cal.NextWorkingDay(deadline); d.Before(today) && n < 1000; d = cal.NextWorkingDay(d) {
-		n++
-	}
-	return n
-}
-
-// lateText says how late a task is: "quá hạn 3 ngày làm việc".
+// lateText says how late a task is on a morning: the whole working days
+// that passed after its deadline's day, "quá hạn 3 ngày làm việc" (a
+// task due Thursday is 2 working days late on Tuesday morning).
 func lateText(cal *calendar.Calendar, deadline, now time.Time) string {
-	if n := workingDaysLate(cal, deadline, now); n > 0 {
+	if n := cal.WorkingDaysLate(deadline, cal.At(now, calendar.Clock{}).Add(-time.Millisecond)); n > 0 {
 		return fmt.Sprintf(textLateWorkingDays, n)
 	}
 	return "quá hạn"
@@ -165,20 +155,16 @@ func (c *conv) ladderDetail(t *nhacviec.Task, exts []*nhacviec.Extension) (origi
 
 // ---- /caidat ----
 
-// settings: /caidat shows the settings of the caller's unit;
-// /caidat leothang 2 5 [ĐƠN_VỊ] sets the ladder's thresholds there, and
-// /caidat leothang tat|bat [ĐƠN_VỊ] turns it off or on again.
-func (c *conv) settings(args string) error {
-	words := strings.Fields(args)
+// ladderWords reads "leothang" (or "leo thang", "ladder") at the start of
+// /caidat's words and returns the words after it; ok is false without it.
+func ladderWords(words []string) (rest []string, ok bool) {
 	switch {
-	case len(words) == 0:
-		return c.ladderSetting(nil)
-	case calendar.Fold(words[0]) == "leothang" || words[0] == "ladder":
-		return c.ladderSetting(words[1:])
+	case len(words) > 0 && (calendar.Fold(words[0]) == "leothang" || words[0] == "ladder"):
+		return words[1:], true
 	case len(words) > 1 && calendar.Fold(words[0]) == "leo" && calendar.Fold(words[1]) == "thang":
-		return c.ladderSetting(words[2:])
+		return words[2:], true
 	}
-	return nhacviec.Errorf(nhacviec.EInvalid, textSettingsUsage)
+	return nil, false
 }
 
 // ladderSetting shows (no words) or changes the ladder's setting of a
@@ -213,33 +199,14 @@ func (c *conv) ladderSetting(words []string) error {
 	if err != nil {
 		return err
 	}
-	all, err := c.tx.LadderSettings()
+	// The setting in force, a change starts from it.
+	inForce, from, err := c.ladderInForce(u.ID)
 	if err != nil {
 		return err
 	}
-	// The setting in force: the unit's own, or the nearest above, or the
-	// defaults; a change starts from it.
-	inForce, from := nhacviec.LadderSetting{UnitID: u.ID, HeadDays: nhacviec.DefaultHeadDays, LeaderDays: nhacviec.DefaultLeaderDays}, int64(0)
-	byUnit := map[int64]nhacviec.LadderSetting{}
-	for _, s := range all {
-		byUnit[s.UnitID] = s
-	}
-	for unit := range st.tree.up(u.ID) {
-		if s, ok := byUnit[unit]; ok {
-			inForce, from = s, unit
-			break
-		}
-	}
 	own := inForce
 	if mode == "" {
-		text := fmt.Sprintf(textLadderShow, esc(st.tree.path(u.ID)), ladderText(inForce))
-		switch {
-		case from == u.ID:
-		case from != 0:
-			text += " " + fmt.Sprintf(textLadderInherited, esc(st.tree.path(from)))
-		default:
-			text += " " + textLadderDefault
-		}
+		text := fmt.Sprintf(textLadderShow, esc(st.tree.path(u.ID)), ladderText(inForce)) + c.settingFrom(u.ID, from)
 		if st.manages(u.ID) {
 			text += "\n\n" + textLadderUsage
 		}
@@ -259,11 +226,53 @@ func (c *conv) ladderSetting(words []string) error {
 		}
 		own.HeadDays, own.LeaderDays, own.Off = days[0], days[1], false
 	}
-	own.UnitID, own.By = u.ID, c.me.ID
-	if err := c.tx.SetLadder(own); err != nil {
+	if err := c.tx.SetUnitSetting(u.ID, nhacviec.SettingLadder, own.Value(), c.me.ID); err != nil {
 		return err
 	}
 	return c.say(fmt.Sprintf(textLadderSet, esc(st.tree.path(u.ID)), ladderText(own)))
+}
+
+// ladderInForce is the ladder's setting in force in unit id: its own, or
+// the nearest unit's above (from), or the defaults (from 0).
+func (c *conv) ladderInForce(id int64) (s nhacviec.LadderSetting, from int64, err error) {
+	st, err := c.standing()
+	if err != nil {
+		return s, 0, err
+	}
+	all, err := c.tx.UnitSettings(nhacviec.SettingLadder)
+	if err != nil {
+		return s, 0, err
+	}
+	for unit := range st.tree.up(id) {
+		if v, ok := all[unit]; ok {
+			if s, ok := nhacviec.ParseLadderSetting(v); ok {
+				return s, unit, nil
+			}
+		}
+	}
+	return nhacviec.DefaultLadder, 0, nil
+}
+
+// settingFrom says where the setting in force in unit id comes from: ""
+// when it is the unit's own.
+func (c *conv) settingFrom(id, from int64) string {
+	st, err := c.standing()
+	switch {
+	case from == id || err != nil:
+		return ""
+	case from != 0:
+		return " " + fmt.Sprintf(textSettingFrom, esc(st.tree.path(from)))
+	}
+	return " " + textSettingDefault
+}
+
+// ladderShown is /caidat's line on the ladder in unit id.
+func (c *conv) ladderShown(id int64) (string, error) {
+	s, from, err := c.ladderInForce(id)
+	if err != nil {
+		return "", err
+	}
+	return "\n" + fmt.Sprintf(textLadderLine, ladderText(s)) + c.settingFrom(id, from), nil
 }
 
 // maxLadderDays bounds a threshold: two months of working days.
@@ -288,14 +297,12 @@ const (
 	textHeadReportEnd    = "Nhắc người chủ trì, hoặc giao lại: /chuyen mã_việc @người. Xem cả đơn vị: /quahan"
 	textLeadersReportEnd = "Xem từng việc: /chitiet mã_việc. Cả cơ quan: /quahan"
 
-	textSettingsUsage   = "Cài đặt của đơn vị (trưởng đơn vị, quản trị viên):\n/caidat leothang 2 5 — báo trưởng đơn vị khi việc quá hạn 2 ngày làm việc, báo lãnh đạo (danh sách thứ Hai) khi quá hạn 5 ngày\n/caidat leothang tat — tắt; /caidat leothang bat — bật lại\nVí dụ: /caidat leothang 3 7 Phòng Tổng hợp"
 	textLadderUsage     = "Đổi: /caidat leothang SỐ_NGÀY_BÁO_TRƯỞNG SỐ_NGÀY_BÁO_LÃNH_ĐẠO [ĐƠN_VỊ]\nVí dụ: /caidat leothang 2 5 — tắt: /caidat leothang tat — bật lại: /caidat leothang bat"
-	textLadderShow      = "🪜 Báo cáo việc quá hạn ở %s: %s."
+	textLadderShow      = "🪜 Báo cáo việc quá hạn ở %s: %s"
 	textLadderOn        = "báo trưởng đơn vị khi quá hạn %d ngày làm việc, báo lãnh đạo và người theo dõi (danh sách thứ Hai) khi quá hạn %d ngày làm việc"
 	textLadderOff       = "đang tắt"
-	textLadderInherited = "(theo cài đặt của %s)"
-	textLadderDefault   = "(mặc định)"
-	textLadderSet       = "🪜 Đã đặt báo cáo việc quá hạn ở %s: %s."
+	textLadderLine      = "Báo cáo việc quá hạn: %s"
+	textLadderSet       = "🪜 Đã đặt báo cáo việc quá hạn ở %s: %s"
 	textLadderForbidden = "Chỉ trưởng đơn vị %s (hoặc đơn vị cấp trên) và quản trị viên mới đổi được cài đặt này. Ví dụ, trưởng đơn vị gõ: /caidat leothang 3 7 — ai cũng xem được: /caidat leothang"
 	textLadderBadDays   = "Số ngày không hợp lệ (%d, %d): số ngày báo trưởng đơn vị từ 1, số ngày báo lãnh đạo lớn hơn nó, tối đa %d.\nVí dụ: /caidat leothang 2 5"
 )

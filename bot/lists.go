@@ -24,7 +24,14 @@ func (c *conv) myTasks(args string) error {
 		return err
 	}
 	shown, hidden := c.split(tasks)
+	parts, err := c.coordinationList(key || words != "")
+	if err != nil {
+		return err
+	}
 	if len(shown) == 0 && hidden == 0 {
+		if parts != "" {
+			return c.reply(&nhacviec.Message{Text: strings.TrimLeft(parts, "\n")})
+		}
 		switch {
 		case words != "":
 			return c.say(fmt.Sprintf(textNoMatchingTasks, esc(words), esc(words)))
@@ -46,6 +53,7 @@ func (c *conv) myTasks(args string) error {
 	if hidden > 0 {
 		fmt.Fprintf(&b, "\n\n"+textHiddenTasks, hidden, esc(c.Username))
 	}
+	b.WriteString(parts)
 	return c.reply(&nhacviec.Message{Text: b.String()})
 }
 
@@ -55,7 +63,7 @@ func (c *conv) overdue(args string) error {
 	if err != nil {
 		return err
 	}
-	f := nhacviec.TaskFilter{DeadlineBefore: c.now, KeyTask: key}
+	f := nhacviec.TaskFilter{DeadlineBefore: c.now, KeyTask: key, ExcludeSubmitted: true}
 	if key {
 		return c.scopeList(f, textKeyOverdueHeader, textNoKeyOverdue)
 	}
@@ -68,7 +76,7 @@ func (c *conv) upcoming(args string) error {
 	if err != nil {
 		return err
 	}
-	f := nhacviec.TaskFilter{DeadlineFrom: c.now, DeadlineBefore: c.now.AddDate(0, 0, 7), KeyTask: key}
+	f := nhacviec.TaskFilter{DeadlineFrom: c.now, DeadlineBefore: c.now.AddDate(0, 0, 7), KeyTask: key, ExcludeSubmitted: true}
 	if key {
 		return c.scopeList(f, textKeyUpcomingHeader, textNoKeyUpcoming)
 	}
@@ -282,6 +290,9 @@ func taskState(t *nhacviec.Task, now time.Time, loc *time.Location) string {
 	switch t.Status {
 	case nhacviec.StatusDone, nhacviec.StatusCancelled:
 		return statusText(t.Status)
+	}
+	if t.Submitted() {
+		return textStateSubmitted
 	}
 	days := daysBetween(now, t.Deadline, loc)
 	switch {

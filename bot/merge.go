@@ -71,7 +71,7 @@ func doneOnly(buttons [][]nhacviec.Button) (int64, bool) {
 			task, _, _ := strings.Cut(rest, ":")
 			own := action == actionCause
 			if i == 0 {
-				own = action == actionKey || action == actionUrgent || action == actionAskExtension
+				own = action == actionKey || action == actionUrgent || action == actionReview || action == actionAskExtension
 			}
 			if !own || task != strconv.FormatInt(id, 10) {
 				return 0, false

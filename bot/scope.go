@@ -165,7 +165,8 @@ func (c *conv) standing() (*standing, error) {
 }
 
 // canSee reports whether the caller may read t anywhere: its assigner and
-// assignee, leaders, admins and monitors, and the heads above its unit.
+// assignee, leaders, admins and monitors, the heads above its unit, and
+// its coordinators (coordinators.go).
 func (c *conv) canSee(t *nhacviec.Task) (bool, error) {
 	if c.involved(t) {
 		return true, nil
@@ -174,7 +175,10 @@ func (c *conv) canSee(t *nhacviec.Task) (bool, error) {
 	if err != nil {
 		return false, err
 	}
-	return s.readsAll() || s.heads(t.UnitID), nil
+	if s.readsAll() || s.heads(t.UnitID) {
+		return true, nil
+	}
+	return c.coordinates(t) // a coordinator reads what they contribute to
 }
 
 // canChange reports whether the caller may finish or cancel t: its

@@ -25,10 +25,19 @@ const (
    văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh
    trọng tâm
    khẩn
-   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn dưới tin giao việc)
+   duyệt — báo xong thì người giao duyệt rồi mới hoàn thành
+   phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính
+   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn, 🔍 Cần duyệt dưới tin giao việc)
+   Hoặc một dòng: /giao @an chủ trì, @binh phối hợp: Xây dựng kế hoạch hạn 20/12
+   Người, đơn vị phối hợp không ghi hạn: hạn 2 ngày làm việc trước hạn chủ trì
 /viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
 /tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
+   Kèm ghi chú: /xong 12 đã gửi dự thảo qua email, hoặc trả lời "xong, đã gửi dự thảo qua email"
+   Việc cần duyệt: báo xong là gửi người giao duyệt (chờ duyệt)
+   Người phối hợp: /xong 12 báo xong phần phối hợp của mình; người chủ trì được báo
+/duyet 12 — duyệt việc đã báo xong (hoặc bấm ✅ Duyệt); /duyet — các việc chờ bạn duyệt
+/tralai 12 LÝ_DO — trả lại để làm tiếp (hoặc trả lời tin báo xong: "trả lại vì …")
 /tiendo 12 60% đã xong phần khảo sát — báo tiến độ việc #12 (hoặc trả lời tin nhắn về việc đó bằng ghi chú)
 /giahan 12 25/12 chờ số liệu — xin gia hạn việc #12, có lý do (hoặc trả lời tin nhắn về việc đó: "xin gia hạn đến 25/12 vì …")
    Người giao trả lời bằng nút ✅ Đồng ý / ❌ Không đồng ý, hoặc gõ: /giahan 12 dongy — /giahan 12 khong LÝ_DO
@@ -37,13 +46,11 @@ const (
 /chitiet 12 — chi tiết và lịch sử việc #12
 ⭐ việc trọng tâm, ⚡ việc khẩn
 /huy 12 — hủy việc mình đã giao
-/sua 12 hạn 25/12 — sửa việc mình đã giao: hạn, tên, kết quả, văn bản (ví dụ: /sua 12 tên Xây dựng kế hoạch CCHC); người thực hiện được báo
-/chuyen 12 @binh lý do — chuyển việc mình đã giao cho người khác chủ trì
-/lydo 12 — nêu nguyên nhân việc #12 quá hạn (hoặc bấm nút dưới tin báo quá hạn): chờ ý kiến/hồ sơ đơn vị khác, khối lượng lớn/phức tạp, thời hạn giao quá ngắn, khác
+/sua 12 hạn 25/12, /chuyen 12 @binh — sửa, chuyển việc đã giao
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi Phòng Tổng hợp — rời đơn vị đó
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /overdue, /upcoming, /task, /cancel, /edit, /handover, /cause, /holidays, /members, /leave, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /approve, /return, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
 
 	textHelpHead = `<b>Trưởng đơn vị</b>
 /giao @người ... — giao việc cho người trong đơn vị mình
@@ -53,10 +60,10 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @binh thanhvien Phòng Tổng hợp — thêm thành viên; /roi @binh Phòng Tổng hợp — cho rời đơn vị
 /huy 12 — hủy việc trong đơn vị mình
+/phoihop 12 @binh — giao phần phối hợp của đơn vị cho một người (hoặc bấm 👤 Giao cho… dưới tin báo)
 /giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị
-/sua 12 hạn 25/12, /chuyen 12 @binh — sửa, chuyển người chủ trì việc trong đơn vị mình
-Việc quá hạn 2 ngày làm việc: tôi báo trưởng đơn vị mỗi sáng (một tin cho cả đơn vị); quá hạn 5 ngày: báo lãnh đạo và người theo dõi trong danh sách sáng thứ Hai
-/caidat leothang 2 5 — đổi số ngày đó cho đơn vị mình; /caidat leothang tat — tắt; /caidat — xem`
+/duyet 12, /tralai 12 LÝ_DO — duyệt, trả lại việc trong đơn vị khi người giao không còn ở đơn vị
+/caidat duyet bat|tat — việc trong đơn vị cần duyệt hay không; /caidat leothang 2 5 — báo việc quá hạn 2, 5 ngày lên trưởng đơn vị, lãnh đạo; /caidat — xem`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
 /donvi — cây đơn vị, số trong [ ] là mã; /donvi them Tổ Văn thư trong Phòng Tổng hợp; /donvi doiten 2 Tổ Hành chính; /donvi chuyen 2 vao goc; /donvi xoa 2
@@ -86,7 +93,6 @@ Việc quá hạn 2 ngày làm việc: tôi báo trưởng đơn vị mỗi sán
 	textAlreadyClosed       = "Việc #%d đã %s rồi."
 	textDone                = "✅ Đã xong việc #%d: %s%s"
 	textDoneNoTitle         = "✅ Đã xong việc #%d."
-	textLateSuffix          = " (trễ hạn)"
 	textDoneNotice          = "✅ %s đã báo xong việc #%d: %s%s"
 	textOnlyAssignerCancels = "Chỉ người giao việc, trưởng đơn vị phụ trách hoặc lãnh đạo mới hủy được việc #%d. Người thực hiện báo xong bằng: /xong mã_việc"
 	textCannotFinish        = "Bạn chỉ được xem việc #%d, không báo xong thay người thực hiện được. Người thực hiện báo xong bằng: /xong mã_việc"
@@ -151,6 +157,18 @@ func eventText(k nhacviec.EventKind) string {
 		return "chuyển người chủ trì"
 	case nhacviec.EventOverdueCause:
 		return "nêu nguyên nhân quá hạn"
+	case nhacviec.EventSubmitted:
+		return "báo xong, gửi duyệt"
+	case nhacviec.EventApproved:
+		return "duyệt, hoàn thành"
+	case nhacviec.EventReturned:
+		return "trả lại"
+	case nhacviec.EventCoordinatorAdded:
+		return "giao phối hợp"
+	case nhacviec.EventCoordinatorHanded:
+		return "giao lại phần phối hợp"
+	case nhacviec.EventCoordinatorDone:
+		return "xong phần phối hợp"
 	}
 	return string(k)
 }

@@ -201,7 +201,7 @@ func loadLadderOrg(tx nhacviec.Tx) (*ladderOrg, error) {
 	if err != nil {
 		return nil, err
 	}
-	settings, err := tx.LadderSettings()
+	settings, err := tx.UnitSettings(nhacviec.SettingLadder)
 	if err != nil {
 		return nil, err
 	}
@@ -209,8 +209,12 @@ func loadLadderOrg(tx nhacviec.Tx) (*ladderOrg, error) {
 	for _, u := range units {
 		o.parent[u.ID] = u.ParentID
 	}
-	for _, st := range settings {
-		o.settings[st.UnitID] = st
+	for unit, v := range settings {
+		// A value not understood is no setting: the unit follows the
+		// units above it.
+		if st, ok := nhacviec.ParseLadderSetting(v); ok {
+			o.settings[unit] = st
+		}
 	}
 	return o, nil
 }
@@ -237,13 +241,13 @@ func (o *ladderOrg) setting(id int64) nhacviec.LadderSetting {
 			return st
 		}
 	}
-	return nhacviec.LadderSetting{UnitID: id, HeadDays: nhacviec.DefaultHeadDays, LeaderDays: nhacviec.DefaultLeaderDays}
+	return nhacviec.DefaultLadder
 }
 
 // minDays is the smallest threshold of level in force anywhere: the
 // candidates are read once, from the latest cutoff.
 func (o *ladderOrg) minDays(level int) int {
-	d := nhacviec.LadderSetting{HeadDays: nhacviec.DefaultHeadDays, LeaderDays: nhacviec.DefaultLeaderDays}.Days(level)
+	d := nhacviec.DefaultLadder.Days(level)
 	for _, st := range o.settings {
 		if !st.Off {
 			d = min(d, st.Days(level))

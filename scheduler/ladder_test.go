@@ -248,12 +248,15 @@ func TestLadderOneListPerHeadAndClosingStopsIt(t *testing.T) {
 func TestLadderSettings(t *testing.T) {
 	f := newLadderOrg(t)
 	task := f.task(f.phong.ID, at(26, 17, 0)) // Thursday
-	set := func(s nhacviec.LadderSetting) {
-		if err := f.db.Update(context.Background(), func(tx nhacviec.Tx) error { return tx.SetLadder(s) }); err != nil {
+	set := func(unit int64, s nhacviec.LadderSetting) {
+		err := f.db.Update(context.Background(), func(tx nhacviec.Tx) error {
+			return tx.SetUnitSetting(unit, nhacviec.SettingLadder, s.Value(), 0)
+		})
+		if err != nil {
 			t.Fatal(err)
 		}
 	}
-	set(nhacviec.LadderSetting{UnitID: f.so.ID, HeadDays: 3, LeaderDays: 4})
+	set(f.so.ID, nhacviec.LadderSetting{HeadDays: 3, LeaderDays: 4})
 	if got := f.morning(dec(1, 7, 30)); len(got) != 0 {
 		t.Fatalf("three working days asked for, reported after two: %q", got)
 	}
@@ -261,12 +264,12 @@ func TestLadderSettings(t *testing.T) {
 		t.Fatalf("Wednesday, after three working days: %q", got)
 	}
 	// Phòng A turns it off: the leaders' list of the next Monday is empty.
-	set(nhacviec.LadderSetting{UnitID: f.phong.ID, HeadDays: 2, LeaderDays: 5, Off: true})
+	set(f.phong.ID, nhacviec.LadderSetting{HeadDays: 2, LeaderDays: 5, Off: true})
 	if got := f.morning(dec(7, 7, 30)); len(got) != 0 {
 		t.Fatalf("the ladder is off in Phòng A, yet: %q", got)
 	}
 	// On again, with its own thresholds: the next week's list has it.
-	set(nhacviec.LadderSetting{UnitID: f.phong.ID, HeadDays: 2, LeaderDays: 6})
+	set(f.phong.ID, nhacviec.LadderSetting{HeadDays: 2, LeaderDays: 6})
 	if got := f.morning(dec(14, 7, 30)); !slices.Equal(got, []string{
 		fmt.Sprintf("leader: escalation leaders:2026-W51 #%d", task.ID), fmt.Sprintf("monitor: escalation leaders:2026-W51 #%d", task.ID),
 	}) {

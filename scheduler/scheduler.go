@@ -104,6 +104,13 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 		longest = max(longest, time.Since(start))
 		written += n
 	}
+	for more := true; more && err == nil; chunks++ { // coordinators' parts (parts.go)
+		start := time.Now()
+		var n int
+		n, more, err = s.planParts(ctx, now)
+		longest = max(longest, time.Since(start))
+		written += n
+	}
 	if err == nil {
 		start := time.Now()
 		var n int
@@ -260,7 +267,12 @@ func noticeKey(n nhacviec.Notice, loc *time.Location) string {
 // A reminder missed while the bot was down is sent late only while the
 // deadline is still ahead, and only the most recent one; a missed nudge
 // is replaced by today's.
+//
+// A task waiting for review has none of these: planReview.
 func (s *Scheduler) plan(t *nhacviec.Task, now time.Time) ([]nhacviec.Notice, time.Time) {
+	if t.Submitted() {
+		return s.planReview(t, now) // the reviewer is chased, not the lead
+	}
 	cal := s.Calendar
 	deadline := t.Deadline.In(cal.Location())
 	var slots []nhacviec.Notice

@@ -151,5 +151,8 @@ func (t *tx) ProgressNotes(taskID int64) ([]*nhacviec.Progress, error) {
 }
 
 func (t *tx) Unplan(taskID int64) error {
-	return t.dropChasing(taskID, "deadline moved", "store: unplan task")
+	if err := t.dropChasing(taskID, "deadline moved", "store: unplan task"); err != nil {
+		return err
+	}
+	return t.replanCoordinators(taskID)
 }

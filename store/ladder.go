@@ -38,37 +38,6 @@ func (t *tx) SetAssignee(taskID, personID int64) error {
 	return nil
 }
 
-func (t *tx) LadderSettings() ([]nhacviec.LadderSetting, error) {
-	rows, err := t.query(`SELECT unit_id, head_days, leader_days, off, COALESCE(set_by, 0) FROM ladder_settings ORDER BY unit_id`)
-	if err != nil {
-		return nil, fmt.Errorf("store: ladder settings: %w", err)
-	}
-	defer rows.Close()
-	var out []nhacviec.LadderSetting
-	for rows.Next() {
-		var s nhacviec.LadderSetting
-		if err := rows.Scan(&s.UnitID, &s.HeadDays, &s.LeaderDays, &s.Off, &s.By); err != nil {
-			return nil, fmt.Errorf("store: ladder settings: %w", err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("store: ladder settings: %w", err)
-	}
-	return out, nil
-}
-
-func (t *tx) SetLadder(s nhacviec.LadderSetting) error {
-	_, err := t.exec(`INSERT INTO ladder_settings (unit_id, head_days, leader_days, off, set_by, set_at) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (unit_id) DO UPDATE SET head_days = excluded.head_days, leader_days = excluded.leader_days,
-			off = excluded.off, set_by = excluded.set_by, set_at = excluded.set_at`,
-		s.UnitID, s.HeadDays, s.LeaderDays, s.Off, nullID(s.By), ms(t.now))
-	if err != nil {
-		return fmt.Errorf("store: set ladder: %w", err)
-	}
-	return nil
-}
-
 func (t *tx) ClaimLadder(slot string) (bool, error) {
 	res, err := t.exec(`INSERT INTO ladder_runs (slot, at) VALUES (?, ?) ON CONFLICT DO NOTHING`, slot, ms(t.now))
 	if err != nil {
@@ -90,6 +59,7 @@ func (t *tx) EscalationCandidates(level int, before time.Time) ([]nhacviec.TaskK
 	rows, err := t.query(`SELECT id, assignee_id, unit_id, deadline FROM tasks
 		WHERE status = 'open' AND deadline < ? AND unit_id IS NOT NULL
 			AND NOT EXISTS (SELECT 1 FROM escalations e WHERE e.task_id = tasks.id AND e.level = ?)
+			AND `+notSubmitted+`
 		ORDER BY deadline`, ms(before), level)
 	if err != nil {
 		return nil, fmt.Errorf("store: escalation candidates: %w", err)

@@ -284,26 +284,10 @@ func TestEscalationsOncePerLevel(t *testing.T) {
 	}
 }
 
-// Settings are one per unit, replaced when set again, and go with their
-// unit; a run of the ladder is claimed once.
-func TestLadderSettingsAndRuns(t *testing.T) {
+// A run of the ladder is claimed once.
+func TestLadderRunsClaimedOnce(t *testing.T) {
 	f := newLadder(t, filepath.Join(t.TempDir(), "x.db"))
 	update(t, f.db, func(tx nhacviec.Tx) error {
-		for _, s := range []nhacviec.LadderSetting{
-			{UnitID: f.unit.ID, HeadDays: 3, LeaderDays: 7, By: f.lead.ID},
-			{UnitID: f.unit.ID, HeadDays: 3, LeaderDays: 7, Off: true, By: f.an.ID},
-		} {
-			if err := tx.SetLadder(s); err != nil {
-				return err
-			}
-		}
-		got, err := tx.LadderSettings()
-		if err != nil || len(got) != 1 || got[0] != (nhacviec.LadderSetting{UnitID: f.unit.ID, HeadDays: 3, LeaderDays: 7, Off: true, By: f.an.ID}) {
-			t.Errorf("settings = %+v, %v", got, err)
-		}
-		if err := tx.SetLadder(nhacviec.LadderSetting{UnitID: f.unit.ID, HeadDays: 5, LeaderDays: 5}); err == nil {
-			t.Error("the leaders' threshold not after the head's was stored")
-		}
 		for i, want := range []bool{true, false} {
 			if ok, err := tx.ClaimLadder("head:2026-11-23"); err != nil || ok != want {
 				t.Errorf("claim %d = %v, %v; want %v", i+1, ok, err, want)
@@ -312,14 +296,23 @@ func TestLadderSettingsAndRuns(t *testing.T) {
 		if ok, err := tx.ClaimLadder("leaders:2026-W48"); err != nil || !ok {
 			t.Errorf("another slot = %v, %v", ok, err)
 		}
-		if err := tx.DeleteUnit(f.unit.ID); err != nil {
-			return err
-		}
-		if got, err := tx.LadderSettings(); err != nil || len(got) != 0 {
-			t.Errorf("settings after the unit was removed = %+v, %v", got, err)
-		}
 		return nil
 	})
+}
+
+// The ladder's setting as a unit setting stores it, and back; a value not
+// understood is none.
+func TestLadderSettingValue(t *testing.T) {
+	for _, s := range []nhacviec.LadderSetting{{HeadDays: 2, LeaderDays: 5}, {HeadDays: 3, LeaderDays: 7, Off: true}} {
+		if got, ok := nhacviec.ParseLadderSetting(s.Value()); !ok || got != s {
+			t.Errorf("%+v → %q → %+v, %v", s, s.Value(), got, ok)
+		}
+	}
+	for _, v := range []string{"", "off", "2", "5 2", "0 5", "on 2 5", "2 5 7", "a b"} {
+		if got, ok := nhacviec.ParseLadderSetting(v); ok {
+			t.Errorf("%q read as %+v", v, got)
+		}
+	}
 }
 
 // The lead gives one cause per task; the words of "Khác" are filled in
@@ -405,8 +398,6 @@ func TestLadderStatementsUseIndexes(t *testing.T) {
 		_, err = tx.Escalations(task.ID)
 		must(err)
 		_, err = tx.ClaimLadder("head:x")
-		must(err)
-		_, err = tx.LadderSettings()
 		must(err)
 		_, err = tx.OriginalDeadline(task.ID)
 		must(err)

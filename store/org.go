@@ -105,6 +105,7 @@ func (t *tx) DeleteUnit(id int64) error {
 	for _, q := range []string{
 		`DELETE FROM roles WHERE unit_id = ?`,
 		`DELETE FROM invites WHERE unit_id = ?`,
+		`DELETE FROM unit_settings WHERE unit_id = ?`,
 		`UPDATE chats SET unit_id = NULL WHERE unit_id = ?`,
 		`UPDATE tasks SET unit_id = NULL WHERE unit_id = ?`, // closed ones: history stays
 		`DELETE FROM units WHERE id = ?`,

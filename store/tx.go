@@ -227,11 +227,11 @@ func (t *tx) insertTask(task *nhacviec.Task, conflict string) (bool, error) {
 		task.NextPlanAt = task.CreatedAt
 	}
 	err := t.queryRow(`INSERT INTO tasks (title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, recur, series_id, unit_id,
-			result, source, source_number, key_task, urgent, search)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
-		task.Title, task.AssignerID, task.AssigneeID, task.ChatID, ms(task.Deadline), string(task.Status),
-		ms(task.CreatedAt), nullMS(task.ClosedAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID),
-		task.Result, task.Source, task.SourceNumber, task.KeyTask, task.Urgent, searchText(task)).Scan(&task.ID)
+			result, source, source_number, key_task, urgent, search, `+reviewColumns+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) `+conflict+` RETURNING id`,
+		append([]any{task.Title, task.AssignerID, task.AssigneeID, task.ChatID, ms(task.Deadline), string(task.Status),
+			ms(task.CreatedAt), nullMS(task.ClosedAt), task.Recur, nullID(task.SeriesID), nullID(task.UnitID),
+			task.Result, task.Source, task.SourceNumber, task.KeyTask, task.Urgent, searchText(task)}, reviewArgs(task)...)...).Scan(&task.ID)
 	if errors.Is(err, sql.ErrNoRows) {
 		return false, nil
 	}
@@ -349,7 +349,7 @@ const (
 	taskColumns        = taskColumnsHead + `(SELECT at FROM task_plans WHERE task_id = tasks.id)` + taskColumnsTail
 	taskColumnsPlanned = taskColumnsHead + `p.at` + taskColumnsTail
 	taskColumnsHead    = `tasks.id, title, assigner_id, assignee_id, chat_id, deadline, status, created_at, closed_at, `
-	taskColumnsTail    = `, recur, series_id, unit_id, result, source, source_number, key_task, urgent`
+	taskColumnsTail    = `, recur, series_id, unit_id, result, source, source_number, key_task, urgent, ` + reviewColumns
 )
 
 func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
@@ -357,11 +357,14 @@ func scanTask(row interface{ Scan(...any) error }) (*nhacviec.Task, error) {
 	var deadline, created int64
 	var closed, plan, series, unit sql.NullInt64
 	var status string
+	var rv reviewCols
 	if err := row.Scan(&task.ID, &task.Title, &task.AssignerID, &task.AssigneeID, &task.ChatID,
 		&deadline, &status, &created, &closed, &plan, &task.Recur, &series, &unit,
-		&task.Result, &task.Source, &task.SourceNumber, &task.KeyTask, &task.Urgent); err != nil {
+		&task.Result, &task.Source, &task.SourceNumber, &task.KeyTask, &task.Urgent,
+		&rv.needs, &rv.submitted, &rv.returns, &rv.finished, &rv.late); err != nil {
 		return nil, err
 	}
+	rv.set(&task.ReviewState)
 	task.SeriesID, task.UnitID = series.Int64, unit.Int64
 	task.Deadline, task.CreatedAt = fromMS(deadline), fromMS(created)
 	task.ClosedAt, task.NextPlanAt = fromNullMS(closed), fromNullMS(plan)
@@ -382,9 +385,9 @@ func (t *tx) Task(id int64) (*nhacviec.Task, error) {
 
 func (t *tx) SaveTask(task *nhacviec.Task) error {
 	res, err := t.exec(`UPDATE tasks SET status = ?, deadline = ?, closed_at = ?, unit_id = ?,
-			title = ?, result = ?, source = ?, source_number = ?, key_task = ?, urgent = ?, search = ? WHERE id = ?`,
-		string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullID(task.UnitID),
-		task.Title, task.Result, task.Source, task.SourceNumber, task.KeyTask, task.Urgent, searchText(task), task.ID)
+			title = ?, result = ?, source = ?, source_number = ?, key_task = ?, urgent = ?, search = ?, `+reviewSet+` WHERE id = ?`,
+		append(append([]any{string(task.Status), ms(task.Deadline), nullMS(task.ClosedAt), nullID(task.UnitID),
+			task.Title, task.Result, task.Source, task.SourceNumber, task.KeyTask, task.Urgent, searchText(task)}, reviewArgs(task)...), task.ID)...)
 	if err != nil {
 		return fmt.Errorf("store: save task: %w", err)
 	}
@@ -454,6 +457,9 @@ func (t *tx) FindTasks(f nhacviec.TaskFilter) ([]*nhacviec.Task, error) {
 	if f.KeyTask {
 		where = append(where, "key_task = 1")
 	}
+	if f.ExcludeSubmitted {
+		where = append(where, notSubmitted)
+	}
 	sw, sargs := searchTerms(f.Search)
 	where, args = append(where, sw...), append(args, sargs...)
 	query := `SELECT ` + taskColumns + ` FROM tasks`
@@ -500,6 +506,9 @@ func (t *tx) FindTaskKeys(f nhacviec.TaskFilter) ([]nhacviec.TaskKey, error) {
 	}
 	if f.KeyTask {
 		common = append(common, "key_task = 1")
+	}
+	if f.ExcludeSubmitted {
+		common = append(common, notSubmitted)
 	}
 	sw, sargs := searchTerms(f.Search)
 	common, cargs = append(common, sw...), append(cargs, sargs...)

@@ -484,7 +484,7 @@ func TestDoneByID(t *testing.T) {
 	// Late: the reply says so.
 	_, id := h.assign(h.group, h.lead, "/giao @an Trễ hạn hôm nay")
 	h.clock.Set(monday0900.Add(9 * time.Hour))
-	contains(t, h.say(h.group, h.an, fmt.Sprintf("/xong %d", id)), "(trễ hạn)")
+	contains(t, h.say(h.group, h.an, fmt.Sprintf("/xong %d", id)), "— hoàn thành trễ 1 ngày làm việc")
 }
 
 func TestDoneWithoutID(t *testing.T) {

@@ -53,6 +53,7 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 			{Name: "lead", FullName: "Trần Văn Lãnh (trưởng phòng)", ID: "1"},
 			{Name: "an", FullName: "Nguyễn Văn An", ID: "2"},
 			{Name: "binh", FullName: "Lê Thị Bình", ID: "3"},
+			{Name: "cuong", FullName: "Phạm Văn Cường (trưởng phòng Kế hoạch - Tài chính)", ID: "4"},
 		},
 	}
 	// Errors only: the demo's screen is the chat.
@@ -70,10 +71,12 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 		_, err := a.scheduler.RunOnce(ctx, now)
 		return err
 	}
-	// The group is Phòng Tổng hợp's, lead its head (and the demo's admin).
+	// The group is Phòng Tổng hợp's, lead its head (and the demo's admin);
+	// cuong heads Phòng Kế hoạch - Tài chính, a unit to coordinate with.
 	setup := []string{"lead>> /donvi them Phòng Tổng hợp", "lead>> /bonhiem @lead truong 1",
-		"lead>> /bonhiem @an thanhvien 1", "lead>> /bonhiem @binh thanhvien 1", "lead> /ganhom 1"}
-	if err := s.Seed(ctx, map[string]bool{"lead": true, "an": true}, setup...); err != nil {
+		"lead>> /bonhiem @an thanhvien 1", "lead>> /bonhiem @binh thanhvien 1", "lead> /ganhom 1",
+		"lead>> /donvi them Phòng Kế hoạch - Tài chính", "lead>> /bonhiem @cuong truong 2"}
+	if err := s.Seed(ctx, map[string]bool{"lead": true, "an": true, "cuong": true}, setup...); err != nil {
 		return fmt.Errorf("demo: seed: %w", err)
 	}
 	fmt.Fprintln(m.Stdout, "nhacviec — bản thử trên màn hình (binh chưa mở chat riêng với bot).")

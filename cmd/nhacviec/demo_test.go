@@ -86,7 +86,8 @@ func TestDemoMultiLineAssign(t *testing.T) {
 		"Việc trọng tâm của bạn (1)",
 		"#1 ⭐⚡ Kế hoạch CCHC năm 2027",
 		`Việc có "1365/vp-nl" (1)`,
-		"một người chủ trì",
+		"• @binh — hạn", // phối hợp: @binh
+		"🤝 Phối hợp:",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the demo never showed %q", want)

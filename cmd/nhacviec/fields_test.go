@@ -50,10 +50,10 @@ func TestAssignWithEveryField(t *testing.T) {
 		"🎯 Kết quả: Kế hoạch trình Giám đốc ký",
 		"📄 Văn bản: 1365/VP-NL ngày 22/4/2020 của Văn phòng UBND tỉnh",
 		"⭐ Việc trọng tâm", "⚡ Việc khẩn", "Tìm lại: /tim 1365/VP-NL")
-	if got := strings.Join(buttonData(r), " "); got != fmt.Sprintf("done:%d key:%d:0 urgent:%d:0", id, id, id) {
+	if got := strings.Join(buttonData(r), " "); got != fmt.Sprintf("done:%d key:%d:0 urgent:%d:0 rev:%d:1", id, id, id, id) {
 		t.Fatalf("confirmation buttons = %s (%s)", got, buttonsOf(r.Markup))
 	}
-	if got := buttonsOf(r.Markup); got != "✅ Xong ✖ Bỏ trọng tâm ✖ Bỏ khẩn" {
+	if got := buttonsOf(r.Markup); got != "✅ Xong ✖ Bỏ trọng tâm ✖ Bỏ khẩn 🔍 Cần duyệt" {
 		t.Fatalf("confirmation buttons read %q", got)
 	}
 	task := h.task(id)
@@ -77,7 +77,7 @@ func TestAssignWithEveryField(t *testing.T) {
 	if got := buttonData(d); len(got) != 1 {
 		t.Fatalf("the assignee's /chitiet offers %v", got)
 	}
-	if got := buttonData(h.say(h.private(h.lead), h.lead, fmt.Sprintf("/chitiet %d", id))); len(got) != 3 {
+	if got := buttonData(h.say(h.private(h.lead), h.lead, fmt.Sprintf("/chitiet %d", id))); len(got) != 4 {
 		t.Fatalf("the assigner's /chitiet offers %v", got)
 	}
 
@@ -90,7 +90,7 @@ func TestAssignWithEveryField(t *testing.T) {
 	if task := h.task(id); task.KeyTask || !task.Urgent || task.SourceNumber != "12/SNV-CCHC" || task.Title != "Bao cao quy IV" {
 		t.Fatalf("stored = %+v", task)
 	}
-	if got := buttonsOf(r.Markup); got != "✅ Xong ⭐ Trọng tâm ✖ Bỏ khẩn" {
+	if got := buttonsOf(r.Markup); got != "✅ Xong ⭐ Trọng tâm ✖ Bỏ khẩn 🔍 Cần duyệt" {
 		t.Fatalf("buttons read %q", got)
 	}
 
@@ -114,7 +114,7 @@ func TestAssignWithEveryField(t *testing.T) {
 	if want := fmt.Sprintf("📌 Đã giao việc #%d cho @an\nMột dòng\nHạn: 17:00 Thứ Ba 24/11/2026", id); r.Plain != want {
 		t.Fatalf("one-line confirmation = %q, want %q", r.Plain, want)
 	}
-	if got := buttonsOf(r.Markup); got != "✅ Xong ⭐ Trọng tâm ⚡ Khẩn" {
+	if got := buttonsOf(r.Markup); got != "✅ Xong ⭐ Trọng tâm ⚡ Khẩn 🔍 Cần duyệt" {
 		t.Fatalf("buttons read %q", got)
 	}
 
@@ -151,9 +151,9 @@ func TestAssignFieldErrors(t *testing.T) {
 		{"unknown line", "/giao @an Báo cáo hạn mai\nghi chú: gửi qua email",
 			[]string{`Tôi chưa hiểu dòng "ghi chú: gửi qua email"`, "kết quả:", "văn bản:", "trọng tâm", "khẩn", "Ví dụ:"}},
 		{"a title on two lines", "/giao @an Báo cáo\nquý IV hạn mai", []string{`dòng "quý IV hạn mai"`, "hạn: 20/12"}},
-		{"phối hợp", "/giao @an Kế hoạch CCHC hạn 20/12\nphối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính",
-			[]string{"một người chủ trì", "giao cho họ một việc riêng", "/giao @binh", "kết quả:"}},
-		{"duyệt", "/giao @an Kế hoạch CCHC hạn 20/12\nduyet", []string{`Dòng "duyet"`, "người giao việc được báo ngay", "Ví dụ:"}},
+		{"phối hợp, an unknown unit", "/giao @an Kế hoạch CCHC hạn 20/12\nphối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính",
+			[]string{`Tôi chưa biết người hay đơn vị "Phòng Kế hoạch - Tài chính"`, "phối hợp: @binh hạn 15/12"}},
+		{"người duyệt", "/giao @an Kế hoạch CCHC hạn 20/12\nngười duyệt: @binh", []string{`Dòng "người duyệt: @binh"`, "người duyệt là người giao việc", "Ví dụ:"}},
 		{"result too long", "/giao @an Báo cáo hạn mai\nkết quả: " + long, []string{"Kết quả dài quá: tối đa 300 ký tự (bạn gõ 320)", "Ví dụ: kết quả: Kế hoạch trình Giám đốc ký"}},
 		{"source too long", "/giao @an Báo cáo hạn mai\nvăn bản: " + long, []string{"Văn bản dài quá: tối đa 300 ký tự (bạn gõ 320)", "Ví dụ: văn bản: 1365/VP-NL"}},
 		{"empty result", "/giao @an Báo cáo hạn mai\nkết quả:", []string{`Dòng "kết quả:" còn trống`, "Ví dụ: kết quả:"}},
@@ -215,7 +215,7 @@ func TestMarkButtons(t *testing.T) {
 
 	// A second keyboard for the same task, to be left behind.
 	old := h.say(h.private(h.lead), h.lead, fmt.Sprintf("/chitiet %d", id))
-	if got := buttonsOf(old.Markup); got != "✅ Xong ⭐ Trọng tâm ⚡ Khẩn" {
+	if got := buttonsOf(old.Markup); got != "✅ Xong ⭐ Trọng tâm ⚡ Khẩn 🔍 Cần duyệt" {
 		t.Fatalf("/chitiet keyboard: %q", got)
 	}
 
@@ -228,7 +228,7 @@ func TestMarkButtons(t *testing.T) {
 	edit := h.wait(func(s telegramtest.Sent) bool {
 		return s.Method == "editMessageReplyMarkup" && s.ChatID == h.group.ID && s.MessageID == c.MessageID
 	})
-	if got := buttonsOf(edit.Markup); got != "✅ Xong ✖ Bỏ trọng tâm ⚡ Khẩn" {
+	if got := buttonsOf(edit.Markup); got != "✅ Xong ✖ Bỏ trọng tâm ⚡ Khẩn 🔍 Cần duyệt" {
 		t.Fatalf("keyboard after marking: %q", got)
 	}
 	h.wait(func(s telegramtest.Sent) bool {
@@ -245,7 +245,7 @@ func TestMarkButtons(t *testing.T) {
 	edit = h.wait(func(s telegramtest.Sent) bool {
 		return s.Method == "editMessageReplyMarkup" && s.ChatID == h.lead.ID && s.MessageID == old.MessageID
 	})
-	if got := buttonsOf(edit.Markup); got != "✅ Xong ✖ Bỏ trọng tâm ⚡ Khẩn" {
+	if got := buttonsOf(edit.Markup); got != "✅ Xong ✖ Bỏ trọng tâm ⚡ Khẩn 🔍 Cần duyệt" {
 		t.Fatalf("the older keyboard after a stale press: %q", got)
 	}
 	if n := strings.Count(h.sentTo(h.an.ID), "đánh dấu việc"); n != 1 {

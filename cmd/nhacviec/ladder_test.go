@@ -496,13 +496,16 @@ func TestEscalationMessages(t *testing.T) {
 
 	// /caidat leothang: shown to anyone of the unit, changed by its head.
 	h.clock.Set(decAt(14, 9, 0))
-	contains(t, h.say(tr, truong, "/caidat"), "Báo cáo việc quá hạn ở Sở KHCN › Phòng Tổng hợp: báo trưởng đơn vị khi quá hạn 2 ngày làm việc, báo lãnh đạo và người theo dõi (danh sách thứ Hai) khi quá hạn 5 ngày làm việc. (mặc định)", "/caidat leothang 2 5")
+	contains(t, h.say(tr, truong, "/caidat"), "Cài đặt của Sở KHCN › Phòng Tổng hợp", "Báo cáo việc quá hạn: báo trưởng đơn vị khi quá hạn 2 ngày làm việc, báo lãnh đạo và người theo dõi (danh sách thứ Hai) khi quá hạn 5 ngày làm việc (mặc định)", "/caidat leothang 2 5")
+	contains(t, h.say(tr, truong, "/caidat leothang"), "Báo cáo việc quá hạn ở Sở KHCN › Phòng Tổng hợp: báo trưởng đơn vị khi quá hạn 2 ngày làm việc", "(mặc định)", "/caidat leothang 2 5")
 	contains(t, h.say(tr, truong, "/caidat leothang 3 7"), "Đã đặt báo cáo việc quá hạn ở Sở KHCN › Phòng Tổng hợp: báo trưởng đơn vị khi quá hạn 3 ngày làm việc")
-	contains(t, h.say(tr, truong, "/caidat leothang tat"), "Đã đặt báo cáo việc quá hạn ở Sở KHCN › Phòng Tổng hợp: đang tắt.")
+	contains(t, h.say(tr, truong, "/caidat leothang tat"), "Đã đặt báo cáo việc quá hạn ở Sở KHCN › Phòng Tổng hợp: đang tắt")
 	contains(t, h.say(tr, truong, "/settings ladder bat"), "khi quá hạn 3 ngày làm việc, báo lãnh đạo và người theo dõi (danh sách thứ Hai) khi quá hạn 7 ngày")
 	contains(t, h.say(h.private(h.an), h.an, "/caidat leothang"), "khi quá hạn 3 ngày làm việc")
 	contains(t, h.say(adm, h.lead, "/caidat leothang 2 5 Sở KHCN"), "ở Sở KHCN: báo trưởng đơn vị khi quá hạn 2 ngày")
 	contains(t, h.say(tr, truong, "/caidat leothang"), "khi quá hạn 3 ngày làm việc")
+	contains(t, h.say(tr, truong, "/caidat"), "Báo cáo việc quá hạn: báo trưởng đơn vị khi quá hạn 3 ngày làm việc")
+	contains(t, h.say(tr, truong, "/caidat"), "khi quá hạn 7 ngày làm việc\n\nĐổi:") // its own: no "(theo cài đặt của …)"
 	for _, c := range []struct {
 		who  tgbotapi.User
 		text string
@@ -512,7 +515,7 @@ func TestEscalationMessages(t *testing.T) {
 		{truong, "/caidat leothang 5 2", "Số ngày không hợp lệ (5, 2)"},
 		{truong, "/caidat leothang 0 5", "Số ngày không hợp lệ (0, 5)"},
 		{truong, "/caidat leothang 2", "/caidat leothang SỐ_NGÀY_BÁO_TRƯỞNG"},
-		{truong, "/caidat mau xanh", "Cài đặt của đơn vị"},
+		{truong, "/caidat mau xanh", "Cài đặt đơn vị"},
 		{truong, "/caidat leothang 2 5 Phòng Không Có", "Không tìm thấy đơn vị"},
 	} {
 		t.Run(c.text, func(t *testing.T) {
@@ -529,10 +532,10 @@ func TestEscalationMessages(t *testing.T) {
 func TestLadderInHelpAndMenu(t *testing.T) {
 	h := newH(t)
 	r := h.say(h.private(h.an), h.an, "/huongdan")
-	contains(t, r, "/sua 12 hạn 25/12", "/chuyen 12 @binh lý do", "/lydo 12", "/edit", "/handover", "/cause")
+	contains(t, r, "/sua 12 hạn 25/12, /chuyen 12 @binh — sửa, chuyển việc đã giao")
 	lacks(t, r, "/caidat leothang")
 	r = h.say(h.private(h.lead), h.lead, "/huongdan") // an admin
-	contains(t, r, "/caidat leothang 2 5", "báo lãnh đạo và người theo dõi trong danh sách sáng thứ Hai")
+	contains(t, r, "/caidat leothang 2 5 — báo việc quá hạn 2, 5 ngày lên trưởng đơn vị, lãnh đạo")
 	h.say(h.private(h.an), h.an, "/start") // sets the menus of their private chats
 	h.say(h.private(h.lead), h.lead, "/start")
 	h.settle()

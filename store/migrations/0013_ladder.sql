@@ -1,6 +1,7 @@
 -- Changes to a task after it was given (/sua, /chuyen), the escalation
 -- ladder and the causes the lead gives for being late. Every existing
--- row stays; tasks gain one column.
+-- row stays; tasks gain one column. (The ladder's thresholds per unit are
+-- unit settings: unit_settings, name 'ladder', value '2 5' or 'off 2 5'.)
 
 -- The deadline a task was given when it was created, once another is in
 -- force (NULL: the deadline never moved): the statistics compare the two.
@@ -15,18 +16,6 @@ UPDATE tasks SET first_deadline = (
 CREATE TRIGGER tasks_first_deadline AFTER UPDATE OF deadline ON tasks
 	WHEN NEW.deadline <> OLD.deadline AND OLD.first_deadline IS NULL
 	BEGIN UPDATE tasks SET first_deadline = OLD.deadline WHERE id = NEW.id; END;
-
--- A unit's escalation thresholds, in whole working days overdue
--- (/caidat leothang 2 5), or the ladder turned off there (off = 1). A
--- unit without a row follows the nearest unit above with one.
-CREATE TABLE ladder_settings (
-	unit_id     INTEGER PRIMARY KEY REFERENCES units (id) ON DELETE CASCADE,
-	head_days   INTEGER NOT NULL CHECK (head_days > 0),
-	leader_days INTEGER NOT NULL CHECK (leader_days > head_days),
-	off         INTEGER NOT NULL DEFAULT 0,
-	set_by      INTEGER REFERENCES people (id),
-	set_at      INTEGER NOT NULL
-);
 
 -- Each task is reported once per level: 1 to the head of its unit, 2 to
 -- the leaders and monitors. The unit and the deadline in force at the

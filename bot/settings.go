@@ -1,0 +1,117 @@
+package bot
+
+import (
+	"fmt"
+	"strings"
+
+	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/calendar"
+)
+
+// /caidat: a unit's settings. Each applies to the unit and the units
+// below it that do not set it themselves; heads of the unit (or above)
+// and admins change them.
+//
+//	/caidat                       the settings of the caller's unit
+//	/caidat Phòng A               … of a unit
+//	/caidat duyet bat [ĐƠN_VỊ]    every task assigned there needs review
+//	/caidat duyet tat [ĐƠN_VỊ]
+//	/caidat leothang 2 5 [ĐƠN_VỊ] the escalation ladder's thresholds (ladder.go)
+//	/caidat leothang tat|bat [ĐƠN_VỊ]
+
+// settingNames are the settings /caidat knows, by their folded word.
+var settingNames = map[string]string{"duyet": nhacviec.SettingReview, "duyet ket qua": nhacviec.SettingReview}
+
+// settingValues are the words for on and off, folded.
+var settingValues = map[string]string{
+	"bat": nhacviec.SettingOn, "on": nhacviec.SettingOn, "mo": nhacviec.SettingOn, "co": nhacviec.SettingOn,
+	"tat": nhacviec.SettingOff, "off": nhacviec.SettingOff, "khong": nhacviec.SettingOff,
+}
+
+func (c *conv) settings(args string) error {
+	words := strings.Fields(args)
+	if rest, ok := ladderWords(words); ok {
+		return c.ladderSetting(rest) // ladder.go
+	}
+	name, n := "", 0
+	for k := min(3, len(words)); k >= 1 && name == ""; k-- {
+		if s, ok := settingNames[calendar.Fold(strings.Join(words[:k], " "))]; ok {
+			name, n = s, k
+		}
+	}
+	if name == "" {
+		// "/caidat" or "/caidat Phòng A": what is set.
+		u, err := c.unitArgOrDefault(args)
+		if err != nil {
+			return nhacviec.Errorf(nhacviec.EInvalid, "%s\n\n%s", nhacviec.ErrorMessage(err), textSettingsUsage)
+		}
+		return c.showSettings(u)
+	}
+	if len(words) == n {
+		return nhacviec.Errorf(nhacviec.EInvalid, textSettingNoValue, textSettingsUsage)
+	}
+	value, ok := settingValues[calendar.Fold(words[n])]
+	if !ok {
+		return nhacviec.Errorf(nhacviec.EInvalid, textSettingBadValue, esc(clip(words[n], maxEcho)), textSettingsUsage)
+	}
+	u, err := c.unitArgOrDefault(strings.Join(words[n+1:], " "))
+	if err != nil {
+		return err
+	}
+	st, err := c.standing()
+	if err != nil {
+		return err
+	}
+	if !st.manages(u.ID) {
+		return nhacviec.Errorf(nhacviec.EForbidden, textCannotSet, esc(u.Name))
+	}
+	if err := c.tx.SetUnitSetting(u.ID, name, value, c.me.ID); err != nil {
+		return err
+	}
+	if value == nhacviec.SettingOn {
+		return c.say(fmt.Sprintf(textReviewSetOn, esc(st.tree.path(u.ID))))
+	}
+	return c.say(fmt.Sprintf(textReviewSetOff, esc(st.tree.path(u.ID))))
+}
+
+// showSettings says the settings in force in u, and where each comes
+// from.
+func (c *conv) showSettings(u *nhacviec.Unit) error {
+	st, err := c.standing()
+	if err != nil {
+		return err
+	}
+	on, from, err := c.reviewSetting(u.ID)
+	if err != nil {
+		return err
+	}
+	state := textSettingOff
+	if on {
+		state = textSettingOn
+	}
+	switch {
+	case from == 0:
+		state += " " + textSettingDefault
+	case from != u.ID:
+		state += " " + fmt.Sprintf(textSettingFrom, esc(st.tree.path(from)))
+	}
+	ladder, err := c.ladderShown(u.ID)
+	if err != nil {
+		return err
+	}
+	return c.say(fmt.Sprintf(textSettingsShow, esc(st.tree.path(u.ID)), state+ladder))
+}
+
+const (
+	textSettingsUsage   = "Cài đặt đơn vị (trưởng đơn vị, quản trị viên):\n/caidat duyet bat — mọi việc giao trong đơn vị cần người giao duyệt kết quả\n/caidat duyet tat — báo xong là hoàn thành\n/caidat leothang 2 5 — báo trưởng đơn vị khi việc quá hạn 2 ngày làm việc, báo lãnh đạo (danh sách thứ Hai) khi quá hạn 5 ngày; /caidat leothang tat — tắt\nThêm tên hoặc mã đơn vị ở cuối nếu cần, ví dụ: /caidat duyet bat Phòng Tổng hợp"
+	textSettingNoValue  = "Bật hay tắt?\n\n%s"
+	textSettingBadValue = "Không hiểu \"%s\": ghi bat hoặc tat.\n\n%s"
+	textCannotSet       = "Chỉ trưởng đơn vị hoặc quản trị viên mới đổi cài đặt của %s được. Trưởng đơn vị gõ, ví dụ: /caidat duyet bat — xem cài đặt: /caidat"
+	textReviewSetOn     = "⚙️ %s: đã bật duyệt kết quả. Từ nay mọi việc giao trong đơn vị (và đơn vị cấp dưới chưa cài riêng) cần người giao duyệt rồi mới hoàn thành. Việc đã giao không đổi. Tắt: /caidat duyet tat"
+	textReviewSetOff    = "⚙️ %s: đã tắt duyệt kết quả. Từ nay việc giao trong đơn vị báo xong là hoàn thành (trừ việc người giao ghi \"duyệt\"). Việc đã giao không đổi."
+	textSettingsShow    = "⚙️ <b>Cài đặt của %s</b>\nDuyệt kết quả: %s\n\nĐổi: /caidat duyet bat — /caidat duyet tat — /caidat leothang 2 5"
+	textSettingOn       = "bật (mọi việc giao cần duyệt)"
+	textSettingOff      = "tắt"
+	textSettingDefault  = "(mặc định)"
+	textSettingFrom     = "(theo cài đặt của %s)"
+)
