@@ -282,6 +282,22 @@ func TestEscalationsOncePerLevel(t *testing.T) {
 	if got := candidates(nhacviec.EscalateLeaders); !slices.Equal(got, []int64{old.ID, mid.ID}) {
 		t.Fatalf("leaders' candidates after a batch: %v", got)
 	}
+	// A task waiting for review is not chased, nor escalated, while it
+	// waits; returned, it is again.
+	update(t, f.db, func(tx nhacviec.Tx) error {
+		mid.SubmittedAt = f.now
+		return tx.SaveTask(mid)
+	})
+	if got := candidates(nhacviec.EscalateLeaders); !slices.Equal(got, []int64{old.ID}) {
+		t.Fatalf("leaders' candidates with #%d waiting for review: %v", mid.ID, got)
+	}
+	update(t, f.db, func(tx nhacviec.Tx) error {
+		mid.SubmittedAt = time.Time{}
+		return tx.SaveTask(mid)
+	})
+	if got := candidates(nhacviec.EscalateLeaders); !slices.Equal(got, []int64{old.ID, mid.ID}) {
+		t.Fatalf("leaders' candidates with #%d returned: %v", mid.ID, got)
+	}
 }
 
 // A run of the ladder is claimed once.
