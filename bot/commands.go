@@ -39,6 +39,9 @@ var Commands = []*Command{
 	{Name: "chitiet", Alias: "task", Menu: MenuMember, Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
 	{Name: "phoihop", Alias: "coordinate", Menu: MenuHead, Description: "Giao phần phối hợp của đơn vị: /phoihop 12 @người", run: (*conv).coordinate},
 	{Name: "huy", Alias: "cancel", Menu: MenuMember, Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
+	{Name: "sua", Alias: "edit", Menu: MenuMember, Description: "Sửa hạn, tên, kết quả, văn bản: /sua 12 hạn 25/12", run: (*conv).edit},
+	{Name: "lydo", Alias: "cause", Menu: MenuMember, Description: "Nêu nguyên nhân quá hạn: /lydo 12", run: (*conv).cause},
+	{Name: "chuyen", Alias: "handover", Menu: MenuHead, Description: "Chuyển người chủ trì: /chuyen 12 @binh lý do", run: (*conv).handOver},
 	{Name: "thanhvien", Alias: "members", Menu: MenuMember, Description: "Thành viên đơn vị", run: (*conv).members},
 	{Name: "moi", Alias: "invite", Menu: MenuHead, Description: "Tạo link mời vào đơn vị", run: (*conv).invite},
 	{Name: "ganhom", Alias: "linkgroup", Menu: MenuHead, Description: "Gắn nhóm này với đơn vị", run: (*conv).linkGroup},
@@ -741,6 +744,10 @@ func (c *conv) button(cb *Callback) error {
 		return c.chooseExtensionDate(id, choice)
 	case action == "on":
 		return c.chooseReplyTask(id, choice)
+	case action == actionCause:
+		return c.causeButton(id, choice)
+	case action == actionAskExtension && choice == "":
+		return c.howToExtend(id)
 	case action == actionHand:
 		return c.handButton(id, choice)
 	}
@@ -857,9 +864,13 @@ func (c *conv) detail(args string) error {
 	if err != nil {
 		return err
 	}
+	original, ladder, err := c.ladderDetail(t, exts)
+	if err != nil {
+		return err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, textDetail, t.ID, marks(t)+esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
-		c.deadline(t)+c.deadlineNote(exts), c.state(t))
+		c.deadline(t)+c.deadlineNote(exts)+original, c.state(t))
 	b.WriteString(fieldLines(t))
 	parts, err := c.partsDetail(t)
 	if err != nil {
@@ -870,7 +881,7 @@ func (c *conv) detail(args string) error {
 	if err != nil {
 		return err
 	}
-	b.WriteString(more)
+	b.WriteString(more + ladder)
 	if more, err = c.reviewLines(t); err != nil {
 		return err
 	}

@@ -47,6 +47,7 @@ const (
 /chitiet 12 — chi tiết và lịch sử việc #12
 ⭐ việc trọng tâm, ⚡ việc khẩn
 /huy 12 — hủy việc mình đã giao
+/sua 12 hạn 25/12, /chuyen 12 @binh — sửa, chuyển việc đã giao
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi Phòng Tổng hợp — rời đơn vị đó
 
@@ -64,7 +65,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /phoihop 12 @binh — giao phần phối hợp của đơn vị cho một người (hoặc bấm 👤 Giao cho… dưới tin báo)
 /giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị
 /duyet 12, /tralai 12 LÝ_DO — duyệt, trả lại việc trong đơn vị khi người giao không còn ở đơn vị
-/caidat duyet bat — mọi việc giao trong đơn vị cần duyệt kết quả; /caidat duyet tat — thôi; /caidat — xem cài đặt`
+/caidat duyet bat|tat — việc trong đơn vị cần duyệt hay không; /caidat leothang 2 5 — báo việc quá hạn 2, 5 ngày lên trưởng đơn vị, lãnh đạo; /caidat — xem`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
 /donvi — cây đơn vị, số trong [ ] là mã; /donvi them Tổ Văn thư trong Phòng Tổng hợp; /donvi doiten 2 Tổ Hành chính; /donvi chuyen 2 vao goc; /donvi xoa 2
@@ -152,6 +153,14 @@ func eventText(k nhacviec.EventKind) string {
 		return "không đồng ý gia hạn"
 	case nhacviec.EventProgress:
 		return "báo tiến độ"
+	case nhacviec.EventDeadlineChanged:
+		return "sửa hạn"
+	case nhacviec.EventEdited:
+		return "sửa việc"
+	case nhacviec.EventHandedOver:
+		return "chuyển người chủ trì"
+	case nhacviec.EventOverdueCause:
+		return "nêu nguyên nhân quá hạn"
 	case nhacviec.EventSubmitted:
 		return "báo xong, gửi duyệt"
 	case nhacviec.EventApproved:
