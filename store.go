@@ -41,6 +41,7 @@ type Tx interface {
 	PlanTx
 	CalendarTx
 	FollowUpTx
+	LadderTx
 	ReviewTx
 	SettingsTx
 	CoordinatorTx
@@ -328,6 +329,11 @@ type Notice struct {
 	// for the lead's own notices.
 	Part *Coordinator
 	At   time.Time
+	// To and Escalated are an escalation's (KindEscalation): whom it
+	// reports to, and the overdue tasks it reports, longest overdue
+	// first (their keys: the composer reads those it shows).
+	To        *Person
+	Escalated []TaskKey
 }
 
 // Composer turns a notice into the messages that say it. The bot core

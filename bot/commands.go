@@ -39,6 +39,9 @@ var Commands = []*Command{
 	{Name: "chitiet", Alias: "task", Menu: MenuMember, Description: "Chi tiết và lịch sử một việc: /chitiet 12", run: (*conv).detail},
 	{Name: "phoihop", Alias: "coordinate", Menu: MenuHead, Description: "Giao phần phối hợp của đơn vị: /phoihop 12 @người", run: (*conv).coordinate},
 	{Name: "huy", Alias: "cancel", Menu: MenuMember, Description: "Hủy việc đã giao: /huy 12", run: (*conv).cancel},
+	{Name: "sua", Alias: "edit", Menu: MenuMember, Description: "Sửa hạn, tên, kết quả, văn bản: /sua 12 hạn 25/12", run: (*conv).edit},
+	{Name: "lydo", Alias: "cause", Menu: MenuMember, Description: "Nêu nguyên nhân quá hạn: /lydo 12", run: (*conv).cause},
+	{Name: "chuyen", Alias: "handover", Menu: MenuHead, Description: "Chuyển người chủ trì: /chuyen 12 @binh lý do", run: (*conv).handOver},
 	{Name: "thongke", Alias: "report", Menu: MenuMember, Description: "Thống kê đúng hạn, trễ hạn: /thongke tháng 11", run: (*conv).stats},
 	{Name: "xuat", Alias: "export", Menu: MenuMember, Description: "Xuất Excel thống kê: /xuat quý 4", run: (*conv).export},
 	{Name: "nhap", Alias: "import", Menu: MenuHead, Description: "Nhập kế hoạch từ Excel: /nhap mau", run: (*conv).importPlan},
@@ -744,6 +747,10 @@ func (c *conv) button(cb *Callback) error {
 		return c.chooseExtensionDate(id, choice)
 	case action == "on":
 		return c.chooseReplyTask(id, choice)
+	case action == actionCause:
+		return c.causeButton(id, choice)
+	case action == actionAskExtension && choice == "":
+		return c.howToExtend(id)
 	case action == "imp":
 		return c.createImported(id, choice)
 	case action == actionHand:
@@ -862,9 +869,13 @@ func (c *conv) detail(args string) error {
 	if err != nil {
 		return err
 	}
+	original, ladder, err := c.ladderDetail(t, exts)
+	if err != nil {
+		return err
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, textDetail, t.ID, marks(t)+esc(t.Title), esc(assigner.Mention()), esc(assignee.Mention()),
-		c.deadline(t)+c.deadlineNote(exts), c.state(t))
+		c.deadline(t)+c.deadlineNote(exts)+original, c.state(t))
 	b.WriteString(fieldLines(t))
 	parts, err := c.partsDetail(t)
 	if err != nil {
@@ -875,7 +886,7 @@ func (c *conv) detail(args string) error {
 	if err != nil {
 		return err
 	}
-	b.WriteString(more)
+	b.WriteString(more + ladder)
 	if more, err = c.reviewLines(t); err != nil {
 		return err
 	}

@@ -20,6 +20,9 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 	if n.Kind == nhacviec.KindDigest {
 		return b.digest(tx, n)
 	}
+	if n.Kind == nhacviec.KindEscalation {
+		return b.escalation(tx, n)
+	}
 	if n.Kind == nhacviec.KindReminder && strings.HasPrefix(n.Slot, nhacviec.SlotReview+":") {
 		return b.reviewReminder(tx, n)
 	}
@@ -61,6 +64,12 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 			m := &nhacviec.Message{ChatID: p.PrivateChatID, Kind: n.Kind, TaskID: t.ID, Text: text, HTML: true}
 			if p.ID == t.AssigneeID {
 				m.Buttons = doneButton(t)
+				if n.Kind == nhacviec.KindOverdue {
+					// The lead is asked why (cause.go).
+					if err := askCause(tx, t, m); err != nil {
+						return nil, err
+					}
+				}
 			}
 			out = append(out, m)
 		} else {

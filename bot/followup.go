@@ -881,6 +881,12 @@ func (c *conv) replyAbout(text string) (cmd string, ok bool, err error) {
 		return "", false, err
 	}
 	if len(mine) == 1 {
+		if kind == "tiendo" {
+			// The words of the "Khác" just picked as the overdue cause.
+			if ok, err := c.causeWords(mine[0], text); ok || err != nil {
+				return "lydo", true, err
+			}
+		}
 		return kind, true, c.applyReply(mine[0], text)
 	}
 	return kind, true, c.whichTask(kind, text, mine)

@@ -49,7 +49,8 @@ func mergeable(m *nhacviec.Outgoing) bool {
 
 // doneOnly returns the task of a keyboard that is one task's own: its ✅
 // button first, and perhaps its marks' toggles and its fields' buttons
-// (taskButtons); ok is also true for no buttons at all (id 0).
+// (taskButtons), or the overdue notice's ⏳ and its causes (causeKeyboard);
+// ok is also true for no buttons at all (id 0).
 func doneOnly(buttons [][]nhacviec.Button) (int64, bool) {
 	switch {
 	case len(buttons) == 0:
@@ -78,7 +79,7 @@ func doneOnly(buttons [][]nhacviec.Button) (int64, bool) {
 
 // ownAction are the actions of a task's own buttons other than its ✅:
 // a merged message leaves them out.
-var ownAction = map[string]bool{actionKey: true, actionUrgent: true, actionReview: true, actionField: true}
+var ownAction = map[string]bool{actionKey: true, actionUrgent: true, actionReview: true, actionField: true, actionCause: true, actionAskExtension: true}
 
 // doneData reads the data of a ✅ button, "done:12".
 func doneData(data string) (int64, bool) {

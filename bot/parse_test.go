@@ -297,6 +297,8 @@ func TestTaskKeyboardMerges(t *testing.T) {
 		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "fld:13:src"}}}, 0, false},
 		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "g:12:huy"}}}, 0, false},
 		{[][]nhacviec.Button{{{Data: "fld:12:src"}}, {{Data: "done:12"}}}, 0, false},
+		{causeKeyboard(task), 12, true},
+		{[][]nhacviec.Button{{{Data: "done:12"}}, {{Data: "why:13:w"}}}, 0, false},
 	} {
 		id, ok := doneOnly(c.buttons)
 		if id != c.id || ok != c.ok {

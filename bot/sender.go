@@ -323,7 +323,7 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 // urgent reports whether messages of kind answer people, as opposed to
 // the reminders and digests the scheduler plans.
 func urgent(k nhacviec.MessageKind) bool {
-	return !k.Chasing() && k != nhacviec.KindDigest
+	return !k.Chasing() && k != nhacviec.KindDigest && k != nhacviec.KindEscalation
 }
 
 // byChat groups a lane's messages by chat, chats in the order of their

@@ -16,6 +16,8 @@ import (
 //	/caidat Phòng A               … of a unit
 //	/caidat duyet bat [ĐƠN_VỊ]    every task assigned there needs review
 //	/caidat duyet tat [ĐƠN_VỊ]
+//	/caidat leothang 2 5 [ĐƠN_VỊ] the escalation ladder's thresholds (ladder.go)
+//	/caidat leothang tat|bat [ĐƠN_VỊ]
 
 // settingNames are the settings /caidat knows, by their folded word.
 var settingNames = map[string]string{"duyet": nhacviec.SettingReview, "duyet ket qua": nhacviec.SettingReview}
@@ -28,6 +30,9 @@ var settingValues = map[string]string{
 
 func (c *conv) settings(args string) error {
 	words := strings.Fields(args)
+	if rest, ok := ladderWords(words); ok {
+		return c.ladderSetting(rest) // ladder.go
+	}
 	name, n := "", 0
 	for k := min(3, len(words)); k >= 1 && name == ""; k-- {
 		if s, ok := settingNames[calendar.Fold(strings.Join(words[:k], " "))]; ok {
@@ -90,17 +95,21 @@ func (c *conv) showSettings(u *nhacviec.Unit) error {
 	case from != u.ID:
 		state += " " + fmt.Sprintf(textSettingFrom, esc(st.tree.path(from)))
 	}
-	return c.say(fmt.Sprintf(textSettingsShow, esc(st.tree.path(u.ID)), state))
+	ladder, err := c.ladderShown(u.ID)
+	if err != nil {
+		return err
+	}
+	return c.say(fmt.Sprintf(textSettingsShow, esc(st.tree.path(u.ID)), state+ladder))
 }
 
 const (
-	textSettingsUsage   = "Cài đặt đơn vị (trưởng đơn vị, quản trị viên):\n/caidat duyet bat — mọi việc giao trong đơn vị cần người giao duyệt kết quả\n/caidat duyet tat — báo xong là hoàn thành\nThêm tên hoặc mã đơn vị ở cuối nếu cần, ví dụ: /caidat duyet bat Phòng Tổng hợp"
+	textSettingsUsage   = "Cài đặt đơn vị (trưởng đơn vị, quản trị viên):\n/caidat duyet bat — mọi việc giao trong đơn vị cần người giao duyệt kết quả\n/caidat duyet tat — báo xong là hoàn thành\n/caidat leothang 2 5 — báo trưởng đơn vị khi việc quá hạn 2 ngày làm việc, báo lãnh đạo (danh sách thứ Hai) khi quá hạn 5 ngày; /caidat leothang tat — tắt\nThêm tên hoặc mã đơn vị ở cuối nếu cần, ví dụ: /caidat duyet bat Phòng Tổng hợp"
 	textSettingNoValue  = "Bật hay tắt?\n\n%s"
 	textSettingBadValue = "Không hiểu \"%s\": ghi bat hoặc tat.\n\n%s"
 	textCannotSet       = "Chỉ trưởng đơn vị hoặc quản trị viên mới đổi cài đặt của %s được. Trưởng đơn vị gõ, ví dụ: /caidat duyet bat — xem cài đặt: /caidat"
 	textReviewSetOn     = "⚙️ %s: đã bật duyệt kết quả. Từ nay mọi việc giao trong đơn vị (và đơn vị cấp dưới chưa cài riêng) cần người giao duyệt rồi mới hoàn thành. Việc đã giao không đổi. Tắt: /caidat duyet tat"
 	textReviewSetOff    = "⚙️ %s: đã tắt duyệt kết quả. Từ nay việc giao trong đơn vị báo xong là hoàn thành (trừ việc người giao ghi \"duyệt\"). Việc đã giao không đổi."
-	textSettingsShow    = "⚙️ <b>Cài đặt của %s</b>\nDuyệt kết quả: %s\n\nĐổi: /caidat duyet bat — /caidat duyet tat"
+	textSettingsShow    = "⚙️ <b>Cài đặt của %s</b>\nDuyệt kết quả: %s\n\nĐổi: /caidat duyet bat — /caidat duyet tat — /caidat leothang 2 5"
 	textSettingOn       = "bật (mọi việc giao cần duyệt)"
 	textSettingOff      = "tắt"
 	textSettingDefault  = "(mặc định)"

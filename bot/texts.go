@@ -27,29 +27,30 @@ const (
    khẩn
    duyệt — báo xong thì người giao duyệt rồi mới hoàn thành
    phối hợp: @binh hạn 15/12, Phòng Kế hoạch - Tài chính
-   (hoặc bấm ⭐ Trọng tâm, ⚡ Khẩn, 🔍 Cần duyệt, ➕ Phối hợp, 📄 Văn bản, 🎯 Kết quả dưới tin giao việc, rồi gõ nội dung)
+   (hoặc bấm ⭐ ⚡ 🔍 Cần duyệt ➕ 📄 🎯 dưới tin giao việc)
    Hoặc một dòng: /giao @an chủ trì, @binh phối hợp: Xây dựng kế hoạch hạn 20/12
-   Người, đơn vị phối hợp không ghi hạn: hạn 2 ngày làm việc trước hạn chủ trì
-/giao — gõ không kèm gì trong chat riêng với tôi: tôi hỏi từng bước (giao cho ai, việc gì, hạn nào), bấm nút để chọn
+   Phối hợp không ghi hạn: 2 ngày làm việc trước hạn chủ trì
+/giao (chat riêng) — tôi hỏi từng bước: giao ai, việc gì, hạn nào
 /viec — việc của tôi đang mở; /viec trongtam — chỉ việc trọng tâm; /viec 1365/VP-NL — theo văn bản
 /tim 1365/VP-NL — tìm việc theo số văn bản hoặc chữ trong tên việc
 /xong 12 — báo xong việc #12 (hoặc trả lời "xong" vào tin nhắn về việc đó, hoặc bấm ✅)
-   Kèm ghi chú: /xong 12 đã gửi dự thảo qua email, hoặc trả lời "xong, đã gửi dự thảo qua email"
+   Kèm ghi chú: trả lời "xong, đã gửi dự thảo qua email"
    Việc cần duyệt: báo xong là gửi người giao duyệt (chờ duyệt)
    Người phối hợp: /xong 12 báo xong phần phối hợp của mình; người chủ trì được báo
 /duyet 12 — duyệt việc đã báo xong (hoặc bấm ✅ Duyệt); /duyet — các việc chờ bạn duyệt
-/tralai 12 LÝ_DO — trả lại để làm tiếp (hoặc trả lời tin báo xong: "trả lại vì …")
-/tiendo 12 60% đã xong phần khảo sát — báo tiến độ việc #12 (hoặc trả lời tin nhắn về việc đó bằng ghi chú)
-/giahan 12 25/12 chờ số liệu — xin gia hạn việc #12, có lý do (hoặc trả lời tin nhắn về việc đó: "xin gia hạn đến 25/12 vì …")
+/tralai 12 LÝ_DO — trả lại để làm tiếp (hoặc trả lời: "trả lại vì …")
+/tiendo 12 60% đã xong phần khảo sát — báo tiến độ (hoặc trả lời tin về việc đó)
+/giahan 12 25/12 chờ số liệu — xin gia hạn, có lý do (hoặc trả lời: "xin gia hạn đến 25/12 vì …")
    Người giao trả lời bằng nút ✅ Đồng ý / ❌ Không đồng ý, hoặc gõ: /giahan 12 dongy — /giahan 12 khong LÝ_DO
 /quahan — việc quá hạn; /quahan trongtam — chỉ việc trọng tâm
 /sapden — việc đến hạn trong 7 ngày
 /chitiet 12 — chi tiết và lịch sử việc #12
 ⭐ việc trọng tâm, ⚡ việc khẩn
 /huy 12 — hủy việc mình đã giao
+/sua 12 hạn 25/12, /chuyen 12 @binh — sửa, chuyển việc đã giao
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi Phòng Tổng hợp — rời đơn vị đó
-/thongke, /xuat quý 4 — thống kê, tệp Excel
+/thongke, /xuat — thống kê
 
 Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /approve, /return, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
 
@@ -57,7 +58,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /giao @người ... — giao việc cho người trong đơn vị mình
 /quahan, /sapden, /tim — việc của cả đơn vị, theo từng người
 ⭐, ⚡ — đánh dấu việc trọng tâm, khẩn: bấm nút dưới tin giao việc hoặc dưới /chitiet 12
-📄 Văn bản, 🎯 Kết quả — ghi thêm cho việc đã giao: bấm nút dưới tin giao việc hoặc /chitiet 12, rồi gõ (trong nhóm: trả lời vào tin hỏi)
+➕, 📄, 🎯 — ghi thêm phối hợp, văn bản, kết quả: bấm nút dưới tin giao việc hoặc /chitiet 12, rồi gõ
 /moi — link mời vào đơn vị (hết hạn sau 7 ngày); /moi huy MÃ — hủy link
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @binh thanhvien Phòng Tổng hợp — thêm thành viên; /roi @binh Phòng Tổng hợp — cho rời đơn vị
@@ -65,7 +66,7 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /phoihop 12 @binh — giao phần phối hợp của đơn vị cho một người (hoặc bấm 👤 Giao cho… dưới tin báo)
 /giahan 12 dongy — trả lời yêu cầu gia hạn việc mình giao, hoặc việc trong đơn vị khi người giao không còn ở đơn vị
 /duyet 12, /tralai 12 LÝ_DO — duyệt, trả lại việc trong đơn vị khi người giao không còn ở đơn vị
-/caidat duyet bat — mọi việc giao trong đơn vị cần duyệt kết quả; /caidat duyet tat — thôi; /caidat — xem cài đặt`
+/caidat duyet bat|tat — việc trong đơn vị cần duyệt hay không; /caidat leothang 2 5 — báo việc quá hạn 2, 5 ngày lên trưởng đơn vị, lãnh đạo; /caidat — xem`
 
 	textHelpAdmin = `<b>Quản trị viên</b>
 /donvi — cây đơn vị, số trong [ ] là mã; /donvi them Tổ Văn thư trong Phòng Tổng hợp; /donvi doiten 2 Tổ Hành chính; /donvi chuyen 2 vao goc; /donvi xoa 2
@@ -153,6 +154,14 @@ func eventText(k nhacviec.EventKind) string {
 		return "không đồng ý gia hạn"
 	case nhacviec.EventProgress:
 		return "báo tiến độ"
+	case nhacviec.EventDeadlineChanged:
+		return "sửa hạn"
+	case nhacviec.EventEdited:
+		return "sửa việc"
+	case nhacviec.EventHandedOver:
+		return "chuyển người chủ trì"
+	case nhacviec.EventOverdueCause:
+		return "nêu nguyên nhân quá hạn"
 	case nhacviec.EventSubmitted:
 		return "báo xong, gửi duyệt"
 	case nhacviec.EventApproved:

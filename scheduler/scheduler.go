@@ -45,6 +45,7 @@ type Scheduler struct {
 
 	lastRun atomic.Int64 // Unix ms of the last pass that completed
 	paused  atomic.Bool
+	ladder  ladderState // the escalation runs found done (ladder.go)
 }
 
 // LastRun is when the last pass completed (zero before the first): the
@@ -114,6 +115,13 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 		start := time.Now()
 		var n int
 		n, err = s.planDigests(ctx, now)
+		longest = max(longest, time.Since(start))
+		written += n
+	}
+	if err == nil {
+		start := time.Now()
+		var n int
+		n, err = s.planLadder(ctx, now)
 		longest = max(longest, time.Since(start))
 		written += n
 	}

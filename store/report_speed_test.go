@@ -19,7 +19,7 @@ import (
 
 // TestStatsSpeed measures the statistics on a seeded organisation of
 // 2,000 people in 60 units with 1,000,000 tasks over 2025–2026
-// (BENCHMARKS.md §6). It runs only when NHACVIEC_STATS_BENCH is set (the
+// (BENCHMARKS.md §7). It runs only when NHACVIEC_STATS_BENCH is set (the
 // seeding takes a minute):
 //
 //	NHACVIEC_STATS_BENCH=1 go test -count=1 -run TestStatsSpeed -v ./store/

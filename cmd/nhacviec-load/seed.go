@@ -33,7 +33,8 @@ type seedOpts struct {
 //     replies; a closed one its sent reminder; an overdue one its sent
 //     overdue notices to assignee and assigner; the message ids of that
 //     history start at 1,000,000,000, above any the fake gives the run;
-//   - today's digests went out at 07:30 (unless opt.noDigests).
+//   - today's digests went out at 07:30 (unless opt.noDigests), and the
+//     escalation ladder ran then (ladder.go);
 //
 // The bot's clock is monday0900: open tasks are next looked at tomorrow
 // at 08:00, as after this morning's pass. The tasks are spread evenly
@@ -178,6 +179,9 @@ func seedBulk(ctx context.Context, path string, people []*person, n int, opt see
 		if err := sentDigests(ctx, conn, nil); err != nil {
 			return err
 		}
+	}
+	if err := ladderRan(ctx, conn); err != nil {
+		return err
 	}
 	return exec(`PRAGMA wal_checkpoint(TRUNCATE)`)
 }

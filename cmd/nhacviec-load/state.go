@@ -129,6 +129,11 @@ func stateOnce(ctx context.Context, o *options, n, units, perUnit int) error {
 	// The CPU it took, less disturbed than the time when other work
 	// shares the machine.
 	fmt.Printf("    CPU of that pass (user + system): %s\n", spread(cpus, ms))
+	first, next, reported, err := ladderPasses(ctx, db)
+	if err != nil {
+		return err
+	}
+	fmt.Printf("    RunOnce at 07:30, the escalation ladder: its first run (records %d escalations) %s; the next morning's %s\n", reported, ms(first), ms(next))
 
 	// The bot.
 	if o.quahan <= 0 {

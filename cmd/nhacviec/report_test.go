@@ -383,7 +383,7 @@ func TestDemoStatistics(t *testing.T) {
 
 // TestImportSpeed measures /nhap of 2,000 rows end to end, from the file
 // sent to the report, and from "Tạo 2000 việc" to the confirmation
-// (BENCHMARKS.md §6). Only with NHACVIEC_STATS_BENCH set:
+// (BENCHMARKS.md §7). Only with NHACVIEC_STATS_BENCH set:
 //
 //	NHACVIEC_STATS_BENCH=1 go test -count=1 -run TestImportSpeed -v ./cmd/nhacviec/
 func TestImportSpeed(t *testing.T) {
