@@ -55,20 +55,22 @@ func WantsDocument(text string) bool {
 const (
 	draftImport = "import" // an imported work plan waiting for "Tạo N việc"
 
-	textImportBig      = "Tệp lớn hơn 5 MB. Chia kế hoạch thành nhiều tệp (tối đa 2.000 việc mỗi tệp) rồi gửi lại."
-	textImportFailed   = "Không tải được tệp «%s». Hãy gửi lại tệp kèm chú thích /nhap."
-	textImportCreate   = "Bấm «Tạo %d việc» để tạo; chưa bấm thì chưa có việc nào được tạo."
-	textImportSkip     = "Bấm «Tạo %d việc» để tạo các dòng hợp lệ (bỏ qua dòng lỗi), hoặc sửa tệp rồi gửi lại."
-	textImportButton   = "Tạo %d việc"
-	textImportDone     = "✅ Đã tạo %d việc từ tệp «%s»: %s."
-	textImportNotice   = "📌 %s giao cho bạn %d việc (nhập từ kế hoạch):\n%s\n\nXong việc nào thì gõ /xong MÃ, hoặc trả lời \"xong\" vào tin nhắc việc đó."
-	textImportNoChat   = "Lưu ý: %s chưa mở chat riêng với bot nên chưa nhận được tin giao việc."
-	textImportUnknown  = "chưa biết %s: người đó cần nhắn /start cho bot trước"
-	textImportNoOne    = "không có người hay đơn vị nào tên như vậy"
-	textImportMany     = "có %d người tên như vậy: ghi @tên_người_dùng"
-	textImportNoHead   = "đơn vị %s chưa có trưởng đơn vị để chủ trì"
-	textImportNotYours = "%s không thuộc phạm vi bạn được giao việc"
-	textImportTwoWays  = "có nhiều cách hiểu: ghi rõ ngày, ví dụ 20/12/2026"
+	textImportBig        = "Tệp lớn hơn 5 MB. Chia kế hoạch thành nhiều tệp (tối đa 2.000 việc mỗi tệp) rồi gửi lại."
+	textImportFailed     = "Không tải được tệp «%s». Hãy gửi lại tệp kèm chú thích /nhap."
+	textImportCreate     = "Bấm «Tạo %d việc» để tạo; chưa bấm thì chưa có việc nào được tạo."
+	textImportSkip       = "Bấm «Tạo %d việc» để tạo các dòng hợp lệ (bỏ qua dòng lỗi), hoặc sửa tệp rồi gửi lại."
+	textImportButton     = "Tạo %d việc"
+	textImportDone       = "✅ Đã tạo %d việc từ tệp «%s»: %s."
+	textImportNotice     = "📌 %s giao cho bạn %d việc (nhập từ kế hoạch):\n%s\n\nXong việc nào thì gõ /xong MÃ, hoặc trả lời \"xong\" vào tin nhắc việc đó."
+	textImportNoChat     = "Lưu ý: %s chưa mở chat riêng với bot nên chưa nhận được tin giao việc."
+	textImportUnknown    = "chưa biết %s: người đó cần nhắn /start cho bot trước"
+	textImportNoOne      = "không có người hay đơn vị nào tên như vậy"
+	textImportMany       = "có %d người tên như vậy: ghi @tên_người_dùng"
+	textImportNoHead     = "đơn vị %s chưa có trưởng đơn vị để chủ trì"
+	textImportNotYours   = "%s không thuộc phạm vi bạn được giao việc"
+	textImportTwoWays    = "có nhiều cách hiểu: ghi rõ ngày, ví dụ 20/12/2026"
+	textImportNoHeadC    = "đơn vị %s chưa có trưởng đơn vị để trả lời phần phối hợp"
+	textImportRecurParts = "việc định kỳ không có phối hợp: bỏ cột Phối hợp hoặc ghi hạn một lần"
 )
 
 // maxImportProblems bounds the faulty rows the report lists.
@@ -84,16 +86,16 @@ type importDraft struct {
 }
 
 type importRow struct {
-	Line     int      `json:"line"`
-	Title    string   `json:"title"`
-	Lead     int64    `json:"lead"`
-	Unit     int64    `json:"unit,omitempty"` // the lead was named as this unit (its head)
-	Coord    []string `json:"coord,omitempty"`
-	Deadline int64    `json:"deadline"` // Unix seconds
-	Recur    string   `json:"recur,omitempty"`
-	Result   string   `json:"result,omitempty"`
-	Source   string   `json:"source,omitempty"`
-	Key      bool     `json:"key,omitempty"`
+	Line     int        `json:"line"`
+	Title    string     `json:"title"`
+	Lead     int64      `json:"lead"`
+	Unit     int64      `json:"unit,omitempty"`  // the lead was named as this unit (its head)
+	Parts    []partSpec `json:"parts,omitempty"` // the coordinators, each with the default deadline
+	Deadline int64      `json:"deadline"`        // Unix seconds
+	Recur    string     `json:"recur,omitempty"`
+	Result   string     `json:"result,omitempty"`
+	Source   string     `json:"source,omitempty"`
+	Key      bool       `json:"key,omitempty"`
 }
 
 // importFile reads the work plan sent with /nhap (or the file /nhap
@@ -125,6 +127,11 @@ func (c *conv) importFile(string) error {
 	if res.err != nil {
 		return res.err // the store failed: not the file's fault
 	}
+	for i := range checked {
+		if ch := &checked[i]; res.recur[ch.Deadline] != "" && len(ch.Coordinators) > 0 {
+			ch.Problems = append(ch.Problems, textImportRecurParts)
+		}
+	}
 	text := esc(report.ImportReport(checked, maxImportProblems))
 	draft := importDraft{Token: token(), File: d.Name}
 	for i := range checked {
@@ -135,7 +142,7 @@ func (c *conv) importFile(string) error {
 		r := importRow{Line: ch.Line, Title: ch.Title, Lead: ch.LeadAs.PersonID, Unit: ch.LeadAs.UnitID,
 			Deadline: ch.DeadlineAt.Unix(), Result: ch.Result, Source: ch.Source, Key: ch.KeyTask, Recur: res.recur[ch.Deadline]}
 		for _, a := range ch.CoordAs {
-			r.Coord = append(r.Coord, a.Name)
+			r.Parts = append(r.Parts, partSpec{PersonID: a.PersonID, UnitID: a.UnitID})
 		}
 		draft.Rows = append(draft.Rows, r)
 	}
@@ -219,8 +226,9 @@ func (r *resolver) fail(err error) error {
 	return err
 }
 
-// who resolves a person, or a unit; a lead unit is led by its head,
-// whom it must have (a coordinating unit's head is found later).
+// who resolves a person, or a unit: a lead unit is led by its head, a
+// coordinating one answered for by its heads (or those above it), whom
+// it must have.
 func (r *resolver) who(s string, lead bool) (report.Assignee, error) {
 	c := r.c
 	if strings.HasPrefix(s, "@") {
@@ -235,6 +243,17 @@ func (r *resolver) who(s string, lead bool) (report.Assignee, error) {
 	k := calendar.Fold(strings.Join(strings.Fields(s), " "))
 	if u, ok := r.units[k]; ok {
 		if !lead {
+			st, err := c.standing()
+			if err != nil {
+				return report.Assignee{}, r.fail(err)
+			}
+			heads, err := unitHeads(c.tx, st.tree, u)
+			if err != nil {
+				return report.Assignee{}, r.fail(err)
+			}
+			if len(heads) == 0 {
+				return report.Assignee{}, nhacviec.Errorf(nhacviec.EInvalid, textImportNoHeadC, s)
+			}
 			return report.Assignee{UnitID: u, Name: s}, nil
 		}
 		roles, err := c.tx.UnitRoles(u)
@@ -347,10 +366,16 @@ func (c *conv) createImported(draftID int64, tok string) error {
 			return err
 		}
 		note := fmt.Sprintf("giao cho %s, hạn %s; nhập từ tệp %s, dòng %d", lead.Mention(), c.deadline(t), plan.File, r.Line)
-		if len(r.Coord) > 0 {
-			note += "; phối hợp: " + strings.Join(r.Coord, ", ")
-		}
 		if err := c.tx.AddEvent(&nhacviec.TaskEvent{TaskID: t.ID, ActorID: c.me.ID, Kind: nhacviec.EventCreated, Note: note}); err != nil {
+			return err
+		}
+		// The coordinators' parts, each by default before the lead's
+		// deadline, and each coordinator told, as /giao's phối hợp line does.
+		parts, err := c.addCoordinators(t, r.Parts)
+		if err != nil {
+			return err
+		}
+		if err := c.tellCoordinators(t, parts); err != nil {
 			return err
 		}
 		ids = append(ids, t.ID)

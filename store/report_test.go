@@ -91,7 +91,7 @@ func TestFactsOfAPeriod(t *testing.T) {
 		}
 		mk("on time", an, unitA, "2026-11-02 08:00", "2026-11-20 17:00", nhacviec.StatusDone, "2026-11-20 17:00")
 		mk("late", an, sub, "2026-11-02 08:00", "2026-11-20 17:00", nhacviec.StatusDone, "2026-11-23 10:00")
-		mk("extended", binh, unitB, "2026-11-02 08:00", "2026-11-25 17:00", nhacviec.StatusDone, "2026-11-24 10:00")
+		mk("extended", binh, unitB, "2026-11-02 08:00", "2026-11-11 17:00", nhacviec.StatusDone, "2026-11-24 10:00")
 		mk("done in October", binh, unitB, "2026-10-01 08:00", "2026-10-20 17:00", nhacviec.StatusDone, "2026-10-20 08:00")
 		mk("done in December", binh, unitB, "2026-11-02 08:00", "2026-11-27 17:00", nhacviec.StatusDone, "2026-12-01 09:00")
 		mk("cancelled", an, unitA, "2026-11-02 08:00", "2026-11-05 17:00", nhacviec.StatusCancelled, "2026-11-10 09:00")
@@ -110,7 +110,13 @@ func TestFactsOfAPeriod(t *testing.T) {
 				return err
 			}
 		}
-		return nil
+		// Approved: the deadline in force moves (the first one is kept).
+		ext, err := tx.Task(ids["extended"])
+		if err != nil {
+			return err
+		}
+		ext.Deadline = vnAt("2026-11-25 17:00")
+		return tx.SaveTask(ext)
 	})
 	now := vnAt("2026-12-03 10:00")
 	nov, err := report.ParsePeriod("tháng 11", now, vnZone)
@@ -266,5 +272,151 @@ func TestReportMigrationKeepsRows(t *testing.T) {
 	var n int
 	if err := raw.QueryRow(`SELECT count(*) FROM outbox_attach`).Scan(&n); err != nil || n != 0 {
 		t.Errorf("%d recipes left after pruning (%v)", n, err)
+	}
+}
+
+// What the directive tasks record counts: the time that decides
+// timeliness and the working days late recorded at close, returns, a
+// submission waiting, and the coordinators' parts, each with its own
+// deadline, as Facts of their own.
+func TestFactsOfDirectiveTasks(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	ids := map[string]int64{}
+	var an, binh, cuong, unitA, unitB int64
+	update(t, db, func(tx nhacviec.Tx) error {
+		a := &nhacviec.Unit{Name: "Phòng A"}
+		b := &nhacviec.Unit{Name: "Phòng B"}
+		for _, u := range []*nhacviec.Unit{a, b} {
+			if err := tx.CreateUnit(u); err != nil {
+				return err
+			}
+		}
+		unitA, unitB = a.ID, b.ID
+		chat := &nhacviec.Chat{Transport: "telegram", ExternalID: "-1", Kind: nhacviec.ChatGroup}
+		if err := tx.EnsureChat(chat); err != nil {
+			return err
+		}
+		var who []int64
+		for i, name := range []string{"an", "binh", "cuong"} {
+			p := &nhacviec.Person{Transport: "telegram", ExternalID: fmt.Sprint(200 + i), Username: name}
+			if err := tx.EnsurePerson(p); err != nil {
+				return err
+			}
+			who = append(who, p.ID)
+		}
+		an, binh, cuong = who[0], who[1], who[2]
+		if err := tx.Grant(nhacviec.Membership{PersonID: binh, UnitID: unitB, Role: nhacviec.RoleMember}); err != nil {
+			return err
+		}
+		mk := func(name string, deadline string) *nhacviec.Task {
+			task := &nhacviec.Task{Title: name, AssignerID: an, AssigneeID: an, ChatID: chat.ID, UnitID: unitA,
+				Deadline: vnAt(deadline), Status: nhacviec.StatusOpen, CreatedAt: vnAt("2026-11-02 08:00")}
+			if err := tx.CreateTask(task); err != nil {
+				t.Fatal(err)
+			}
+			ids[name] = task.ID
+			return task
+		}
+		// Returned twice, submitted on time the last time, approved after the deadline: on time.
+		r := mk("returned", "2026-11-20 17:00")
+		r.Status, r.ClosedAt, r.FinishedAt, r.LateDays, r.Returns = nhacviec.StatusDone, vnAt("2026-11-24 09:00"), vnAt("2026-11-20 16:00"), 0, 2
+		if err := tx.SaveTask(r); err != nil {
+			return err
+		}
+		// Waiting for review since before its deadline, now past: not overdue.
+		w := mk("waiting", "2026-11-25 17:00")
+		w.SubmittedAt = vnAt("2026-11-25 10:00")
+		if err := tx.SaveTask(w); err != nil {
+			return err
+		}
+		// The lead on time; binh's part late by 2 working days (recorded);
+		// Phòng B's part handed to cuong, not delivered when the task closed
+		// after its deadline: closed with the task, late.
+		c := mk("coordinated", "2026-11-27 17:00")
+		parts := []*nhacviec.Coordinator{
+			{TaskID: c.ID, PersonID: binh, Deadline: vnAt("2026-11-24 17:00"), CreatedAt: vnAt("2026-11-02 08:00")},
+			{TaskID: c.ID, UnitID: unitB, Deadline: vnAt("2026-11-25 17:00"), CreatedAt: vnAt("2026-11-02 08:00")},
+		}
+		for _, p := range parts {
+			if err := tx.AddCoordinator(p); err != nil {
+				return err
+			}
+		}
+		if err := tx.HandCoordinator(parts[1].ID, cuong); err != nil {
+			return err
+		}
+		parts[0].DoneAt, parts[0].DoneBy, parts[0].LateDays = vnAt("2026-11-26 10:00"), binh, 2
+		if err := tx.FinishCoordinator(parts[0]); err != nil {
+			return err
+		}
+		c.Status, c.ClosedAt, c.FinishedAt, c.LateDays = nhacviec.StatusDone, vnAt("2026-11-27 15:00"), vnAt("2026-11-27 15:00"), 0
+		if err := tx.SaveTask(c); err != nil {
+			return err
+		}
+		// "waiting" was overdue once: its lead gave a cause; its lead changed.
+		if err := tx.SetOverdueCause(&nhacviec.OverdueCause{TaskID: w.ID, PersonID: an, Cause: "waiting", Deadline: w.Deadline}); err != nil {
+			return err
+		}
+		return tx.AddEvent(&nhacviec.TaskEvent{TaskID: w.ID, ActorID: an, Kind: nhacviec.EventHandedOver, Note: "từ @binh sang @an: binh nghỉ phép"})
+	})
+	now := vnAt("2026-12-03 10:00")
+	nov, _ := report.ParsePeriod("tháng 11", now, vnZone)
+	facts, err := report.Collect(ctx, db, report.Query{From: nov.From, At: nov.End(now), Detail: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	fg := report.Compute(facts, nov, now, weekdaysOnly{}, []*nhacviec.Unit{{ID: unitA}, {ID: unitB}})
+	type key struct {
+		task int64
+		role report.Role
+		who  int64
+	}
+	got := map[key]report.Row{}
+	for _, r := range fg.Rows {
+		got[key{r.Fact.TaskID, r.Fact.Role, r.Fact.PersonID}] = r
+	}
+	for _, w := range []struct {
+		k     key
+		st    report.State
+		days  int
+		units int64
+	}{
+		{key{ids["returned"], report.RoleLead, an}, report.StateOnTime, 0, unitA},
+		{key{ids["waiting"], report.RoleLead, an}, report.StateInProgress, 0, unitA},
+		{key{ids["coordinated"], report.RoleLead, an}, report.StateOnTime, 0, unitA},
+		{key{ids["coordinated"], report.RoleCoordinator, binh}, report.StateLate, 2, unitB},  // binh's unit
+		{key{ids["coordinated"], report.RoleCoordinator, cuong}, report.StateLate, 2, unitB}, // 25/11 → 27/11
+	} {
+		r, ok := got[w.k]
+		if !ok {
+			t.Errorf("%+v not counted", w.k)
+			continue
+		}
+		if r.State != w.st || r.Days != w.days || r.Fact.UnitID != w.units {
+			t.Errorf("%+v: %v, %d days, unit %d; want %v, %d, unit %d", w.k, r.State, r.Days, r.Fact.UnitID, w.st, w.days, w.units)
+		}
+	}
+	if len(fg.Rows) != 5 {
+		t.Errorf("%d rows, want 5", len(fg.Rows))
+	}
+	if ret := fg.Returned(); len(ret) != 1 || ret[0].Fact.TaskID != ids["returned"] || ret[0].Fact.Returns != 2 {
+		t.Errorf("returned twice: %+v", ret)
+	}
+	if f := got[key{ids["waiting"], report.RoleLead, an}].Fact; f.Cause != "waiting" || !f.Objective || f.HandOver != "từ @binh sang @an: binh nghỉ phép" {
+		t.Errorf("waiting's cause and hand-over: %+v", f)
+	}
+	if f := got[key{ids["coordinated"], report.RoleLead, an}].Fact; f.Coordinators != "@binh, Phòng B" {
+		t.Errorf("coordinated's coordinators: %q", f.Coordinators)
+	}
+	if tot := fg.Total.Lead; tot.Causes != 1 || tot.Objective != 1 || tot.Returned2 != 1 {
+		t.Errorf("total: %+v", tot)
+	}
+	if c := fg.Units[unitB].Coord; c.States != (report.States{0, 0, 2, 0, 0}) {
+		t.Errorf("Phòng B as coordinator: %v", c.States)
+	}
+	// Scoped to Phòng B: its parts, not Phòng A's tasks.
+	facts, err = report.Collect(ctx, db, report.Query{From: nov.From, At: nov.End(now), Units: []int64{unitB}})
+	if err != nil || len(facts) != 2 || facts[0].Role != report.RoleCoordinator || facts[1].Role != report.RoleCoordinator {
+		t.Errorf("Phòng B's facts: %+v, %v", facts, err)
 	}
 }

@@ -270,7 +270,15 @@ func TestImportPlan(t *testing.T) {
 		if err := tx.SaveUnit(&nhacviec.Unit{ID: keHoach, Name: "Phòng Kế hoạch - Tài chính", ParentID: 1}); err != nil {
 			return err
 		}
-		return tx.Grant(nhacviec.Membership{PersonID: binh.ID, UnitID: toChuc, Role: nhacviec.RoleHead})
+		if err := tx.Grant(nhacviec.Membership{PersonID: binh.ID, UnitID: toChuc, Role: nhacviec.RoleHead}); err != nil {
+			return err
+		}
+		// A coordinating unit is answered for by its heads, or those above it.
+		lead, err := tx.PersonByUsername(telegram.Transport, "lead")
+		if err != nil {
+			return err
+		}
+		return tx.Grant(nhacviec.Membership{PersonID: lead.ID, UnitID: 1, Role: nhacviec.RoleHead})
 	})
 	if err != nil {
 		t.Fatal(err)
@@ -305,6 +313,20 @@ func TestImportPlan(t *testing.T) {
 	}
 	if second.UnitID != toChuc || second.Title != "Báo cáo tình hình thực hiện nhiệm vụ tháng" {
 		t.Errorf("second task %+v (Phòng Tổ chức's head leads it)", second)
+	}
+	// The first row's coordinators are parts of its task, each with its deadline.
+	err = h.db.View(context.Background(), func(tx nhacviec.Tx) error {
+		parts, err := tx.Coordinators(11)
+		if err != nil {
+			return err
+		}
+		if len(parts) != 2 || parts[0].PersonID == 0 || parts[1].UnitID != keHoach || !parts[1].Deadline.Before(first.Deadline) {
+			t.Errorf("the first task's parts: %+v", parts)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 	h.settle()
 	for _, who := range []tgbotapi.User{h.an, h.binh} {
@@ -401,7 +423,7 @@ func TestImportSpeed(t *testing.T) {
 	sw.SetRow("A1", []any{"Nội dung", "Chủ trì", "Phối hợp", "Hạn", "Kết quả", "Văn bản", "Trọng tâm"})
 	for i := range report.MaxImportRows {
 		cell, _ := excelize.CoordinatesToCellName(1, i+2)
-		who := []string{"", "@binh", "Phòng Kế hoạch"}[i%3]
+		who := []string{"", "@binh", ""}[i%3]
 		sw.SetRow(cell, []any{fmt.Sprintf("Nhiệm vụ số %d của kế hoạch năm 2027", i+1), "@an", who, time.Date(2027, 1+time.Month(i%12), 10+i%15, 0, 0, 0, 0, time.UTC),
 			"Báo cáo", "12/KH-UBND ngày 05/01/2027", []string{"", "x"}[i%2]})
 	}
