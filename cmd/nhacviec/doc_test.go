@@ -122,6 +122,17 @@ func TestGuideTranscripts(t *testing.T) {
 		noConsoleErrors(t, got)
 		transcripts[name] = trimLines(got)
 	}
+	if *updateGuide {
+		updated, err := rewriteGuide(guide, blocks, transcripts)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join("..", "..", "docs", "huong-dan.md"), []byte(updated), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		guide = updated
+		blocks, _ = guideBlocks(guide)
+	}
 	// A reader who types what the guide shows, in its order, types the
 	// script: every line of it, no other.
 	shown := map[string][]string{}

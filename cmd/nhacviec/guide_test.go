@@ -52,8 +52,8 @@ func noConsoleErrors(t *testing.T, transcript string) {
 func TestDemoScriptPrintsTheTranscript(t *testing.T) {
 	got := runScript(t, "# giao việc", "", "lead> /giao @an Báo cáo tuần hạn mai", "an>> /viec")
 	for _, want := range []string{
-		"> lead> /giao @an Báo cáo tuần hạn mai\n\n[36] bot → nhóm Phòng Tổng hợp:\n    📌 Đã giao việc #1 cho @an",
-		"> an>> /viec\n\n[39] bot → riêng an:\n    Việc của bạn (1)",
+		"> lead> /giao @an Báo cáo tuần hạn mai\n\n[34] bot → nhóm Phòng Tổng hợp:\n    📌 Đã giao việc #1 cho @an",
+		"> an>> /viec\n\n[37] bot → riêng an:\n    Việc của bạn (1)",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the transcript lacks %q", want)
@@ -125,11 +125,11 @@ func TestDemoBannerExamplesWork(t *testing.T) {
 // Picking a person from name buttons takes those buttons away: the demo
 // says so, not that a ✅ was taken.
 func TestDemoSaysWhichButtonsWentAway(t *testing.T) {
-	got := runScript(t, "lead> /giao Soạn công văn hạn mai", "lead> [36.2]", "an>> [39]")
-	if strings.Contains(got, "bỏ nút ✅ khỏi tin [36]") {
+	got := runScript(t, "lead> /giao Soạn công văn hạn mai", "lead> [34.2]", "an>> [37]")
+	if strings.Contains(got, "bỏ nút ✅ khỏi tin [34]") {
 		t.Errorf("the demo says a ✅ went from the name buttons:\n%s", got)
 	}
-	for _, want := range []string{"(bot bỏ các nút dưới tin [36])", "(bot bỏ nút ✅ Xong khỏi tin [39])"} {
+	for _, want := range []string{"(bot bỏ các nút dưới tin [34])", "(bot bỏ nút ✅ Xong khỏi tin [37])"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the demo did not say %q:\n%s", want, got)
 		}
@@ -140,11 +140,11 @@ func TestDemoSaysWhichButtonsWentAway(t *testing.T) {
 // whose it is and who may close it; in private, where the task is not
 // theirs to see, it reads as a task that does not exist.
 func TestDemoDoneByAnotherSaysWhoseItIs(t *testing.T) {
-	got := runScript(t, "lead> /giao @an Báo cáo tuần hạn mai", "binh> [36.1]", "binh> /huy 1", "binh>> /xong 1", "lead>> /chitiet 1")
+	got := runScript(t, "lead> /giao @an Báo cáo tuần hạn mai", "binh> [34.1]", "binh> /huy 1", "binh>> /xong 1", "lead>> /chitiet 1")
 	for _, want := range []string{
 		"(bot báo trên nút, nhóm Phòng Tổng hợp: Việc #1 là việc của Nguyễn Văn An, do Trần Văn Lãnh (trưởng phòng) giao. Chỉ người thực hiện, người giao, trưởng đơn vị hoặc lãnh đạo mới báo xong được.)",
 		"Việc #1 là việc của Nguyễn Văn An, do Trần Văn Lãnh (trưởng phòng) giao. Chỉ người giao, trưởng đơn vị hoặc lãnh đạo mới hủy được.",
-		"[42] bot → riêng binh:\n    Không tìm thấy việc #1",
+		"[40] bot → riêng binh:\n    Không tìm thấy việc #1",
 		"Tình trạng: hạn ngày mai", // still open
 	} {
 		if !strings.Contains(got, want) {

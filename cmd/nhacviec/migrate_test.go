@@ -80,6 +80,50 @@ func TestDatabaseOfPreviousMainMigrates(t *testing.T) {
 
 }
 
+// The database of the main before the directive tasks (39243eb: fields,
+// extensions and progress notes, migrations up to 0010) opens, migrates
+// (0011–0015: coordinators, review, the ladder, drafts, keys by day) and
+// answers an's /viec as that version did; the extended task and the one
+// with fields keep what /chitiet showed of them. It holds five tasks: #1
+// extended to the 27th, #2 with its result, source and marks and a
+// progress note, #3 overdue with an extension asked and not yet decided,
+// #4 done; testdata/main-39243eb.*.txt are 39243eb's answers at 17:01 on
+// the 24th.
+func TestDatabaseOfLastMainMigrates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nhacviec.db")
+	copyFile(t, "testdata/main-39243eb.db", path)
+	h := newHarness(t)
+	h.stop()
+	h.srv.JumpUpdateID(1000)
+	h.clock.Set(at(24, 17, 1))
+	h.start(path)
+	h.hello()
+	read := func(name string) string {
+		b, err := os.ReadFile("testdata/main-39243eb." + name + ".txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	if got, want := h.say(h.private(h.an), h.an, "/viec").Plain, read("viec"); got != want {
+		t.Errorf("an's /viec after the migration:\n%s\nwant, as 39243eb answered:\n%s", got, want)
+	}
+	for _, c := range []struct{ id, file string }{{"1", "chitiet1"}, {"2", "chitiet2"}} {
+		got := h.say(h.private(h.lead), h.lead, "/chitiet "+c.id).Plain
+		for _, line := range strings.Split(read(c.file), "\n") {
+			if !strings.Contains(got, line) {
+				t.Errorf("/chitiet %s after the migration lacks %q:\n%s", c.id, line, got)
+			}
+		}
+	}
+	// #3's pending extension is still decided by its button, once.
+	req := h.say(h.private(h.lead), h.lead, "/giahan 3 dongy")
+	contains(t, req, "Đã đồng ý gia hạn việc #3")
+	if got := h.task(3).Deadline; !got.Equal(at(26, 17, 0)) {
+		t.Errorf("#3's deadline after the approval = %v, want 17:00 on the 26th", got)
+	}
+}
+
 func copyFile(t *testing.T, from, to string) {
 	t.Helper()
 	src, err := os.Open(from)
