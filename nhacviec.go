@@ -334,6 +334,10 @@ type Message struct {
 	EditOf    string // transport message id to edit, for KindEdit
 	NotBefore time.Time
 	CreatedAt time.Time
+	// Attach is the recipe of what the message carries, made when it is
+	// sent (a table, a chart, an export; file.go), "" for a message
+	// written whole. Written by Enqueue only.
+	Attach string
 }
 
 // Outgoing is a due outbox message with what the transport needs to send
@@ -347,6 +351,9 @@ type Outgoing struct {
 	// PartsSent is how many parts of a text too long for one message
 	// the transport already accepted: sending goes on after them.
 	PartsSent int
+	// File is the document or photo of a KindDocument or KindPhoto
+	// message, made from Attach just before it is sent; never stored.
+	File *File
 }
 
 // Role is what a person may do in a unit. Administrators are not a role

@@ -42,6 +42,9 @@ var Commands = []*Command{
 	{Name: "sua", Alias: "edit", Menu: MenuMember, Description: "Sửa hạn, tên, kết quả, văn bản: /sua 12 hạn 25/12", run: (*conv).edit},
 	{Name: "lydo", Alias: "cause", Menu: MenuMember, Description: "Nêu nguyên nhân quá hạn: /lydo 12", run: (*conv).cause},
 	{Name: "chuyen", Alias: "handover", Menu: MenuHead, Description: "Chuyển người chủ trì: /chuyen 12 @binh lý do", run: (*conv).handOver},
+	{Name: "thongke", Alias: "report", Menu: MenuMember, Description: "Thống kê đúng hạn, trễ hạn: /thongke tháng 11", run: (*conv).stats},
+	{Name: "xuat", Alias: "export", Menu: MenuMember, Description: "Xuất Excel thống kê: /xuat quý 4", run: (*conv).export},
+	{Name: "nhap", Alias: "import", Menu: MenuHead, Description: "Nhập kế hoạch từ Excel: /nhap mau", run: (*conv).importPlan},
 	{Name: "thanhvien", Alias: "members", Menu: MenuMember, Description: "Thành viên đơn vị", run: (*conv).members},
 	{Name: "moi", Alias: "invite", Menu: MenuHead, Description: "Tạo link mời vào đơn vị", run: (*conv).invite},
 	{Name: "ganhom", Alias: "linkgroup", Menu: MenuHead, Description: "Gắn nhóm này với đơn vị", run: (*conv).linkGroup},
@@ -748,6 +751,8 @@ func (c *conv) button(cb *Callback) error {
 		return c.causeButton(id, choice)
 	case action == actionAskExtension && choice == "":
 		return c.howToExtend(id)
+	case action == "imp":
+		return c.createImported(id, choice)
 	case action == actionHand:
 		return c.handButton(id, choice)
 	}

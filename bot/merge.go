@@ -40,8 +40,8 @@ func mergeable(m *nhacviec.Outgoing) bool {
 	default:
 		return false
 	}
-	if m.PartsSent > 0 {
-		return false // half sent already: its other parts go as they are
+	if m.PartsSent > 0 || m.Attach != "" {
+		return false // half sent already: its other parts go as they are; or made when sent
 	}
 	_, ok := doneOnly(m.Buttons)
 	return ok

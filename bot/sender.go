@@ -65,6 +65,10 @@ type Sender struct {
 	// messages always go through the same worker, in order. A crash can
 	// repeat at most the Workers messages in flight.
 	Workers int
+	// Render makes what a message with a recipe (Attach) carries, its
+	// text or file, just before it is sent (bot.Bot.Render). Its
+	// *nhacviec.Error gives the message up; another error retries it.
+	Render func(ctx context.Context, m *nhacviec.Outgoing) error
 	// Observe, if set, is told of every send attempt's result: "sent",
 	// "rate_limited", "retry" or "failed", and for a sent message how late
 	// it went out after it became due.
@@ -359,8 +363,13 @@ func (s *Sender) turn(ctx context.Context, m *nhacviec.Outgoing) bool {
 // the parts accepted before; it returns how many calls it made and
 // whether the chat may go on.
 func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoing) (calls int, goOn bool) {
+	if m.Attach != "" {
+		if ok, goOn := s.render(ctx, m); !ok {
+			return 0, goOn
+		}
+	}
 	parts := []string{m.Text}
-	if hasText(m.Kind) {
+	if hasText(m.Kind) && m.File == nil { // a file's caption goes whole
 		lim := tr.Limits()
 		parts = Split(m.Text, lim.MaxText, lim.Length)
 	}

@@ -41,6 +41,9 @@ type Update struct {
 	MigratedTo string
 	// BotRemoved is set when the bot was removed from the group.
 	BotRemoved bool
+	// Document is the file sent with a command that reads one (or the
+	// file its message replies to): WantsDocument says which.
+	Document *Document
 }
 
 // Mention is a person named in a message by their display name.

@@ -72,7 +72,7 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 	// commands need) is not held; WAL readers see every commit made
 	// before they start, MarkSent's and Retry's included.
 	rows, err := db.readQuery(ctx, `SELECT o.id, o.key, o.chat_id, o.kind, o.task_id, o.text, o.html, o.buttons,
-			o.reply_to, o.callback, o.edit_of, o.not_before, o.created_at, o.attempts, o.parts_sent,
+			o.reply_to, o.callback, o.edit_of, o.not_before, o.created_at, o.attempts, o.parts_sent, COALESCE(a.recipe, ''),
 			c.transport, c.external_id, c.kind, COALESCE(t.status, '')
 		FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id) AS rn,
 				MIN(id) OVER (PARTITION BY chat_id) AS first
@@ -80,6 +80,7 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 		JOIN outbox o ON o.id = w.id
 		JOIN chats c ON c.id = o.chat_id
 		LEFT JOIN tasks t ON t.id = o.task_id
+		LEFT JOIN outbox_attach a ON a.message_id = o.id
 		WHERE w.rn <= ?
 		AND NOT EXISTS (SELECT 1 FROM outbox e WHERE e.chat_id = o.chat_id AND e.state = 'pending'
 			AND e.attempts > 0 AND e.id < o.id AND e.not_before > ?)
@@ -96,7 +97,7 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 			// its messages already, is left whole for the next batch.
 			var id, chat int64
 			if err := rows.Scan(&id, new(sql.NullString), &chat, new(string), new(sql.NullInt64), new(string), new(bool), new(sql.NullString),
-				new(string), new(string), new(string), new(int64), new(int64), new(int), new(int),
+				new(string), new(string), new(string), new(int64), new(int64), new(int), new(int), new(string),
 				new(string), new(string), new(string), new(string)); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("store: due: %w", err)
@@ -110,7 +111,7 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 		var kind, chatKind, status string
 		var notBefore, created int64
 		if err := rows.Scan(&o.ID, &key, &o.ChatID, &kind, &task, &o.Text, &o.HTML, &buttons,
-			&o.ReplyTo, &o.Callback, &o.EditOf, &notBefore, &created, &o.Attempts, &o.PartsSent,
+			&o.ReplyTo, &o.Callback, &o.EditOf, &notBefore, &created, &o.Attempts, &o.PartsSent, &o.Attach,
 			&o.Transport, &o.ChatExternalID, &chatKind, &status); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: due: %w", err)

@@ -670,6 +670,11 @@ func (t *tx) Enqueue(m *nhacviec.Message) (bool, error) {
 	if m.ID, err = res.LastInsertId(); err != nil {
 		return false, fmt.Errorf("store: enqueue: %w", err)
 	}
+	if m.Attach != "" {
+		if _, err := t.exec(`INSERT INTO outbox_attach (message_id, recipe) VALUES (?, ?)`, m.ID, m.Attach); err != nil {
+			return false, fmt.Errorf("store: enqueue: %w", err)
+		}
+	}
 	return true, nil
 }
 

@@ -68,6 +68,12 @@ type Session struct {
 	GroupID  string
 	Group    string // the group's title
 	Out      io.Writer
+	// Files is the folder where the bot's documents and photos are
+	// written ("": the current folder); their paths are printed.
+	Files string
+	// Extra are commands of the demo beyond the console's own, by what
+	// is typed (":lichsu").
+	Extra map[string]func(ctx context.Context) error
 	// Echo prints each line read after its prompt, as a terminal would:
 	// a script's run then reads as a transcript.
 	Echo bool
@@ -133,6 +139,11 @@ func (s *Session) Send(_ context.Context, m *nhacviec.Outgoing) (string, error) 
 		text = plain(text)
 	}
 	fmt.Fprintf(s.Out, "\n[%d] bot → %s:\n", id, where)
+	if m.File != nil {
+		if err := s.saveFile(m); err != nil {
+			return "", err
+		}
+	}
 	for _, line := range strings.Split(text, "\n") {
 		fmt.Fprintf(s.Out, "    %s\n", line)
 	}
@@ -321,6 +332,8 @@ func (s *Session) Line(ctx context.Context, line string) (bool, error) {
 			return false, err
 		}
 		return false, s.advance(ctx, d)
+	case s.Extra[line] != nil:
+		return false, s.Extra[line](ctx)
 	case strings.HasPrefix(line, ":"):
 		return false, fmt.Errorf("không có lệnh %s; gõ :huongdan", line)
 	}
@@ -384,6 +397,7 @@ func (s *Session) say(ctx context.Context, p Person, private bool, text string, 
 	if replyTo > 0 {
 		u.ReplyTo = strconv.Itoa(replyTo)
 	}
+	u.Document = document(text)
 	if data != "" {
 		u.Text, u.MessageID = "", ""
 		u.Callback = &bot.Callback{ID: "cb" + strconv.FormatInt(s.update, 10), Data: data, MessageID: strconv.Itoa(replyTo)}

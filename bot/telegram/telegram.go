@@ -57,6 +57,7 @@ type Telegram struct {
 	OnConflict func(conflict bool)
 
 	api         *tgbotapi.BotAPI
+	apiURL      string // the Bot API base, for file downloads
 	http        *http.Client
 	token       string
 	log         zerolog.Logger
@@ -107,7 +108,7 @@ func New(cfg Config) (*Telegram, error) {
 	if err != nil {
 		return nil, fmt.Errorf("telegram: connect: %w", t.redact(err))
 	}
-	t.api = api
+	t.api, t.apiURL = api, base
 	return t, nil
 }
 
@@ -276,6 +277,10 @@ func (t *Telegram) convert(u tgbotapi.Update) bot.Update {
 			out.MigratedTo = strconv.FormatInt(m.MigrateToChatID, 10)
 		}
 		out.Text = m.Text // the core tells this bot's commands from others' (bot.Bot.Username)
+		if out.Text == "" && m.Document != nil {
+			out.Text = m.Caption // "/nhap" as a file's caption
+		}
+		out.Document = t.document(m, out.Text)
 		out.Mentions = textMentions(m)
 		if m.ReplyToMessage != nil {
 			out.ReplyTo = strconv.Itoa(m.ReplyToMessage.MessageID)
@@ -378,6 +383,9 @@ func (t *Telegram) Send(ctx context.Context, m *nhacviec.Outgoing) (string, erro
 		}
 		_, err = api.Request(tgbotapi.NewEditMessageReplyMarkup(chatID, msgID, markup))
 		return "", classify(t.redact(err))
+	}
+	if m.File != nil {
+		return t.sendFile(api, chatID, m)
 	}
 	msg := tgbotapi.NewMessage(chatID, m.Text)
 	if m.HTML {

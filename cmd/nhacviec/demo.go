@@ -79,6 +79,9 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 	if err := s.Seed(ctx, map[string]bool{"lead": true, "an": true, "cuong": true}, setup...); err != nil {
 		return fmt.Errorf("demo: seed: %w", err)
 	}
+	s.Extra = map[string]func(context.Context) error{":lichsu": func(ctx context.Context) error {
+		return seedDemoHistory(ctx, db, a.cal, clock.Now(), m.Stdout)
+	}}
 	fmt.Fprintln(m.Stdout, "nhacviec — bản thử trên màn hình (binh chưa mở chat riêng với bot).")
 	return s.Run(ctx, in)
 }

@@ -166,9 +166,9 @@ func TestCommandsNamingTheBot(t *testing.T) {
 	contains(t, r, "Đã giao việc #1 cho @an")
 	r = h.say(h.private(h.lead), h.lead, "/giao@NhacViec_Bot\n@an Tờ trình hạn mai")
 	contains(t, r, "Đã giao việc #2 cho @an")
-	r = h.say(h.group, h.an, "/thongke@nhacviec_bot")
-	contains(t, r, "Không có lệnh /thongke", "/huongdan")
-	h.silent(func() { h.srv.UserSays(h.group, h.an, "/thongke@other_bot") })
+	r = h.say(h.group, h.an, "/baocaongay@nhacviec_bot")
+	contains(t, r, "Không có lệnh /baocaongay", "/huongdan")
+	h.silent(func() { h.srv.UserSays(h.group, h.an, "/baocaongay@other_bot") })
 	h.silent(func() { h.srv.UserSays(h.group, h.lead, "/giao@other_bot @an Không phải của ta hạn mai") })
 	h.silent(func() { h.srv.UserSays(h.private(h.lead), h.lead, "/viec@other_bot") })
 	if h.count() != 2 {
@@ -186,8 +186,8 @@ func TestCommandsNamingTheBot(t *testing.T) {
 // In the demo, whose bot is @nhacviec_bot, likewise.
 func TestDemoCommandsNamingTheBot(t *testing.T) {
 	got := runScript(t, "lead> /giao@nhacviec_bot @an Báo cáo tuần hạn mai", "lead>> /giao@nhacviec_bot @an Tờ trình hạn mai",
-		"an> /thongke@nhacviec_bot", "an> /thongke@other_bot", "an>> /viec@nhacviec_bot")
-	for _, want := range []string{"Đã giao việc #1 cho @an", "Đã giao việc #2 cho @an", "Không có lệnh /thongke.", "Việc của bạn (2)"} {
+		"an> /baocaongay@nhacviec_bot", "an> /baocaongay@other_bot", "an>> /viec@nhacviec_bot")
+	for _, want := range []string{"Đã giao việc #1 cho @an", "Đã giao việc #2 cho @an", "Không có lệnh /baocaongay.", "Việc của bạn (2)"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("the demo did not say %q", want)
 		}

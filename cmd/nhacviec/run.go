@@ -64,6 +64,7 @@ func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, 
 	a.bot = &bot.Bot{Store: db, Calendar: cal, Log: log.With().Str("component", "bot").Logger(), Username: username,
 		Wake: a.sender.Wake, Admins: admins}
 	a.sender.Chats = a.bot
+	a.bot.Reports, a.sender.Render = db, a.bot.Render
 	a.scheduler = &scheduler.Scheduler{Store: db, Composer: a.bot, Calendar: cal,
 		Log: log.With().Str("component", "scheduler").Logger(), Planned: a.sender.Wake, Hold: a.sender.Hold}
 	// The hooks are set here, before any goroutine runs, so that setting

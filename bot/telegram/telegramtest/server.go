@@ -50,6 +50,8 @@ type Server struct {
 
 	mu sync.Mutex
 
+	uploads map[string][]byte // file id → what a user sent (files.go)
+
 	// updates
 	updates       []tgbotapi.Update // not yet confirmed, in update_id order
 	messageOf     map[int]int       // update id → message id
@@ -126,7 +128,7 @@ type Sent struct {
 	Markup  *tgbotapi.InlineKeyboardMarkup
 	ReplyTo int
 	At      time.Time
-	// Method is the Bot API method: sendMessage, sendDocument,
+	// Method is the Bot API method: sendMessage, sendDocument, sendPhoto,
 	// editMessageText, editMessageReplyMarkup or deleteMessage.
 	Method   string
 	FileName string
@@ -254,7 +256,7 @@ var methodNames = func() map[string]string {
 		"getMe", "getUpdates", "deleteWebhook", "setWebhook", "getWebhookInfo",
 		"sendMessage", "editMessageText", "editMessageReplyMarkup",
 		"answerCallbackQuery", "setMyCommands", "deleteMyCommands", "getMyCommands",
-		"getChat", "getChatMember", "sendDocument", "leaveChat", "sendChatAction",
+		"getChat", "getChatMember", "getFile", "sendDocument", "sendPhoto", "leaveChat", "sendChatAction",
 		"deleteMessage", "logOut", "close",
 	} {
 		m[strings.ToLower(n)] = n
@@ -263,6 +265,10 @@ var methodNames = func() map[string]string {
 }()
 
 func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	if strings.HasPrefix(r.URL.Path, "/file/bot") {
+		s.serveFile(w, r) // a file's download (files.go)
+		return
+	}
 	rest, ok := strings.CutPrefix(r.URL.Path, "/bot")
 	token, name, ok2 := strings.Cut(rest, "/")
 	if !ok || !ok2 {
@@ -338,6 +344,10 @@ func (s *Server) dispatch(r *http.Request, method string, p params) (any, *apiEr
 		return s.sendMessage(p)
 	case "sendDocument":
 		return s.sendDocument(p)
+	case "sendPhoto":
+		return s.sendPhoto(p)
+	case "getFile":
+		return s.getFile(p)
 	case "editMessageText":
 		return s.editMessage(p, true)
 	case "editMessageReplyMarkup":

@@ -1,0 +1,22 @@
+package nhacviec
+
+// Messages that carry a file. Their content is made when they are sent,
+// from the message's Attach recipe (the bot's), not when they are
+// written: an export of a year takes seconds, and the transaction that
+// writes the message must not hold the store's one writer that long. A
+// crash between making the file and sending it makes it again: the
+// message is still pending, as any other.
+const (
+	// KindDocument is a file sent as a document (an .xlsx); Text is its
+	// caption.
+	KindDocument MessageKind = "document"
+	// KindPhoto is an image sent as a photo (a chart); Text is its
+	// caption.
+	KindPhoto MessageKind = "photo"
+)
+
+// File is what a document or photo message carries.
+type File struct {
+	Name string // file name shown to the recipient, e.g. "thongke-2026-11.xlsx"
+	Data []byte
+}
