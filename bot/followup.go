@@ -810,7 +810,7 @@ func (c *conv) addProgress(id int64, pct int, note, example string) error {
 	if err != nil {
 		return err
 	}
-	if !c.involved(t) {
+	if !c.reports(t) {
 		return c.refuse(t, nhacviec.Errorf(nhacviec.EForbidden, textProgressNotInvolved, t.ID))
 	}
 	if !t.Open() {
@@ -915,12 +915,12 @@ func (c *conv) replyKind(text string, ids []int64) (string, []int64, error) {
 	}
 	if len(ids) == 1 {
 		t, err := c.tx.Task(ids[0])
-		if err != nil || !c.involved(t) {
+		if err != nil || !c.reports(t) {
 			return "", nil, err
 		}
 		return "tiendo", ids, nil
 	}
-	mine, err := c.tasksWhere(ids, c.involved)
+	mine, err := c.tasksWhere(ids, c.reports)
 	return "tiendo", mine, err
 }
 
@@ -1104,7 +1104,7 @@ const (
 	textProgressReplyExample = "Ví dụ, trả lời tin nhắn về việc: đã xong phần khảo sát, còn phần tổng hợp"
 	textProgressNoNote       = "Thiếu nội dung tiến độ việc #%d. Ví dụ: /tiendo %[1]d 60%% đã xong phần khảo sát"
 	textPercentRange         = "Tỷ lệ hoàn thành \"%s\" không hợp lệ: ghi một số nguyên từ 0 đến 100 rồi dấu %%. Ví dụ: /tiendo 12 60%% đã xong phần khảo sát"
-	textProgressNotInvolved  = "Chỉ người thực hiện hoặc người giao việc #%d mới báo tiến độ được. Ví dụ, người thực hiện gõ: /tiendo 12 60%% đã xong phần khảo sát"
+	textProgressNotInvolved  = "Chỉ người thực hiện, người phối hợp hoặc người giao việc #%d mới báo tiến độ được. Ví dụ, người thực hiện gõ: /tiendo 12 60%% đã xong phần khảo sát"
 	textProgressClosed       = "Việc #%d đã %s rồi: không ghi tiến độ nữa. Xem việc đang mở: /viec"
 	textProgressSaved        = "📝 Đã ghi tiến độ việc #%d."
 	textProgressSavedPercent = "📝 Đã ghi tiến độ việc #%d: %d%%."
@@ -1118,3 +1118,14 @@ const (
 	textDetailPending = "Đang xin gia hạn đến %s, chờ %s trả lời."
 	textDetailPercent = "Tiến độ: %d%% (%s, %s)"
 )
+
+// reports says whether the caller may report progress on t: its lead, its
+// assigner, or a coordinator of a part of it (whose notes reach the
+// assigner as the lead's do). A read error counts as no.
+func (c *conv) reports(t *nhacviec.Task) bool {
+	if c.involved(t) {
+		return true
+	}
+	ok, err := c.coordinates(t)
+	return ok && err == nil
+}

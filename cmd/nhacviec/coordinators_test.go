@@ -550,3 +550,31 @@ func TestDoneWithoutIDFinishesTheOnlyPart(t *testing.T) {
 	contains(t, r, "Bạn muốn báo xong việc nào?")
 	hasExample(t, r)
 }
+
+// A coordinator reports progress on their part as the lead does: by
+// /tiendo, or by free text replied to their notice; it reaches the
+// assigner once and is in /chitiet. Someone with no part is refused.
+func TestCoordinatorReportsProgress(t *testing.T) {
+	h := newCoordH(t)
+	_, id := h.assign(h.group, h.lead, "/giao @an Báo cáo quý hạn 4/12\nphối hợp: @binh")
+	notice := h.wait(func(s telegramtest.Sent) bool {
+		return s.ChatID == h.binh.ID && strings.Contains(s.Plain, fmt.Sprintf("phối hợp việc #%d", id))
+	})
+	contains(t, h.say(h.private(h.binh), h.binh, fmt.Sprintf("/tiendo %d 40%% đã gửi số liệu phần 1", id)), fmt.Sprintf("Đã ghi tiến độ việc #%d: 40%%", id))
+	r := h.reply(h.private(h.binh), h.binh, "đang tổng hợp số liệu quý III", notice.MessageID)
+	contains(t, r, fmt.Sprintf("Đã ghi tiến độ việc #%d", id))
+	h.settle()
+	told := 0
+	for _, s := range h.srv.SentTo(h.lead.ID) {
+		told += strings.Count(s.Plain, fmt.Sprintf("Tiến độ việc #%d", id))
+	}
+	if told != 2 {
+		t.Errorf("the assigner was told of binh's 2 notes %d times\n%s", told, h.dump())
+	}
+	contains(t, h.say(h.private(h.lead), h.lead, fmt.Sprintf("/chitiet %d", id)), "@binh báo tiến độ: 40% — đã gửi số liệu phần 1",
+		"@binh báo tiến độ: đang tổng hợp số liệu quý III")
+	r = h.say(h.private(h.dung), h.dung, fmt.Sprintf("/tiendo %d 50%% xong", id))
+	if strings.Contains(r.Plain, "Đã ghi tiến độ") {
+		t.Fatalf("someone with no part reported progress: %q", r.Plain)
+	}
+}
