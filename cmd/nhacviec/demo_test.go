@@ -56,9 +56,11 @@ func runDemo(t *testing.T, lines ...string) string {
 	t.Helper()
 	var out bytes.Buffer
 	m := &Main{Stdin: strings.NewReader(strings.Join(lines, "\n")), Stdout: &out, Stderr: &out, Getenv: env(nil)}
-	if err := m.Run(context.Background(), []string{"demo"}); err != nil {
-		t.Fatal(err)
-	}
+	inTempDir(t, func() {
+		if err := m.Run(context.Background(), []string{"demo"}); err != nil {
+			t.Fatal(err)
+		}
+	})
 	return out.String()
 }
 

@@ -27,11 +27,18 @@ func runScript(t *testing.T, lines ...string) string {
 
 func runScriptFile(t *testing.T, file string) string {
 	t.Helper()
-	var out bytes.Buffer
-	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: env(nil)}
-	if err := m.Run(context.Background(), []string{"demo", "-script", file}); err != nil {
+	abs, err := filepath.Abs(file)
+	if err != nil {
 		t.Fatal(err)
 	}
+	file = abs
+	var out bytes.Buffer
+	m := &Main{Stdin: strings.NewReader(""), Stdout: &out, Stderr: &out, Getenv: env(nil)}
+	inTempDir(t, func() {
+		if err := m.Run(context.Background(), []string{"demo", "-script", file}); err != nil {
+			t.Fatal(err)
+		}
+	})
 	return out.String()
 }
 

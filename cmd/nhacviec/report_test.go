@@ -365,8 +365,6 @@ func TestImportPlan(t *testing.T) {
 // The demo's :lichsu gives /thongke and /xuat something real; the chart
 // and the workbook are written to the current folder, paths printed.
 func TestDemoStatistics(t *testing.T) {
-	dir := t.TempDir()
-	t.Chdir(dir)
 	got := runDemo(t, ":lichsu", "lead>> /thongke quý trước", "lead>> /xuat quý trước", "lead>> /nhap mau", ":thoat")
 	for _, want := range []string{"Đã tạo ", "Kết quả thực hiện nhiệm vụ quý", "Đúng Trễ Quá Đang", "Tổng ",
 		"(ảnh thongke-", "(tệp thongke-", ".xlsx", "(tệp mau-nhap-ke-hoach.xlsx"} {
@@ -448,4 +446,20 @@ func TestImportSpeed(t *testing.T) {
 	}
 	t.Logf("/nhap of 2,000 rows (%d KB .xlsx): the report after %v, the 2,000 tasks created after %v",
 		buf.Len()>>10, checked.Round(time.Millisecond), created.Round(time.Millisecond))
+}
+
+// inTempDir runs fn in a folder of the test's own and comes back: the
+// demo writes the files it makes (/xuat, /thongke's chart, /nhap mau) to
+// the current folder, which in a test is the package's.
+func inTempDir(t *testing.T, fn func()) {
+	t.Helper()
+	back, err := os.Getwd()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chdir(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	defer os.Chdir(back)
+	fn()
 }
