@@ -708,15 +708,19 @@ func (c *conv) cancel(args string) error {
 	} else {
 		err = c.say(fmt.Sprintf(textCancelledNoTitle, t.ID))
 	}
-	if err != nil || t.AssigneeID == c.me.ID {
-		return err
-	}
-	assignee, err := c.tx.Person(t.AssigneeID)
 	if err != nil {
 		return err
 	}
-	_, err = c.notify(assignee, &nhacviec.Message{Text: fmt.Sprintf(textCancelledNotice, esc(c.me.Mention()), t.ID, esc(t.Title))})
-	return err
+	if t.AssigneeID != c.me.ID {
+		assignee, err := c.tx.Person(t.AssigneeID)
+		if err != nil {
+			return err
+		}
+		if _, err = c.notify(assignee, &nhacviec.Message{Text: fmt.Sprintf(textCancelledNotice, esc(c.me.Mention()), t.ID, esc(t.Title))}); err != nil {
+			return err
+		}
+	}
+	return c.tellPartsCancelled(t)
 }
 
 func (c *conv) button(cb *Callback) error {

@@ -526,6 +526,7 @@ const (
 	textCoordBadDeadline       = "Hạn phối hợp của %s: %s"
 	textCoordRecurringDeadline = "Hạn phối hợp của %s là một ngày cụ thể, không lặp lại.\n%s"
 	textCoordAmbiguous         = "Thời hạn \"%s\" của %s có thể hiểu theo nhiều cách: hãy ghi rõ ngày.\n%s"
+	textPartCancelled          = "🗑 %s đã hủy việc #%d: %s\nPhần phối hợp của bạn không cần làm nữa."
 	textCoordAlready           = "%s đã phối hợp việc #%d rồi. Xem các phần: /chitiet %[2]d"
 	textCoordTwice             = "Người phối hợp ghi hai lần: ở dòng đầu và ở dòng \"phối hợp:\". Hãy giữ một chỗ.\n%s"
 	textCoordIsLead            = "%s đã là người chủ trì, không ghi thêm là người phối hợp. Hãy bỏ %s khỏi dòng phối hợp.\n%s"

@@ -616,3 +616,47 @@ func (b *Bot) composePart(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Messag
 	}
 	return out, nil
 }
+
+// tellPartsCancelled tells whoever still had a part of t to deliver (the
+// person it was handed to, the coordinator, or a unit's heads) that t is
+// cancelled, so that nobody works on for nothing. The lead and the one
+// cancelling were told already.
+func (c *conv) tellPartsCancelled(t *nhacviec.Task) error {
+	parts, err := c.tx.Coordinators(t.ID)
+	if err != nil || len(parts) == 0 {
+		return err
+	}
+	st, err := c.standing()
+	if err != nil {
+		return err
+	}
+	told := map[int64]bool{c.me.ID: true, t.AssigneeID: true}
+	for _, p := range parts {
+		if p.Done() {
+			continue
+		}
+		to := []int64{p.PersonID}
+		switch {
+		case p.AssignedID != 0:
+			to = []int64{p.AssignedID}
+		case p.UnitID != 0:
+			if to, err = unitHeads(c.tx, st.tree, p.UnitID); err != nil {
+				return err
+			}
+		}
+		for _, id := range to {
+			if told[id] {
+				continue
+			}
+			told[id] = true
+			who, err := c.person(id)
+			if err != nil {
+				return err
+			}
+			if _, err := c.notify(who, &nhacviec.Message{Text: fmt.Sprintf(textPartCancelled, esc(c.me.Mention()), t.ID, esc(t.Title))}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -578,3 +578,26 @@ func TestCoordinatorReportsProgress(t *testing.T) {
 		t.Fatalf("someone with no part reported progress: %q", r.Plain)
 	}
 }
+
+// Cancelling a task tells those whose part was still to deliver, and not
+// those who had delivered theirs.
+func TestCancelTellsTheCoordinators(t *testing.T) {
+	h := newCoordH(t)
+	_, id := h.assign(h.group, h.lead, "/giao @an Báo cáo quý hạn 4/12\nphối hợp: @binh, @dung, Phòng Kế hoạch - Tài chính")
+	contains(t, h.say(h.private(h.dung), h.dung, fmt.Sprintf("/xong %d", id)), "Đã xong phần phối hợp")
+	contains(t, h.say(h.private(h.lead), h.lead, fmt.Sprintf("/huy %d", id)), fmt.Sprintf("Đã hủy việc #%d", id))
+	h.settle()
+	count := func(u tgbotapi.User) int {
+		n := 0
+		for _, s := range h.srv.SentTo(u.ID) {
+			if strings.Contains(s.Plain, fmt.Sprintf("đã hủy việc #%d", id)) && strings.Contains(s.Plain, "Phần phối hợp của bạn không cần làm nữa") {
+				n++
+			}
+		}
+		return n
+	}
+	if count(h.binh) != 1 || count(h.cuong) != 1 || count(h.dung) != 0 {
+		t.Errorf("told of the cancellation: binh %d, cuong (the unit's head) %d, dung (delivered) %d; want 1, 1, 0\n%s",
+			count(h.binh), count(h.cuong), count(h.dung), h.dump())
+	}
+}
