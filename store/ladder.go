@@ -64,18 +64,8 @@ func (t *tx) EscalationCandidates(level int, before time.Time) ([]nhacviec.TaskK
 	if err != nil {
 		return nil, fmt.Errorf("store: escalation candidates: %w", err)
 	}
-	defer rows.Close()
-	var out []nhacviec.TaskKey
-	for rows.Next() {
-		var k nhacviec.TaskKey
-		var deadline int64
-		if err := rows.Scan(&k.ID, &k.AssigneeID, &k.UnitID, &deadline); err != nil {
-			return nil, fmt.Errorf("store: escalation candidates: %w", err)
-		}
-		k.Deadline = fromMS(deadline)
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanTaskKeys(rows)
+	if err != nil {
 		return nil, fmt.Errorf("store: escalation candidates: %w", err)
 	}
 	slices.SortStableFunc(out, func(a, b nhacviec.TaskKey) int {

@@ -557,18 +557,8 @@ func (t *tx) FindTaskKeys(f nhacviec.TaskFilter) ([]nhacviec.TaskKey, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: find task keys: %w", err)
 	}
-	defer rows.Close()
-	var out []nhacviec.TaskKey
-	for rows.Next() {
-		var k nhacviec.TaskKey
-		var deadline int64
-		if err := rows.Scan(&k.ID, &k.AssigneeID, &k.UnitID, &deadline); err != nil {
-			return nil, fmt.Errorf("store: find task keys: %w", err)
-		}
-		k.Deadline = fromMS(deadline)
-		out = append(out, k)
-	}
-	if err := rows.Err(); err != nil {
+	out, err := scanTaskKeys(rows)
+	if err != nil {
 		return nil, fmt.Errorf("store: find task keys: %w", err)
 	}
 	return out, nil
@@ -804,4 +794,21 @@ func (t *tx) queryChats(query string, args ...any) ([]*nhacviec.Chat, error) {
 		return nil, fmt.Errorf("store: chats: %w", err)
 	}
 	return out, nil
+}
+
+// scanTaskKeys reads rows of (id, assignee_id, unit_id, deadline) and
+// closes them.
+func scanTaskKeys(rows *sql.Rows) ([]nhacviec.TaskKey, error) {
+	defer rows.Close()
+	var out []nhacviec.TaskKey
+	for rows.Next() {
+		var k nhacviec.TaskKey
+		var deadline int64
+		if err := rows.Scan(&k.ID, &k.AssigneeID, &k.UnitID, &deadline); err != nil {
+			return nil, err
+		}
+		k.Deadline = fromMS(deadline)
+		out = append(out, k)
+	}
+	return out, rows.Err()
 }
