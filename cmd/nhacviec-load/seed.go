@@ -86,13 +86,12 @@ func seedBulk(ctx context.Context, path string, people []*person, n int, opt see
 	if err := conn.QueryRowContext(ctx, `SELECT COUNT(*) > 0 FROM sqlite_schema WHERE name = 'task_plans'`).Scan(&plansTable); err != nil {
 		return err
 	}
-	// Since migration 0015 a planned message's key starts with its day.
-	var version int
-	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+	byDay, err := keysByDay(ctx, conn)
+	if err != nil {
 		return err
 	}
 	keyDay := ""
-	if version >= 15 {
+	if byDay {
 		keyDay = `strftime('%Y-%m-%d', t.deadline / 1000 + 25200, 'unixepoch') || '/' || `
 	}
 	taskPlanColumn, taskPlanValue := ", next_plan_at", "\n\t\t\t\tCASE WHEN open THEN ?7 ELSE NULL END,"
@@ -197,16 +196,15 @@ func sentDigests(ctx context.Context, conn *sql.Conn, groups []int64) error {
 		}
 		where += " AND id IN (SELECT value FROM json_each('" + string(ids) + "'))"
 	}
-	// Since migration 0015 a planned message's key starts with its day.
-	var version int
-	if err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version); err != nil {
+	byDay, err := keysByDay(ctx, conn)
+	if err != nil {
 		return err
 	}
 	day := ""
-	if version >= 15 {
+	if byDay {
 		day = "'2026-11-23/' || "
 	}
-	_, err := conn.ExecContext(ctx, `INSERT INTO outbox (key, chat_id, kind, text, html, not_before, created_at, state, attempts, sent_at)
+	_, err = conn.ExecContext(ctx, `INSERT INTO outbox (key, chat_id, kind, text, html, not_before, created_at, state, attempts, sent_at)
 		SELECT `+day+`'digest:' || id || ':2026-11-23:' || id, id, 'digest', '☀️ Điểm việc sáng', 1, ?1, ?1, 'sent', 1, ?1
 		FROM chats WHERE `+where, monday0900.Add(-90*time.Minute).UnixMilli())
 	return err
@@ -242,4 +240,12 @@ func rawExec(ctx context.Context, path string, fn func(*sql.Conn) error) error {
 	}
 	defer conn.Close()
 	return fn(conn)
+}
+
+// keysByDay reports whether the database's planned keys start with their
+// day, as since migration 0015.
+func keysByDay(ctx context.Context, conn *sql.Conn) (bool, error) {
+	var version int
+	err := conn.QueryRowContext(ctx, `PRAGMA user_version`).Scan(&version)
+	return version >= 15, err
 }
