@@ -18,9 +18,9 @@ import (
 // reports whether more may be due. A part's notices are a task's, with
 // the part's deadline and the slot "c<part id>:" before the task's:
 // "2026-12-14/reminder:12:c5:before:2026-12-14".
-func (s *Scheduler) planParts(ctx context.Context, now time.Time) (written int, more bool, err error) {
+func (s *Scheduler) planParts(ctx context.Context, now, upTo time.Time) (written int, more bool, err error) {
 	err = s.Store.Update(ctx, func(tx nhacviec.Tx) error {
-		parts, err := tx.CoordinatorsToPlan(now, s.Chunk)
+		parts, err := tx.CoordinatorsToPlan(upTo, s.Chunk)
 		if err != nil || len(parts) == 0 {
 			return err
 		}
@@ -55,7 +55,7 @@ func (s *Scheduler) planParts(ctx context.Context, now time.Time) (written int, 
 			// The task as the part sees it: its deadline and start.
 			shadow := *t
 			shadow.Deadline, shadow.CreatedAt = p.Deadline, p.CreatedAt
-			plan.notices, plan.next = s.plan(&shadow, now)
+			plan.notices, plan.next = s.plan(&shadow, upTo)
 			for j := range plan.notices {
 				n := &plan.notices[j]
 				n.Task, n.Part, n.Slot = t, p, fmt.Sprintf("c%d:%s", p.ID, n.Slot)

@@ -33,6 +33,17 @@ type Scheduler struct {
 	// missed while the bot was down is still sent until DigestUntil
 	// (default 12:00).
 	DigestAt, DigestUntil calendar.Clock
+	// AheadFrom is when, on each day, the passes begin to plan that
+	// morning's reminders and nudges (those of RemindAt) ahead of time
+	// (default 03:00): they are written while nobody waits for the
+	// store's one writer, and at RemindAt the sender has them ready,
+	// one message per person, instead of a pass of a second at a
+	// million tasks holding the writer at the busiest minute of the day
+	// (BENCHMARKS.md §6). What changes meanwhile is kept: a task closed
+	// before they go has them dropped, a moved deadline or a new lead
+	// plans them afresh (Tx.Unplan). AheadFrom at or after RemindAt
+	// plans nothing ahead.
+	AheadFrom calendar.Clock
 	// Planned is called after a pass wrote messages, to wake the sender.
 	Planned func()
 	// Hold, if set, is called as a pass begins and the function it
@@ -77,6 +88,9 @@ func (s *Scheduler) defaults() {
 	if s.DigestAt == (calendar.Clock{}) {
 		s.DigestAt = calendar.Clock{Hour: 7, Minute: 30}
 	}
+	if s.AheadFrom == (calendar.Clock{}) {
+		s.AheadFrom = calendar.Clock{Hour: 3}
+	}
 	if s.DigestUntil == (calendar.Clock{}) {
 		s.DigestUntil = calendar.Clock{Hour: 12}
 	}
@@ -97,17 +111,18 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	written, chunks := 0, 0
 	var longest time.Duration // the longest hold of the writer
 	var err error
+	upTo := s.horizon(now)
 	for more := true; more && err == nil; chunks++ {
 		start := time.Now()
 		var n int
-		n, more, err = s.planTasks(ctx, now)
+		n, more, err = s.planTasks(ctx, now, upTo)
 		longest = max(longest, time.Since(start))
 		written += n
 	}
 	for more := true; more && err == nil; chunks++ { // coordinators' parts (parts.go)
 		start := time.Now()
 		var n int
-		n, more, err = s.planParts(ctx, now)
+		n, more, err = s.planParts(ctx, now, upTo)
 		longest = max(longest, time.Since(start))
 		written += n
 	}
@@ -134,6 +149,18 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 	return written, err
 }
 
+// horizon is the time up to which a pass at now plans tasks' notices:
+// now, or this morning's RemindAt from AheadFrom on. The notices are
+// the ones a pass at that time would plan, and each goes out at its own
+// time (compose), not before.
+func (s *Scheduler) horizon(now time.Time) time.Time {
+	morning := s.Calendar.At(now, s.RemindAt)
+	if now.Before(morning) && !now.Before(s.Calendar.At(now, s.AheadFrom)) {
+		return morning
+	}
+	return now
+}
+
 // taskPlan is a task of a chunk with its notices due now, their keys and
 // when it is next looked at.
 type taskPlan struct {
@@ -143,12 +170,12 @@ type taskPlan struct {
 	next    time.Time
 }
 
-// planTasks plans the next chunk of due tasks in one transaction and
-// reports whether more may be due. Its statements work on the whole
+// planTasks plans the next chunk of the tasks due by upTo (the pass's
+// horizon) in one transaction and reports whether more may be due. Its statements work on the whole
 // chunk (nhacviec.PlanTx): one per step, not one per task.
-func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, more bool, err error) {
+func (s *Scheduler) planTasks(ctx context.Context, now, upTo time.Time) (written int, more bool, err error) {
 	err = s.Store.Update(ctx, func(tx nhacviec.Tx) error {
-		tasks, err := tx.TasksToPlan(now, s.Chunk)
+		tasks, err := tx.TasksToPlan(upTo, s.Chunk)
 		if err != nil {
 			return err
 		}
@@ -159,7 +186,7 @@ func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, 
 		for i, t := range tasks {
 			p := &plans[i]
 			p.task = t
-			p.notices, p.next = s.plan(t, now)
+			p.notices, p.next = s.plan(t, upTo)
 			for _, n := range p.notices {
 				p.keys = append(p.keys, noticeKey(n, s.Calendar.Location()))
 			}
@@ -200,7 +227,7 @@ func (s *Scheduler) planTasks(ctx context.Context, now time.Time) (written int, 
 		ids, next := make([]int64, len(plans)), make([]time.Time, len(plans))
 		for i, p := range plans {
 			t := p.task
-			if t.Recur != "" && !now.Before(t.Deadline) {
+			if t.Recur != "" && !upTo.Before(t.Deadline) {
 				if err := s.nextOccurrence(tx, t); err != nil {
 					return fmt.Errorf("scheduler: task %d: %w", t.ID, err)
 				}

@@ -158,11 +158,18 @@ func TestReminderPlannedOnceAcrossTicksAndRestart(t *testing.T) {
 	if n := f.run(at(23, 9, 1)); n != 0 {
 		t.Fatalf("planned %d messages on Monday, want none", n)
 	}
-	if n := f.run(at(24, 7, 59)); n != 0 {
-		t.Fatalf("planned %d messages before the reminder's time", n)
+	if n := f.run(at(24, 2, 59)); n != 0 {
+		t.Fatalf("planned %d messages before the morning's notices are planned", n)
 	}
-	if n := f.run(at(24, 8, 0)); n != 1 {
-		t.Fatalf("planned %d messages at Tuesday 08:00, want the day-before reminder", n)
+	// From 03:00 the morning's reminder is planned ahead, to go at 08:00.
+	if n := f.run(at(24, 3, 0)); n != 1 {
+		t.Fatalf("planned %d messages at Tuesday 03:00, want the day-before reminder", n)
+	}
+	if got := f.due(at(24, 7, 59)); len(got) != 0 {
+		t.Fatalf("due before 08:00: %q", got)
+	}
+	if n := f.run(at(24, 7, 59)) + f.run(at(24, 8, 0)); n != 0 {
+		t.Fatalf("the morning's ticks planned %d more", n)
 	}
 	if n := f.run(at(24, 8, 0)) + f.run(at(24, 8, 1)); n != 0 {
 		t.Fatalf("a second tick planned %d more", n)
@@ -210,11 +217,14 @@ func TestLongGapSendsOnlyLatestReminderThenOverdue(t *testing.T) {
 		t.Fatalf("sent %q", got)
 	}
 	// Nothing on the weekend; Monday's nudge at 08:00.
-	if n := f.run(at(28, 8, 0)) + f.run(at(29, 8, 0)) + f.run(at(30, 7, 59)); n != 0 {
+	if n := f.run(at(28, 8, 0)) + f.run(at(29, 8, 0)) + f.run(at(30, 2, 59)); n != 0 {
 		t.Fatalf("planned %d over the weekend", n)
 	}
-	if n := f.run(at(30, 8, 0)); n != 1 {
+	if n := f.run(at(30, 3, 0)) + f.run(at(30, 8, 0)); n != 1 {
 		t.Fatalf("Monday planned %d, want the nudge", n)
+	}
+	if got := f.sendAll(at(30, 8, 0)); !equal(got, []string{"nudge 2026-11-30"}) {
+		t.Fatalf("Monday 08:00 sent %q", got)
 	}
 }
 
@@ -430,5 +440,51 @@ func TestOverdueTaskMovedStopsTheChase(t *testing.T) {
 	want := []string{"reminder before:2026-11-25", "reminder due:2026-11-26", "overdue 202611261700"}
 	if !equal(sent, want) {
 		t.Fatalf("after the move, sent %q, want %q", sent, want)
+	}
+}
+
+// The morning's notices are planned from 03:00 and go out at 08:00; what
+// happens in between is kept: a task finished says nothing, a task whose
+// deadline moved is planned from the new one.
+func TestMorningPlannedAhead(t *testing.T) {
+	f := newFixture(t)
+	done := f.addTask(at(23, 9, 0), at(25, 17, 0))  // the day-before reminder on Tuesday
+	moved := f.addTask(at(23, 9, 0), at(23, 17, 0)) // overdue since Monday: Tuesday's nudge
+	f.addTask(at(23, 10, 0), at(26, 17, 0))         // nothing on Tuesday
+	if n := f.run(at(23, 17, 0)); n != 1 {          // Monday's overdue notice
+		t.Fatalf("Monday 17:00 planned %d, want the overdue notice", n)
+	}
+	f.sendAll(at(23, 17, 0))
+	if n := f.run(at(24, 3, 0)); n != 2 {
+		t.Fatalf("Tuesday 03:00 planned %d, want the reminder and the nudge", n)
+	}
+	if got := f.due(at(24, 7, 59)); len(got) != 0 {
+		t.Fatalf("due before 08:00: %q", got)
+	}
+	err := f.db.Update(context.Background(), func(tx nhacviec.Tx) error {
+		done.Status, done.ClosedAt = nhacviec.StatusDone, at(24, 6, 0)
+		if err := tx.SaveTask(done); err != nil {
+			return err
+		}
+		return nhacviec.MoveDeadline(tx, moved, at(24, 17, 0), at(24, 7, 0))
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := f.run(at(24, 7, 0)); n != 1 {
+		t.Fatalf("07:00 after the extension planned %d, want the new deadline's reminder", n)
+	}
+	if got := f.sendAll(at(24, 8, 0)); !equal(got, []string{"reminder due:2026-11-24"}) {
+		t.Fatalf("Tuesday 08:00 sent %q, want only the moved task's reminder", got)
+	}
+	// With AheadFrom at RemindAt nothing is planned ahead.
+	g := newFixture(t)
+	g.s.AheadFrom = calendar.Clock{Hour: 8} // the default RemindAt
+	g.addTask(at(23, 9, 0), at(25, 17, 0))
+	if n := g.run(at(24, 7, 59)); n != 0 {
+		t.Fatalf("planned %d ahead with AheadFrom = RemindAt", n)
+	}
+	if n := g.run(at(24, 8, 0)); n != 1 {
+		t.Fatalf("planned %d at 08:00", n)
 	}
 }

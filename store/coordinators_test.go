@@ -144,7 +144,7 @@ func TestFinishingAPartDropsItsRemindersOnly(t *testing.T) {
 		_, err := tx.Enqueue(&nhacviec.Message{ChatID: f.chat.ID, Kind: nhacviec.KindReply, TaskID: f.task.ID, Text: "reply"})
 		return err
 	})
-	f.now = f.now.Add(48 * time.Hour)
+	f.now = f.now.Add(47 * time.Hour) // past the parts' deadlines, before the task's
 	update(t, f.db, func(tx nhacviec.Tx) error {
 		done := &nhacviec.Coordinator{ID: binh.ID, DoneBy: f.binh.ID, LateDays: 1}
 		if err := tx.FinishCoordinator(done); err != nil {

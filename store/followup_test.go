@@ -4,6 +4,7 @@ import (
 	"database/sql"
 	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -267,4 +268,45 @@ func TestExtensionsMigrationKeepsEveryRow(t *testing.T) {
 		}
 		return tx.AddProgress(&nhacviec.Progress{TaskID: f.task.ID, PersonID: f.an.ID, Percent: 50})
 	})
+}
+
+// A reminder that waited past its task's deadline (planned ahead for the
+// morning, the bot down until after the deadline) is dropped, not sent;
+// the overdue notice and a reviewer's reminder are not reminders of the
+// deadline and go.
+func TestReminderPastTheDeadlineIsDropped(t *testing.T) {
+	f := newFollow(t, filepath.Join(t.TempDir(), "x.db"))
+	enqueue := func(kind nhacviec.MessageKind, text string) {
+		update(t, f.db, func(tx nhacviec.Tx) error {
+			_, err := tx.Enqueue(&nhacviec.Message{Key: text, ChatID: f.chat.ID, Kind: kind, TaskID: f.task.ID, Text: text})
+			return err
+		})
+	}
+	enqueue(nhacviec.KindReminder, "reminder")
+	enqueue(nhacviec.KindOverdue, "overdue")
+	due := func(at time.Time) string {
+		out, err := f.db.Due(ctx, at, 20)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return strings.Join(texts(out), ",")
+	}
+	if got := due(f.task.Deadline.Add(-time.Minute)); got != "reminder,overdue" {
+		t.Fatalf("due before the deadline: %s", got)
+	}
+	if got := due(f.task.Deadline); got != "overdue" {
+		t.Fatalf("due at the deadline: %s; want the overdue notice alone", got)
+	}
+	if got := due(f.task.Deadline.Add(-time.Minute)); got != "overdue" {
+		t.Fatalf("the dropped reminder came back: %s", got)
+	}
+	// Submitted for review: the reviewer's reminder goes past the deadline.
+	update(t, f.db, func(tx nhacviec.Tx) error {
+		f.task.SubmittedAt = f.now
+		return tx.SaveTask(f.task)
+	})
+	enqueue(nhacviec.KindReminder, "review")
+	if got := due(f.task.Deadline.Add(time.Hour)); got != "overdue,review" {
+		t.Fatalf("due while waiting for review: %s", got)
+	}
 }

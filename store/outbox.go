@@ -73,7 +73,7 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 	// before they start, MarkSent's and Retry's included.
 	rows, err := db.readQuery(ctx, `SELECT o.id, o.key, o.chat_id, o.kind, o.task_id, o.text, o.html, o.buttons,
 			o.reply_to, o.callback, o.edit_of, o.not_before, o.created_at, o.attempts, o.parts_sent, COALESCE(a.recipe, ''),
-			c.transport, c.external_id, c.kind, COALESCE(t.status, '')
+			c.transport, c.external_id, c.kind, COALESCE(t.status, ''), COALESCE(t.deadline, 0), t.submitted_at IS NOT NULL
 		FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY chat_id ORDER BY id) AS rn,
 				MIN(id) OVER (PARTITION BY chat_id) AS first
 			FROM outbox INDEXED BY `+index+` WHERE state = 'pending' AND not_before <= ? `+filter+`) w
@@ -89,7 +89,11 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 		return nil, fmt.Errorf("store: due: %w", err)
 	}
 	var out []*nhacviec.Outgoing
-	var stale []int64
+	type drop struct {
+		id  int64
+		why string
+	}
+	var stale []drop
 	read, cutChat := 0, int64(0)
 	for rows.Next() {
 		if read++; read > limit {
@@ -98,7 +102,7 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 			var id, chat int64
 			if err := rows.Scan(&id, new(sql.NullString), &chat, new(string), new(sql.NullInt64), new(string), new(bool), new(sql.NullString),
 				new(string), new(string), new(string), new(int64), new(int64), new(int), new(int), new(string),
-				new(string), new(string), new(string), new(string)); err != nil {
+				new(string), new(string), new(string), new(string), new(int64), new(bool)); err != nil {
 				rows.Close()
 				return nil, fmt.Errorf("store: due: %w", err)
 			}
@@ -109,10 +113,11 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 		var key, buttons sql.NullString
 		var task sql.NullInt64
 		var kind, chatKind, status string
-		var notBefore, created int64
+		var notBefore, created, deadline int64
+		var submitted bool
 		if err := rows.Scan(&o.ID, &key, &o.ChatID, &kind, &task, &o.Text, &o.HTML, &buttons,
 			&o.ReplyTo, &o.Callback, &o.EditOf, &notBefore, &created, &o.Attempts, &o.PartsSent, &o.Attach,
-			&o.Transport, &o.ChatExternalID, &chatKind, &status); err != nil {
+			&o.Transport, &o.ChatExternalID, &chatKind, &status, &deadline, &submitted); err != nil {
 			rows.Close()
 			return nil, fmt.Errorf("store: due: %w", err)
 		}
@@ -125,7 +130,15 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 			}
 		}
 		if o.Kind.Chasing() && status != "" && status != string(nhacviec.StatusOpen) {
-			stale = append(stale, o.ID)
+			stale = append(stale, drop{o.ID, "task closed"})
+			continue
+		}
+		// A reminder says the deadline is ahead: one that waited past
+		// it (planned ahead for the morning, the bot down until after
+		// the deadline) is not sent; the overdue notice says the rest.
+		// A reviewer's reminders are about the review, not the deadline.
+		if o.Kind == nhacviec.KindReminder && status == string(nhacviec.StatusOpen) && !submitted && deadline <= ms(now) {
+			stale = append(stale, drop{o.ID, "deadline passed"})
 			continue
 		}
 		out = append(out, &o)
@@ -143,9 +156,9 @@ func (db *DB) due(ctx context.Context, now time.Time, limit int, index, filter s
 			out = kept
 		}
 	}
-	for _, id := range stale {
-		if _, err := db.writeExec(ctx, `UPDATE outbox SET state = 'dropped', last_error = 'task closed'
-			WHERE id = ? AND state = 'pending'`, id); err != nil {
+	for _, d := range stale {
+		if _, err := db.writeExec(ctx, `UPDATE outbox SET state = 'dropped', last_error = ?
+			WHERE id = ? AND state = 'pending'`, d.why, d.id); err != nil {
 			return nil, fmt.Errorf("store: drop: %w", err)
 		}
 	}

@@ -49,7 +49,10 @@ func TestParallelSendsReuseConnections(t *testing.T) {
 	if got := len(srv.SentTo(group.ID)); got != sends*rounds {
 		t.Fatalf("%d messages arrived, want %d", got, sends*rounds)
 	}
-	if opened := srv.Stats().Conns - before; opened > sends {
-		t.Errorf("%d sends, %d at a time, opened %d connections; want at most %d", sends*rounds, sends, opened, sends)
+	// Go's transport may dial while a connection is on its way back to
+	// the pool, and keep both: a few more than sends under a busy
+	// machine. Without the pool it is most of the 200.
+	if opened := srv.Stats().Conns - before; opened > 2*sends {
+		t.Errorf("%d sends, %d at a time, opened %d connections; want at most %d", sends*rounds, sends, opened, 2*sends)
 	}
 }

@@ -116,19 +116,31 @@ func stateOnce(ctx context.Context, o *options, n, units, perUnit int) error {
 		return err
 	}
 	fmt.Printf("    RunOnce at 09:00 (the pass of every minute): %s\n", spread(steady, ms))
-	var morning, cpus []time.Duration
-	planned := 0
+	// The morning's notices are planned ahead from 03:00 (the scheduler's
+	// AheadFrom): the night's pass does the work, the 08:00 pass finds it
+	// done. Without the night's pass (the bot was down) the 08:00 pass
+	// does it all, as before.
+	var night, nightCPU, morning, ahead, aheadCPU []time.Duration
+	planned, plannedAhead, left := 0, 0, 0
 	for r := range o.runs {
-		d, cpu, w, err := morningPass(ctx, o, db, n, r == 0)
+		p, err := morningPass(ctx, o, db, n, r == 0, false)
 		if err != nil {
 			return err
 		}
-		morning, cpus, planned = append(morning, d), append(cpus, cpu), w
+		ahead, aheadCPU, planned = append(ahead, p.wall), append(aheadCPU, p.cpu), p.planned
+		if p, err = morningPass(ctx, o, db, n, r == 0, true); err != nil {
+			return err
+		}
+		night, nightCPU, plannedAhead = append(night, p.night.wall), append(nightCPU, p.night.cpu), p.night.planned
+		morning, left = append(morning, p.wall), p.planned
 	}
-	fmt.Printf("    RunOnce at 08:00 (plans %d messages: nudges, reminders): %s\n", planned, spread(morning, ms))
+	fmt.Printf("    RunOnce at 03:00, the night's pass (plans the morning's %d messages: nudges, reminders): %s; CPU %s\n",
+		plannedAhead, spread(night, ms), spread(nightCPU, ms))
+	fmt.Printf("    RunOnce at 08:00 after it (plans %d): %s\n", left, spread(morning, ms))
 	// The CPU it took, less disturbed than the time when other work
 	// shares the machine.
-	fmt.Printf("    CPU of that pass (user + system): %s\n", spread(cpus, ms))
+	fmt.Printf("    RunOnce at 08:00 without the night's pass (plans %d messages): %s; CPU (user + system) %s\n",
+		planned, spread(ahead, ms), spread(aheadCPU, ms))
 	first, next, reported, err := ladderPasses(ctx, db)
 	if err != nil {
 		return err
@@ -227,13 +239,26 @@ func steadyPasses(ctx context.Context, o *options, path string, n int) ([]time.D
 	return out, nil
 }
 
+// passTime is one timed scheduler pass.
+type passTime struct {
+	wall, cpu time.Duration
+	planned   int
+}
+
+// morningResult is the 08:00 pass, and the night's before it if any.
+type morningResult struct {
+	passTime
+	night passTime
+}
+
 // morningPass times the 08:00 pass on a copy of the seeded database in
 // which the tasks due for it (overdue ones, due today or tomorrow) are
-// waiting for it, as they were before this morning's pass.
-func morningPass(ctx context.Context, o *options, path string, n int, prof bool) (wall, cpu time.Duration, planned int, err error) {
+// waiting for it, as they were before this morning's pass; with night,
+// the night's pass at 03:00 runs (timed) before it.
+func morningPass(ctx context.Context, o *options, path string, n int, prof, night bool) (res morningResult, err error) {
 	cp := path + ".morning"
 	if err := copyFile(path, cp); err != nil {
-		return 0, 0, 0, err
+		return res, err
 	}
 	defer os.Remove(cp)
 	defer os.Remove(cp + "-wal")
@@ -241,7 +266,7 @@ func morningPass(ctx context.Context, o *options, path string, n int, prof bool)
 	defer os.Remove(cp + ".lock")
 	db, sched, err := wired(ctx, cp, monday0800)
 	if err != nil {
-		return 0, 0, 0, err
+		return res, err
 	}
 	defer db.Close()
 	twoDays := monday0800.AddDate(0, 0, 2)
@@ -259,19 +284,30 @@ func morningPass(ctx context.Context, o *options, path string, n int, prof bool)
 		return nil
 	})
 	if err != nil {
-		return 0, 0, 0, err
+		return res, err
 	}
-	stop := func() {}
-	if prof && o.profile != "" {
-		if stop, err = profile(o, fmt.Sprintf("runonce-morning-%d", n)); err != nil {
-			return 0, 0, 0, err
+	timed := func(at time.Time, name string) (p passTime, err error) {
+		stop := func() {}
+		if prof && o.profile != "" {
+			if stop, err = profile(o, fmt.Sprintf("runonce-%s-%d", name, n)); err != nil {
+				return p, err
+			}
 		}
+		t0, c0 := time.Now(), processCPU()
+		p.planned, err = sched.RunOnce(ctx, at)
+		p.wall, p.cpu = time.Since(t0), processCPU()-c0
+		stop()
+		return p, err
 	}
-	t0, c0 := time.Now(), processCPU()
-	planned, err = sched.RunOnce(ctx, monday0800)
-	wall, cpu = time.Since(t0), processCPU()-c0
-	stop()
-	return wall, cpu, planned, err
+	if night {
+		if res.night, err = timed(monday0800.Add(-5*time.Hour), "night"); err != nil {
+			return res, err
+		}
+		res.passTime, err = timed(monday0800, "morning-after-night")
+		return res, err
+	}
+	res.passTime, err = timed(monday0800, "morning")
+	return res, err
 }
 
 func copyFile(from, to string) error {

@@ -130,8 +130,15 @@ func (h *harness) start(path string) {
 	}
 	var wg sync.WaitGroup
 	wg.Add(2)
+	release := h.app.sender.Hold() // as run does: the kept updates first
 	go func() { defer wg.Done(); h.app.sender.Run(ctx) }()
 	go func() { defer wg.Done(); tg.Run(ctx, h.app.bot) }()
+	select {
+	case <-tg.CaughtUp():
+	case <-time.After(10 * time.Second):
+		t.Fatal("the updates kept while the bot was down were not handled")
+	}
+	release()
 	stopped := false
 	h.stop = func() {
 		if stopped {
@@ -207,6 +214,10 @@ func (h *harness) settle() {
 		if h.srv.Pending() == 0 && h.outboxEmpty() {
 			return
 		}
+		// The test's clock may have moved past a message planned ahead
+		// (clock.Set): the sender, asleep until its time by the wall
+		// clock, is told.
+		h.app.sender.Wake()
 		time.Sleep(5 * time.Millisecond)
 	}
 	h.t.Fatalf("bot did not settle: %d updates pending\n%s", h.srv.Pending(), h.dump())

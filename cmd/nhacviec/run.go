@@ -191,13 +191,17 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 		log.Info().Str("url", cfg.WebhookURL).Msg("receiving updates by webhook")
 	}
 	var wg sync.WaitGroup
+	// Updates kept while the bot was down go first: a "xong" among them
+	// must close its task before the catch-up pass chases it, and before
+	// the sender sends what was planned for it ahead (the morning's
+	// reminders are planned from 03:00). Answers to people still go.
+	release := func() {}
+	if cfg.WebhookURL == "" {
+		release = a.sender.Hold()
+	}
 	wg.Go(func() { a.sender.Run(ctx) })
 	if cfg.WebhookURL == "" {
 		wg.Go(func() { tg.Run(ctx, a.bot) })
-	}
-	if cfg.WebhookURL == "" {
-		// Updates kept while the bot was down go first: a "xong" among them
-		// must close its task before the catch-up pass chases it.
 		select {
 		case <-tg.CaughtUp():
 		case <-ctx.Done():
@@ -205,6 +209,7 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 			log.Warn().Msg("still handling the updates kept while the bot was down; starting the scheduler anyway")
 		}
 	}
+	release()
 	waitScheduler := a.scheduler.Start(ctx, now)
 	pruneTick := time.NewTicker(pruneEvery)
 	defer pruneTick.Stop()
