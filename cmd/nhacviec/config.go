@@ -34,8 +34,12 @@ type Config struct {
 	// is the secret token Telegram sends with each.
 	WebhookURL    string
 	WebhookSecret string
-	HolidaysFile  string
-	SendRate      float64
+	// PublicURL, when set, is the address at which a reverse proxy
+	// forwards …/tai/ to HTTPAddr: files a transport cannot send (the
+	// Excel export and charts on Zalo) are offered there as links.
+	PublicURL    string
+	HolidaysFile string
+	SendRate     float64
 	// NoChatPace lifts the sender's per-chat pace (1 message a second in
 	// a private chat, 20 a minute in a group): a benchmark knob
 	// (NHACVIEC_CHAT_PACE=off), for a fake Bot API without limits only.
@@ -97,6 +101,7 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	admins := fs.String("admins", env("NHACVIEC_ADMINS", ""), "bootstrap admins, e.g. tg:123456,zalo:abc (env NHACVIEC_ADMINS)")
 	fs.StringVar(&cfg.HolidaysFile, "holidays-file", env("NHACVIEC_HOLIDAYS_FILE", ""), "a file of yearly day-off swaps loaded at start (env NHACVIEC_HOLIDAYS_FILE)")
 	fs.StringVar(&cfg.WebhookURL, "webhook-url", env("NHACVIEC_WEBHOOK_URL", ""), "HTTPS URL for Telegram to deliver updates to, instead of polling (env NHACVIEC_WEBHOOK_URL)")
+	fs.StringVar(&cfg.PublicURL, "public-url", env("NHACVIEC_PUBLIC_URL", ""), "http(s) URL forwarded to the HTTP address, at which files are offered as one-time links on Zalo (env NHACVIEC_PUBLIC_URL)")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("NHACVIEC_HTTP_ADDR", "127.0.0.1:8080"), "address for /healthz and /metrics; empty or off: none (env NHACVIEC_HTTP_ADDR)")
 	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
 	chatPace := fs.String("chat-pace", env("NHACVIEC_CHAT_PACE", "on"), "for benchmarks: off lifts the per-chat pace (env NHACVIEC_CHAT_PACE)")
@@ -135,6 +140,14 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	if cfg.WebhookURL != "" {
 		if err := cfg.checkWebhook(m); err != nil {
 			return nil, err
+		}
+	}
+	if cfg.PublicURL != "" {
+		if _, err := parsePublicURL(cfg.PublicURL); err != nil {
+			return nil, err
+		}
+		if cfg.HTTPAddr == "" {
+			return nil, usageError{"NHACVIEC_PUBLIC_URL needs NHACVIEC_HTTP_ADDR: the address behind the proxy that serves the download links"}
 		}
 	}
 	if !set["send-rate"] {

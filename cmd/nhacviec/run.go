@@ -167,6 +167,17 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 		u, _ := url.Parse(cfg.WebhookURL) // checked in config
 		routes[cmp.Or(u.Path, "/")] = tg.WebhookHandler(a.bot, cfg.WebhookSecret)
 	}
+	// Files a transport cannot send are offered as links; the Zalo
+	// adapter's Publish hook is files.Publish.
+	files, err := newDownloads(db, cfg.PublicURL, now)
+	if err != nil {
+		return err
+	}
+	files.log = log.With().Str("component", "downloads").Logger()
+	files.addRoutes(routes)
+	if cfg.PublicURL != "" {
+		log.Info().Str("url", cfg.PublicURL).Msg("offering files at download links")
+	}
 	var srv *http.Server
 	if ln != nil {
 		health := &healthCheck{lastPoll: tg.LastPoll, lastRun: a.scheduler.LastRun, probe: db.Ping,
@@ -215,6 +226,11 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 	defer pruneTick.Stop()
 	wg.Go(func() {
 		prune(ctx, db, cfg.retention(), now, pruneTick.C, log.With().Str("component", "prune").Logger())
+	})
+	downloadsTick := time.NewTicker(pruneEvery)
+	defer downloadsTick.Stop()
+	wg.Go(func() {
+		pruneDownloads(ctx, db, now, downloadsTick.C, log.With().Str("component", "prune").Logger())
 	})
 	<-ctx.Done()
 	log.Info().Msg("shutting down")
