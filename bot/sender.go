@@ -91,18 +91,18 @@ type Sender struct {
 	// it went out after it became due.
 	Observe func(m *nhacviec.Outgoing, result string, late time.Duration)
 
-	holds  atomic.Int32 // planning passes under way (Hold)
-	once   sync.Once
-	wake   chan struct{}
-	fresh  atomic.Bool // Wake was called since the batch under way began
-	mu     sync.Mutex
-	flows  map[string]*flow        // by transport: its overall rate and its 429s
-	held   map[int64]time.Time     // a chat waits until then (429, its own limit)
-	chats  map[int64]*rate.Limiter // per-chat pace
-	alone  map[int64]bool          // messages not to merge: a merged send with them was refused
+	holds atomic.Int32 // planning passes under way (Hold)
+	once  sync.Once
+	wake  chan struct{}
+	fresh atomic.Bool // Wake was called since the batch under way began
+	mu    sync.Mutex
+	flows map[string]*flow        // by transport: its overall rate and its 429s
+	held  map[int64]time.Time     // a chat waits until then (429, its own limit)
+	chats map[int64]*rate.Limiter // per-chat pace
+	alone map[int64]bool          // messages not to merge: a merged send with them was refused
 	// wall paces sends (time.Now); tests set it to step time instead of
 	// sleeping. Not Now: the bot's clock may be set for a rehearsal.
-	wall    func() time.Time
+	wall func() time.Time
 	used map[int64]time.Time // when a chat's limiter was last used
 }
 
