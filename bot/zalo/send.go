@@ -56,7 +56,10 @@ func (z *Zalo) sendFile(ctx context.Context, m *nhacviec.Outgoing, caption strin
 	if z.publish == nil {
 		return z.sendText(ctx, m.ChatExternalID, joinLines(caption, textNoFile))
 	}
-	typ := mime.TypeByExtension(filepath.Ext(m.File.Name))
+	typ := fileTypes[strings.ToLower(filepath.Ext(m.File.Name))]
+	if typ == "" {
+		typ = mime.TypeByExtension(filepath.Ext(m.File.Name))
+	}
 	if typ == "" {
 		typ = http.DetectContentType(m.File.Data)
 	}
@@ -77,6 +80,13 @@ func (z *Zalo) sendFile(ctx context.Context, m *nhacviec.Outgoing, caption strin
 		return "", classify(err)
 	}
 	return sent.MessageID, nil
+}
+
+// fileTypes are the types of the files the bot makes, whatever the
+// system's MIME table knows (a slim container has none for .xlsx).
+var fileTypes = map[string]string{
+	".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+	".png":  "image/png",
 }
 
 func joinLines(a, b string) string {

@@ -6,7 +6,9 @@
 package zalo
 
 import (
+	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -128,14 +130,16 @@ func (z *Zalo) Run(ctx context.Context, h Handler) error {
 	}
 	failures := 0
 	for ctx.Err() == nil {
-		var u update
-		err := z.call(ctx, z.poll, "getUpdates", map[string]any{"timeout": int(z.pollTimeout / time.Second)}, &u)
+		var raw json.RawMessage
+		err := z.call(ctx, z.poll, "getUpdates", map[string]any{"timeout": int(z.pollTimeout / time.Second)}, &raw)
 		var apiErr *APIError
 		switch {
 		case err == nil:
 			failures = 0
 			z.lastPoll.Store(time.Now().UnixMilli())
-			z.handle(ctx, h, u)
+			for _, u := range decodeUpdates(raw, z.log) {
+				z.handle(ctx, h, u)
+			}
 			continue
 		case errors.As(err, &apiErr) && apiErr.Code == codePollTimeout:
 			failures = 0 // nothing came within the timeout
@@ -157,6 +161,30 @@ func (z *Zalo) Run(ctx context.Context, h Handler) error {
 		case <-time.After(wait):
 		}
 	}
+	return nil
+}
+
+// decodeUpdates reads getUpdates' result: one update (what Zalo
+// returns), or, should it ever return Telegram's shape, an array of
+// them; the update is gone from Zalo either way, so what cannot be read
+// is logged, not retried.
+func decodeUpdates(raw json.RawMessage, log zerolog.Logger) []update {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	if raw[0] == '[' {
+		var us []update
+		if err := json.Unmarshal(raw, &us); err == nil {
+			return us
+		}
+	} else {
+		var u update
+		if err := json.Unmarshal(raw, &u); err == nil {
+			return []update{u}
+		}
+	}
+	log.Error().Int("bytes", len(raw)).Msg("getUpdates returned what is not an update; dropped")
 	return nil
 }
 
