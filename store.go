@@ -58,6 +58,11 @@ type UpdateTx interface {
 	// when update id was applied already (the offset is past it), changes
 	// nothing and reports false.
 	ClaimUpdate(source string, id int64) (bool, error)
+	// ClaimMessage records that source's message messageID was applied
+	// and reports true, or, when it was claimed already, changes nothing
+	// and reports false: for transports whose updates have no increasing
+	// id (Zalo), so that a message delivered again is not applied twice.
+	ClaimMessage(source, messageID string) (bool, error)
 }
 
 // ChatTx is the chats the bot is in and the people who talk to it, both

@@ -219,6 +219,11 @@ func (b *Bot) begin(tx nhacviec.Tx, u Update) (*conv, error) {
 			return nil, err
 		}
 	}
+	if u.ClaimMessage && u.MessageID != "" {
+		if fresh, err := tx.ClaimMessage(u.Transport, u.MessageID); err != nil || !fresh {
+			return nil, err
+		}
+	}
 	if u.ChatID == "" {
 		return nil, nil
 	}

@@ -43,12 +43,25 @@ type ChatEvents interface {
 	Migrated(ctx context.Context, m *nhacviec.Outgoing, newChatID string) error
 }
 
+// Pace is how fast the sender may send through one transport: an overall
+// rate, and each chat's pace. Zero fields take the Sender's own (Rate,
+// PrivatePerSecond, GroupPerMinute: Telegram's limits).
+type Pace struct {
+	// Rate is the transport's overall number of messages per second.
+	Rate float64
+	// PrivatePerSecond paces each private chat (bursts of 3);
+	// GroupPerMinute each group (bursts of 5).
+	PrivatePerSecond float64
+	GroupPerMinute   int
+}
+
 // Sender drains the outbox: it sends each due message through its chat's
 // transport and marks it sent only once the transport accepted it. It
-// keeps to Telegram's limits: an overall rate, about one message a second
-// in a private chat (short bursts allowed) and 20 a minute in a group; a
-// chat's messages go out in order, but for answers to people, which go
-// before the reminders and digests waiting for their turn (Outbox.Due).
+// keeps to each transport's limits (Paces; Telegram's by default): an
+// overall rate, about one message a second in a private chat (short
+// bursts allowed) and 20 a minute in a group; a chat's messages go out in
+// order, but for answers to people, which go before the reminders and
+// digests waiting for their turn (Outbox.Due).
 type Sender struct {
 	Outbox     nhacviec.Outbox
 	Transports map[string]Transport
@@ -61,6 +74,10 @@ type Sender struct {
 	// a burst of 3, and 20): Telegram's limits.
 	PrivatePerSecond float64
 	GroupPerMinute   int
+	// Paces are the limits of transports other than Telegram's, by
+	// transport name; a transport without one gets the fields above. A
+	// 429 of one transport holds back none of another's messages.
+	Paces map[string]Pace
 	// Workers send in parallel (default DefaultWorkers); a chat's
 	// messages always go through the same worker, in order. A crash can
 	// repeat at most the Workers messages in flight.
@@ -74,20 +91,27 @@ type Sender struct {
 	// it went out after it became due.
 	Observe func(m *nhacviec.Outgoing, result string, late time.Duration)
 
-	holds  atomic.Int32 // planning passes under way (Hold)
-	once   sync.Once
-	wake   chan struct{}
-	fresh  atomic.Bool // Wake was called since the batch under way began
-	global *rate.Limiter
-	mu     sync.Mutex
-	paused time.Time               // all sends wait until then (429 across chats)
-	held   map[int64]time.Time     // a chat waits until then (429, its own limit)
-	chats  map[int64]*rate.Limiter // per-chat pace
-	alone  map[int64]bool          // messages not to merge: a merged send with them was refused
+	holds atomic.Int32 // planning passes under way (Hold)
+	once  sync.Once
+	wake  chan struct{}
+	fresh atomic.Bool // Wake was called since the batch under way began
+	mu    sync.Mutex
+	flows map[string]*flow        // by transport: its overall rate and its 429s
+	held  map[int64]time.Time     // a chat waits until then (429, its own limit)
+	chats map[int64]*rate.Limiter // per-chat pace
+	alone map[int64]bool          // messages not to merge: a merged send with them was refused
 	// wall paces sends (time.Now); tests set it to step time instead of
 	// sleeping. Not Now: the bot's clock may be set for a rehearsal.
-	wall    func() time.Time
-	used    map[int64]time.Time // when a chat's limiter was last used
+	wall func() time.Time
+	used map[int64]time.Time // when a chat's limiter was last used
+}
+
+// flow is one transport's side of the sender: its pace, its overall
+// limiter, and the 429s that hold all its sends back.
+type flow struct {
+	pace    Pace
+	global  *rate.Limiter
+	paused  time.Time // all the transport's sends wait until then (429 across chats)
 	last429 struct {
 		chat int64
 		at   time.Time
@@ -157,14 +181,35 @@ func (s *Sender) init() {
 		if s.wall == nil {
 			s.wall = time.Now
 		}
-		// Telegram counts messages per second: no burst (a burst of b at
-		// rate R puts b+R into one second), and a little under Rate, so
-		// that the jitter between taking a turn here and the request
-		// reaching the API cannot put Rate+1 into one second either.
-		s.global = rate.NewLimiter(rate.Limit(s.Rate*globalMargin), 1)
+		s.flows = map[string]*flow{}
 		s.held, s.chats, s.used = map[int64]time.Time{}, map[int64]*rate.Limiter{}, map[int64]time.Time{}
 		s.alone = map[int64]bool{}
 	})
+}
+
+// flow returns transport's flow, made on first use; s.mu is held.
+func (s *Sender) flow(transport string) *flow {
+	f, ok := s.flows[transport]
+	if ok {
+		return f
+	}
+	p := s.Paces[transport]
+	if p.Rate <= 0 {
+		p.Rate = s.Rate
+	}
+	if p.PrivatePerSecond <= 0 {
+		p.PrivatePerSecond = s.PrivatePerSecond
+	}
+	if p.GroupPerMinute <= groupBurst {
+		p.GroupPerMinute = s.GroupPerMinute
+	}
+	// Telegram counts messages per second: no burst (a burst of b at
+	// rate R puts b+R into one second), and a little under Rate, so
+	// that the jitter between taking a turn here and the request
+	// reaching the API cannot put Rate+1 into one second either.
+	f = &flow{pace: p, global: rate.NewLimiter(rate.Limit(p.Rate*globalMargin), 1)}
+	s.flows[transport] = f
+	return f
 }
 
 // Wake makes a running sender look at the outbox now; a batch under way
@@ -238,9 +283,6 @@ func (s *Sender) idle(ctx context.Context) time.Duration {
 // stops new sends; started ones complete.
 func (s *Sender) Drain(ctx context.Context) (int, error) {
 	s.init()
-	if s.pausedUntil().After(s.wall()) {
-		return 0, nil
-	}
 	start := s.wall()
 	s.fresh.Store(false) // what is written from now on, this Due sees or a later one
 	due, err := s.Outbox.Due(ctx, s.Now(), batchSize)
@@ -284,8 +326,11 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 	}
 	for _, msgs := range byChat(lane) {
 		for len(msgs) > 0 {
-			if ctx.Err() != nil || s.pausedUntil().After(s.wall()) {
+			if ctx.Err() != nil {
 				return tried
+			}
+			if s.pausedUntil(msgs[0].Transport).After(s.wall()) {
+				break // this transport waits out a 429; the lane's other chats may not
 			}
 			if s.fresh.Load() && s.wall().Sub(start) >= yieldAfter {
 				return tried // the rest stays pending for the next batch
@@ -350,12 +395,15 @@ func (s *Sender) turn(ctx context.Context, m *nhacviec.Outgoing) bool {
 	if !s.ready(m) {
 		return false
 	}
-	if err := s.global.Wait(ctx); err != nil {
+	s.mu.Lock()
+	global := s.flow(m.Transport).global
+	s.mu.Unlock()
+	if err := global.Wait(ctx); err != nil {
 		return false
 	}
 	// Checked after the wait: a 429 may have paused the flow meanwhile,
 	// and retry_after is never to be ignored.
-	return !s.pausedUntil().After(s.wall())
+	return !s.pausedUntil(m.Transport).After(s.wall())
 }
 
 // sendParts sends one message, in as many parts as the transport's
@@ -459,7 +507,7 @@ func (s *Sender) failed(ctx context.Context, group []*nhacviec.Outgoing, err err
 	errors.As(err, &se)
 	switch {
 	case se != nil && se.RetryAfter > 0 && first.Attempts+1 < maxRateLimited:
-		s.rateLimited(first.ChatID, se.RetryAfter)
+		s.rateLimited(first.Transport, first.ChatID, se.RetryAfter)
 		log.Warn().Dur("retry_after", se.RetryAfter).Msg("rate limited by the API")
 		retry(now.Add(se.RetryAfter), "rate_limited")
 		return false
@@ -527,9 +575,10 @@ func (s *Sender) ready(m *nhacviec.Outgoing) bool {
 	}
 	lim, ok := s.chats[m.ChatID]
 	if !ok {
-		lim = rate.NewLimiter(rate.Limit(s.PrivatePerSecond), privateBurst)
+		p := s.flow(m.Transport).pace
+		lim = rate.NewLimiter(rate.Limit(p.PrivatePerSecond), privateBurst)
 		if m.ChatKind == nhacviec.ChatGroup {
-			lim = rate.NewLimiter(rate.Limit(float64(s.GroupPerMinute-groupBurst)/60), groupBurst)
+			lim = rate.NewLimiter(rate.Limit(float64(p.GroupPerMinute-groupBurst)/60), groupBurst)
 		}
 		s.chats[m.ChatID] = lim
 	}
@@ -544,9 +593,9 @@ func (s *Sender) ready(m *nhacviec.Outgoing) bool {
 }
 
 // rateLimited honours a 429: the chat waits retry_after; a second chat
-// limited within a second means the bot as a whole is over the limit, and
-// everything waits.
-func (s *Sender) rateLimited(chat int64, after time.Duration) {
+// of the same transport limited within a second means the bot as a whole
+// is over that transport's limit, and all its sends wait.
+func (s *Sender) rateLimited(transport string, chat int64, after time.Duration) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.wall()
@@ -554,10 +603,11 @@ func (s *Sender) rateLimited(chat int64, after time.Duration) {
 	if until.After(s.held[chat]) {
 		s.held[chat] = until
 	}
-	if s.last429.chat != chat && now.Sub(s.last429.at) < time.Second && until.After(s.paused) {
-		s.paused = until
+	f := s.flow(transport)
+	if f.last429.chat != chat && now.Sub(f.last429.at) < time.Second && until.After(f.paused) {
+		f.paused = until
 	}
-	s.last429.chat, s.last429.at = chat, now
+	f.last429.chat, f.last429.at = chat, now
 }
 
 func (s *Sender) observe(m *nhacviec.Outgoing, result string, late time.Duration) {
@@ -572,10 +622,13 @@ func (s *Sender) record(err error, m *nhacviec.Outgoing) {
 	}
 }
 
-func (s *Sender) pausedUntil() time.Time {
+func (s *Sender) pausedUntil(transport string) time.Time {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.paused
+	if f, ok := s.flows[transport]; ok {
+		return f.paused
+	}
+	return time.Time{}
 }
 
 // nextFree is the earliest moment the paused flow or a held chat may
@@ -584,10 +637,12 @@ func (s *Sender) nextFree() (time.Time, bool) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	now := s.wall()
-	if s.paused.After(now) {
-		return s.paused, true
-	}
 	var next time.Time
+	for _, f := range s.flows {
+		if f.paused.After(now) && (next.IsZero() || f.paused.Before(next)) {
+			next = f.paused
+		}
+	}
 	for id, t := range s.held {
 		if !t.After(now) {
 			delete(s.held, id)

@@ -635,3 +635,51 @@ func TestSenderMergedFooterOnce(t *testing.T) {
 		}
 	}
 }
+
+// Each transport keeps its own pace: Zalo's chats go at Zalo's pace and
+// Telegram's at Telegram's, and a 429 of Zalo in two chats holds back
+// Zalo's messages only.
+func TestSenderPacesEachTransport(t *testing.T) {
+	s, out, tg, clock := newTestSender(t, Limits{MaxText: 150})
+	z := &fakeTransport{lim: Limits{MaxText: 150}}
+	s.Transports["zalo"] = z
+	s.Paces = map[string]Pace{"zalo": {Rate: 10000, PrivatePerSecond: 0.5}}
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindReply, Text: lines("t", 10)}})
+	out.add(nhacviec.Outgoing{Transport: "zalo", Message: nhacviec.Message{ChatID: 2, Kind: nhacviec.KindReply, Text: lines("z", 10)}})
+	drain(t, s)
+	if len(tg.sent()) != 3 || len(z.sent()) != 3 {
+		t.Fatalf("bursts: telegram %d, zalo %d; want 3 each", len(tg.sent()), len(z.sent()))
+	}
+	clock.add(time.Second)
+	drain(t, s)
+	if len(tg.sent()) != 4 || len(z.sent()) != 3 {
+		t.Fatalf("a second on: telegram %d (1/s), zalo %d (1 per 2 s)", len(tg.sent()), len(z.sent()))
+	}
+	clock.add(time.Second)
+	drain(t, s)
+	if len(tg.sent()) != 5 || len(z.sent()) != 4 {
+		t.Fatalf("two seconds on: telegram %d, zalo %d", len(tg.sent()), len(z.sent()))
+	}
+
+	// Two Zalo chats limited within a second: all of Zalo waits, not Telegram.
+	s2, out2, tg2, clock2 := newTestSender(t, telegramLimits)
+	z2 := &fakeTransport{lim: telegramLimits, fail: func(int, *nhacviec.Outgoing) error {
+		return &SendError{Err: errors.New("429"), RetryAfter: 30 * time.Second}
+	}}
+	s2.Transports["zalo"] = z2
+	s2.Workers = 1 // one lane: Zalo's pause must not stop the lane's Telegram chat
+	for chat := int64(10); chat < 13; chat++ {
+		out2.add(nhacviec.Outgoing{Transport: "zalo", Message: nhacviec.Message{ChatID: chat, Kind: nhacviec.KindReply, Text: "z"}})
+	}
+	out2.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 20, Kind: nhacviec.KindReply, Text: "t"}})
+	drain(t, s2)
+	if len(z2.sent()) != 2 || len(tg2.sent()) != 1 {
+		t.Fatalf("zalo tried %d (want 2: then paused), telegram sent %d (want 1)", len(z2.sent()), len(tg2.sent()))
+	}
+	out2.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 21, Kind: nhacviec.KindReply, Text: "t2"}})
+	clock2.add(time.Second)
+	drain(t, s2)
+	if len(z2.sent()) != 2 || len(tg2.sent()) != 2 {
+		t.Fatalf("during Zalo's pause: zalo %d, telegram %d", len(z2.sent()), len(tg2.sent()))
+	}
+}

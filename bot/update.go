@@ -22,10 +22,15 @@ type Update struct {
 	Transport string
 	// ID is the transport's update id. When non-zero the core stores ID+1
 	// as the next offset in the same transaction as the update's effect.
-	ID        int64
-	ChatID    string // the transport's chat id
-	ChatKind  nhacviec.ChatKind
-	ChatTitle string
+	ID int64
+	// ClaimMessage is set by transports whose updates carry no increasing
+	// id (Zalo): the core claims (Transport, MessageID) instead
+	// (Tx.ClaimMessage), in the same transaction as the update's effect,
+	// so a message delivered again is not applied twice.
+	ClaimMessage bool
+	ChatID       string // the transport's chat id
+	ChatKind     nhacviec.ChatKind
+	ChatTitle    string
 	// From is nil when the sender is not a person (a channel, an anonymous
 	// group admin, the service account): such updates are not acted on.
 	From      *User

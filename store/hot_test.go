@@ -18,7 +18,7 @@ import (
 // bigTables grow with the organisation's history: a statement on the
 // path of a command, a send or a scheduler pass must not read any of
 // them whole.
-var bigTables = map[string]bool{"people": true, "chats": true, "tasks": true, "outbox": true, "bot_messages": true, "task_events": true}
+var bigTables = map[string]bool{"people": true, "chats": true, "tasks": true, "outbox": true, "bot_messages": true, "task_events": true, "seen_messages": true}
 
 // liveIndexes are partial indexes over what is live, not over history:
 // reading one whole costs what is pending or open now, however old the
@@ -90,6 +90,8 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 	// /xong, a reply, /viec and /quahan read and write.
 	update(t, db, func(tx nhacviec.Tx) error {
 		_, err := tx.ClaimUpdate("telegram", 41)
+		must(err)
+		_, err = tx.ClaimMessage("zalo", "2d758cb5e222177a4e35")
 		must(err)
 		must(tx.EnsureChat(&nhacviec.Chat{Transport: "telegram", ExternalID: "-100", Kind: nhacviec.ChatGroup, Title: "Phòng"}))
 		must(tx.EnsureChat(&nhacviec.Chat{Transport: "telegram", ExternalID: "-100", Kind: nhacviec.ChatGroup, Title: "Phòng mới"}))
@@ -221,7 +223,7 @@ func TestHotStatementsUseIndexes(t *testing.T) {
 	})
 
 	// Pruning.
-	_, err = db.Prune(ctx, now.AddDate(1, 0, 0), store.Retention{Outbox: 30 * 24 * time.Hour, Replies: 90 * 24 * time.Hour, Batch: 1})
+	_, err = db.Prune(ctx, now.AddDate(1, 0, 0), store.Retention{Outbox: 30 * 24 * time.Hour, Replies: 90 * 24 * time.Hour, Seen: 7 * 24 * time.Hour, Batch: 1})
 	must(err)
 	store.TraceSQL(nil)
 

@@ -18,6 +18,10 @@ type Retention struct {
 	// when they were sent: a reply ("xong") to an older message is not
 	// matched to its task. 0 keeps them for ever.
 	Replies time.Duration
+	// Seen is how long the ids of applied messages of transports without
+	// update offsets (Zalo) are kept (ClaimMessage): a message delivered
+	// again after that would be applied again. 0 keeps them for ever.
+	Seen time.Duration
 	// Batch is the most rows one transaction deletes (default
 	// DefaultPruneBatch).
 	Batch int
@@ -30,6 +34,7 @@ const DefaultPruneBatch = 500
 // Pruned is what a Prune removed.
 type Pruned struct {
 	Outbox, Replies int           // rows deleted
+	Seen            int           // message ids forgotten
 	Batches         int           // transactions that deleted some
 	Longest         time.Duration // the longest of them: how long the writer was held at most
 }
@@ -123,6 +128,35 @@ func (db *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, er
 			}
 			if n > 0 {
 				out.Replies += int(n)
+				out.Batches++
+				out.Longest = max(out.Longest, time.Since(start))
+			}
+			if n < int64(batch) {
+				break
+			}
+		}
+	}
+	if r.Seen > 0 {
+		before := ms(now.Add(-r.Seen))
+		for {
+			var n int64
+			start := time.Now()
+			err := db.run(ctx, db.write, false, func(ntx nhacviec.Tx) error {
+				t := ntx.(*tx)
+				res, err := t.exec(`DELETE FROM seen_messages WHERE seen_at <= (
+					SELECT MAX(seen_at) FROM (SELECT seen_at FROM seen_messages WHERE seen_at < ? ORDER BY seen_at LIMIT ?))`,
+					before, batch)
+				if err != nil {
+					return err
+				}
+				n, err = res.RowsAffected()
+				return err
+			})
+			if err != nil {
+				return out, fmt.Errorf("store: prune seen messages: %w", err)
+			}
+			if n > 0 {
+				out.Seen += int(n)
 				out.Batches++
 				out.Longest = max(out.Longest, time.Since(start))
 			}

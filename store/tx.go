@@ -57,6 +57,19 @@ func (t *tx) ClaimUpdate(source string, id int64) (bool, error) {
 	return true, nil
 }
 
+func (t *tx) ClaimMessage(source, messageID string) (bool, error) {
+	var one int
+	err := t.queryRow(`INSERT INTO seen_messages (transport, message_id, seen_at) VALUES (?, ?, ?)
+		ON CONFLICT DO NOTHING RETURNING 1`, source, messageID, ms(t.now)).Scan(&one)
+	if errors.Is(err, sql.ErrNoRows) {
+		return false, nil
+	}
+	if err != nil {
+		return false, fmt.Errorf("store: claim message: %w", err)
+	}
+	return true, nil
+}
+
 func (t *tx) EnsureChat(c *nhacviec.Chat) error {
 	var unit sql.NullInt64
 	// Nearly every update comes from a known, unchanged chat: one read.

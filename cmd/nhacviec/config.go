@@ -37,9 +37,17 @@ type Config struct {
 	// PublicURL, when set, is the address at which a reverse proxy
 	// forwards …/tai/ to HTTPAddr: files a transport cannot send (the
 	// Excel export and charts on Zalo) are offered there as links.
-	PublicURL    string
-	HolidaysFile string
-	SendRate     float64
+	PublicURL string
+	// ZaloWebhookURL, when set, has Zalo push updates to this HTTPS URL
+	// (served on HTTPAddr at its path) instead of getUpdates, each with
+	// ZaloWebhookSecret in the X-Bot-Api-Secret-Token header.
+	ZaloWebhookURL    string
+	ZaloWebhookSecret string
+	HolidaysFile      string
+	SendRate          float64
+	// ZaloSendRate is the sender's overall rate for Zalo, messages per
+	// second (defaultZaloRate).
+	ZaloSendRate float64
 	// NoChatPace lifts the sender's per-chat pace (1 message a second in
 	// a private chat, 20 a minute in a group): a benchmark knob
 	// (NHACVIEC_CHAT_PACE=off), for a fake Bot API without limits only.
@@ -67,9 +75,18 @@ type Config struct {
 	OutboxKeepDays, RepliesKeepDays int
 }
 
+// seenKeep is how long the ids of applied Zalo messages are kept: far
+// longer than any redelivery (a webhook retried, a poll after a crash)
+// can come, short enough that the table stays small.
+const seenKeep = 7 * 24 * time.Hour
+
 // retention is what the pruning loop keeps.
 func (c *Config) retention() store.Retention {
-	return store.Retention{Outbox: time.Duration(c.OutboxKeepDays) * 24 * time.Hour, Replies: time.Duration(c.RepliesKeepDays) * 24 * time.Hour}
+	r := store.Retention{Outbox: time.Duration(c.OutboxKeepDays) * 24 * time.Hour, Replies: time.Duration(c.RepliesKeepDays) * 24 * time.Hour}
+	if c.ZaloToken != "" {
+		r.Seen = seenKeep
+	}
+	return r
 }
 
 // now returns the bot's clock: the real one, or one shifted to start at
@@ -104,6 +121,8 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 	fs.StringVar(&cfg.PublicURL, "public-url", env("NHACVIEC_PUBLIC_URL", ""), "http(s) URL forwarded to the HTTP address, at which files are offered as one-time links on Zalo (env NHACVIEC_PUBLIC_URL)")
 	fs.StringVar(&cfg.HTTPAddr, "http-addr", env("NHACVIEC_HTTP_ADDR", "127.0.0.1:8080"), "address for /healthz and /metrics; empty or off: none (env NHACVIEC_HTTP_ADDR)")
 	rate := fs.Float64("send-rate", 25, "messages per second overall (env NHACVIEC_SEND_RATE)")
+	zaloRate := fs.Float64("zalo-send-rate", defaultZaloRate, "messages per second overall to Zalo (env NHACVIEC_ZALO_SEND_RATE)")
+	fs.StringVar(&cfg.ZaloWebhookURL, "zalo-webhook-url", env("NHACVIEC_ZALO_WEBHOOK_URL", ""), "HTTPS URL for Zalo to deliver updates to, instead of polling (env NHACVIEC_ZALO_WEBHOOK_URL)")
 	chatPace := fs.String("chat-pace", env("NHACVIEC_CHAT_PACE", "on"), "for benchmarks: off lifts the per-chat pace (env NHACVIEC_CHAT_PACE)")
 	workers := fs.String("send-workers", env("NHACVIEC_SEND_WORKERS", strconv.Itoa(bot.DefaultWorkers)), "messages in flight at once; a crash may repeat up to this many (env NHACVIEC_SEND_WORKERS)")
 	outboxDays := fs.String("outbox-keep-days", env("NHACVIEC_OUTBOX_KEEP_DAYS", "30"), "days sent messages are kept; 0: for ever (env NHACVIEC_OUTBOX_KEEP_DAYS)")
@@ -157,10 +176,22 @@ func (m *Main) config(sub string, args []string) (*Config, error) {
 			}
 		}
 	}
-	if *rate <= 0 {
+	if !set["zalo-send-rate"] {
+		if v := m.Getenv("NHACVIEC_ZALO_SEND_RATE"); v != "" {
+			if *zaloRate, err = strconv.ParseFloat(v, 64); err != nil {
+				return nil, usageError{fmt.Sprintf("NHACVIEC_ZALO_SEND_RATE=%q is not a number", v)}
+			}
+		}
+	}
+	if *rate <= 0 || *zaloRate <= 0 {
 		return nil, usageError{"the send rate must be above 0"}
 	}
-	cfg.SendRate = *rate
+	cfg.SendRate, cfg.ZaloSendRate = *rate, *zaloRate
+	if cfg.ZaloWebhookURL != "" {
+		if err := cfg.checkZaloWebhook(m); err != nil {
+			return nil, err
+		}
+	}
 	if cfg.SendWorkers, err = strconv.Atoi(*workers); err != nil || cfg.SendWorkers < 1 || cfg.SendWorkers > 64 {
 		return nil, usageError{fmt.Sprintf("NHACVIEC_SEND_WORKERS=%q: want a number from 1 to 64", *workers)}
 	}
@@ -219,6 +250,40 @@ func (c *Config) checkWebhook(m *Main) error {
 	}
 	if c.HTTPAddr == "" {
 		return usageError{"webhook mode needs NHACVIEC_HTTP_ADDR: the address behind the HTTPS proxy that receives Telegram's requests"}
+	}
+	return nil
+}
+
+// defaultZaloRate is the sender's overall rate for Zalo when
+// NHACVIEC_ZALO_SEND_RATE is not set. Zalo publishes no rate limits for
+// bots (only a 429 "quota exceeded" answer), so the default is well
+// under Telegram's 25 a second: 5 a second still sends a morning's
+// reminders to 1,000 people in under 4 minutes, and a 429 costs every
+// Zalo chat half a minute (bot/zalo: classify), so going slower costs
+// less than finding the limit the hard way. Raise it once a department
+// has watched nhacviec_rate_limited_total{transport="zalo"} stay at 0.
+const defaultZaloRate = 5
+
+// checkZaloWebhook validates Zalo's webhook mode, as checkWebhook does
+// Telegram's.
+func (c *Config) checkZaloWebhook(m *Main) error {
+	u, err := url.Parse(c.ZaloWebhookURL)
+	if err != nil || u.Scheme != "https" || u.Host == "" {
+		return usageError{fmt.Sprintf("NHACVIEC_ZALO_WEBHOOK_URL=%q: want an https:// URL Zalo can reach, e.g. https://nhacviec.example.gov.vn/zalo", c.ZaloWebhookURL)}
+	}
+	if c.ZaloWebhookSecret, err = m.secret("NHACVIEC_ZALO_WEBHOOK_SECRET"); err != nil {
+		return err
+	}
+	if !webhookSecret.MatchString(c.ZaloWebhookSecret) {
+		return usageError{"Zalo webhook mode needs NHACVIEC_ZALO_WEBHOOK_SECRET (or _FILE): 16 to 256 characters of A-Z a-z 0-9 _ -"}
+	}
+	if c.HTTPAddr == "" {
+		return usageError{"Zalo webhook mode needs NHACVIEC_HTTP_ADDR: the address behind the HTTPS proxy that receives Zalo's requests"}
+	}
+	if c.WebhookURL != "" {
+		if tg, _ := url.Parse(c.WebhookURL); tg != nil && tg.Path == u.Path {
+			return usageError{"NHACVIEC_WEBHOOK_URL and NHACVIEC_ZALO_WEBHOOK_URL need different paths, e.g. /telegram and /zalo"}
+		}
 	}
 	return nil
 }

@@ -17,6 +17,8 @@ import (
 	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/bot/telegram"
 	"github.com/nhacviec/nhacviec/bot/telegram/telegramtest"
+	"github.com/nhacviec/nhacviec/bot/zalo"
+	"github.com/nhacviec/nhacviec/bot/zalo/zalotest"
 	"github.com/nhacviec/nhacviec/store"
 )
 
@@ -56,6 +58,18 @@ type harness struct {
 	logs  syncBuffer // everything the app logged, at debug level
 	paced bool       // keep Telegram's per-chat limits (most tests lift them)
 	rate  float64    // NHACVIEC_SEND_RATE (default: 1000, no limit to speak of)
+	// zsrv, when set (withZalo), is the fake Zalo Bot API: the app runs
+	// both transports, and zalo:z-chi is an administrator.
+	zsrv *zalotest.Server
+}
+
+const zaloTestToken = "9876543210:ZALO-token-never-logged"
+
+// withZalo runs the Zalo transport too, against a fake Zalo Bot API.
+func withZalo(h *harness) {
+	h.zsrv = zalotest.New(zaloTestToken)
+	h.zsrv.SetMaxPoll(200 * time.Millisecond) // 408s often
+	h.t.Cleanup(h.zsrv.Close)
 }
 
 // paced makes the harness keep Telegram's per-chat limits.
@@ -120,19 +134,36 @@ func (h *harness) start(path string) {
 	if h.rate > 0 {
 		cfg.SendRate = h.rate
 	}
+	transports := map[string]bot.Transport{telegram.Transport: tg}
+	var zl *zalo.Zalo
+	if h.zsrv != nil {
+		if zl, err = zalo.New(ctx, zalo.Config{Token: zaloTestToken, APIURL: h.zsrv.URL(), Log: log, PollTimeout: time.Second}); err != nil {
+			t.Fatal(err)
+		}
+		transports[zalo.Transport] = zl
+		cfg.Admins = append(cfg.Admins, "zalo:z-chi")
+		cfg.ZaloSendRate = 1000
+	}
 	h.db = db
-	h.app, err = newApp(ctx, cfg, db, log, h.clock.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
+	h.app, err = newApp(ctx, cfg, db, log, h.clock.Now, tg.Username(), transports)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if !h.paced {
 		h.app.sender.PrivatePerSecond, h.app.sender.GroupPerMinute = 1000, 60000
+		if zl != nil {
+			h.app.sender.Paces[zalo.Transport] = bot.Pace{Rate: 1000, PrivatePerSecond: 1000, GroupPerMinute: 60000}
+		}
 	}
 	var wg sync.WaitGroup
 	wg.Add(2)
 	release := h.app.sender.Hold() // as run does: the kept updates first
 	go func() { defer wg.Done(); h.app.sender.Run(ctx) }()
 	go func() { defer wg.Done(); tg.Run(ctx, h.app.bot) }()
+	if zl != nil {
+		wg.Add(1)
+		go func() { defer wg.Done(); zl.Run(ctx, h.app.bot) }()
+	}
 	select {
 	case <-tg.CaughtUp():
 	case <-time.After(10 * time.Second):
@@ -211,7 +242,7 @@ func (h *harness) settle() {
 	h.t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
-		if h.srv.Pending() == 0 && h.outboxEmpty() {
+		if h.srv.Pending() == 0 && (h.zsrv == nil || h.zsrv.Pending() == 0) && h.outboxEmpty() {
 			return
 		}
 		// The test's clock may have moved past a message planned ahead

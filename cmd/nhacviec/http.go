@@ -29,6 +29,9 @@ const (
 // can make any of them stale without waiting.
 type healthCheck struct {
 	lastPoll func() time.Time // last good getUpdates; zero: none yet
+	// zaloPoll is Zalo's heartbeat (a getUpdates answered, its 408
+	// included); nil without Zalo, or in Zalo's webhook mode.
+	zaloPoll func() time.Time
 	lastRun  func() time.Time // last completed scheduler pass; zero: none yet
 	// probe writes to the database (store.DB.Ping): a database that
 	// reads but cannot write cannot keep the bot's promises.
@@ -46,6 +49,7 @@ type healthCheck struct {
 type healthReport struct {
 	Status        string   `json:"status"` // "ok" or "fail"
 	LastPollAgeS  *float64 `json:"last_poll_age_s"`
+	ZaloPollAgeS  *float64 `json:"zalo_poll_age_s,omitempty"`
 	SchedulerAgeS *float64 `json:"scheduler_age_s"`
 	DBOK          bool     `json:"db_ok"`
 	Problems      []string `json:"problems,omitempty"`
@@ -72,6 +76,9 @@ func (h *healthCheck) check(ctx context.Context) healthReport {
 	}
 	if h.lastPoll != nil { // nil in webhook mode: Telegram calls us, there is no poll to watch
 		r.LastPollAgeS = age(h.lastPoll(), h.pollStale, firstPollGrace, "good getUpdates")
+	}
+	if h.zaloPoll != nil {
+		r.ZaloPollAgeS = age(h.zaloPoll(), h.pollStale, firstPollGrace, "good Zalo getUpdates")
 	}
 	r.SchedulerAgeS = age(h.lastRun(), schedulerStale, schedulerStale, "scheduler pass")
 	pctx, cancel := context.WithTimeout(ctx, probeTimeout)

@@ -128,9 +128,9 @@ func TestMetricsAfterTraffic(t *testing.T) {
 	for _, want := range []string{
 		`nhacviec_updates_total{command="giao",outcome="ok"} 1`,
 		`nhacviec_update_duration_seconds_count{command="giao"} 1`,
-		`nhacviec_messages_sent_total{kind="reply",result="sent"}`,
-		`nhacviec_messages_sent_total{kind="reminder",result="sent"} 1`,
-		`nhacviec_telegram_429_total 1`,
+		`nhacviec_messages_sent_total{kind="reply",result="sent",transport="telegram"}`,
+		`nhacviec_messages_sent_total{kind="reminder",result="sent",transport="telegram"} 1`,
+		`nhacviec_rate_limited_total{transport="telegram"} 1`,
 		`nhacviec_reminder_lateness_seconds_count{kind="reminder"} 1`,
 		`nhacviec_outbox_depth `,
 		`nhacviec_outbox_oldest_age_seconds `,
@@ -141,7 +141,7 @@ func TestMetricsAfterTraffic(t *testing.T) {
 		}
 	}
 	// Which message met the 429 depends on which worker sent first.
-	if !regexp.MustCompile(`nhacviec_messages_sent_total\{kind="(reply|notice)",result="rate_limited"\} 1\n`).MatchString(body) {
+	if !regexp.MustCompile(`nhacviec_messages_sent_total\{kind="(reply|notice)",result="rate_limited",transport="telegram"\} 1\n`).MatchString(body) {
 		t.Errorf("/metrics lacks the rate-limited send")
 	}
 	if t.Failed() {
@@ -243,7 +243,7 @@ func TestOutboxGaugeValues(t *testing.T) {
 	}{
 		{fakeOutbox{depth: 3, oldest: now.Add(-90 * time.Second)}, []string{"nhacviec_outbox_depth 3\n", "nhacviec_outbox_oldest_age_seconds 90\n"}},
 		{fakeOutbox{depth: 1, oldest: now.Add(time.Hour)}, []string{"nhacviec_outbox_depth 1\n", "nhacviec_outbox_oldest_age_seconds 0\n"}},
-		{fakeOutbox{err: errors.New("database is locked")}, []string{"nhacviec_telegram_429_total 0\n"}},
+		{fakeOutbox{err: errors.New("database is locked")}, []string{"go_goroutines "}},
 	} {
 		m := newMetrics(c.outbox, clock, zerolog.Nop())
 		body := scrape(t, httpHandler(http.NotFoundHandler(), m.reg, nil))

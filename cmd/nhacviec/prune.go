@@ -17,7 +17,7 @@ const pruneEvery = 10 * time.Minute
 // until ctx ends. Each batch holds the writer a few milliseconds; the
 // commands waiting for it go between batches.
 func prune(ctx context.Context, db *store.DB, r store.Retention, now func() time.Time, tick <-chan time.Time, log zerolog.Logger) {
-	if r.Outbox <= 0 && r.Replies <= 0 {
+	if r.Outbox <= 0 && r.Replies <= 0 && r.Seen <= 0 {
 		return
 	}
 	for {
@@ -26,8 +26,8 @@ func prune(ctx context.Context, db *store.DB, r store.Retention, now func() time
 		switch {
 		case err != nil && ctx.Err() == nil:
 			log.Error().Err(err).Msg("pruning old messages failed; trying again later")
-		case p.Outbox > 0 || p.Replies > 0:
-			log.Info().Int("outbox", p.Outbox).Int("replies", p.Replies).Int("batches", p.Batches).
+		case p.Outbox > 0 || p.Replies > 0 || p.Seen > 0:
+			log.Info().Int("outbox", p.Outbox).Int("replies", p.Replies).Int("seen", p.Seen).Int("batches", p.Batches).
 				Dur("longest", p.Longest).Dur("took", time.Since(start)).Msg("pruned old messages")
 		}
 		select {

@@ -17,6 +17,7 @@ import (
 	nhacviec "github.com/nhacviec/nhacviec"
 	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/bot/telegram"
+	"github.com/nhacviec/nhacviec/bot/zalo"
 	"github.com/nhacviec/nhacviec/calendar"
 	"github.com/nhacviec/nhacviec/scheduler"
 	"github.com/nhacviec/nhacviec/store"
@@ -54,9 +55,12 @@ func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, 
 	a := &app{db: db, cal: cal}
 	a.sender = &bot.Sender{Outbox: db, Transports: transports, Log: log.With().Str("component", "sender").Logger(), Now: now, Rate: cfg.SendRate}
 	a.sender.Workers = cfg.SendWorkers
+	zaloPace := bot.Pace{Rate: cmp.Or(cfg.ZaloSendRate, defaultZaloRate)}
 	if cfg.NoChatPace {
 		a.sender.PrivatePerSecond, a.sender.GroupPerMinute = 1e6, 1e9
+		zaloPace.PrivatePerSecond, zaloPace.GroupPerMinute = 1e6, 1e9
 	}
+	a.sender.Paces = map[string]bot.Pace{zalo.Transport: zaloPace}
 	admins := map[string]bool{}
 	for _, k := range cfg.Admins {
 		admins[k] = true
@@ -117,11 +121,14 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 	if err != nil {
 		return err
 	}
-	if cfg.TelegramToken == "" {
-		if cfg.ZaloToken != "" {
-			return usageError{"the Zalo transport is not available yet; set NHACVIEC_TELEGRAM_TOKEN"}
-		}
-		return usageError{"no bot token: set NHACVIEC_TELEGRAM_TOKEN (or NHACVIEC_TELEGRAM_TOKEN_FILE); to try nhacviec without one, run: nhacviec demo"}
+	if cfg.TelegramToken == "" && cfg.ZaloToken == "" {
+		return usageError{"no bot token: set NHACVIEC_TELEGRAM_TOKEN or NHACVIEC_ZALO_TOKEN (or both; or their _FILE); to try nhacviec without one, run: nhacviec demo"}
+	}
+	if cfg.TelegramToken == "" && cfg.WebhookURL != "" {
+		return usageError{"NHACVIEC_WEBHOOK_URL is Telegram's webhook, and no Telegram token is set; for Zalo use NHACVIEC_ZALO_WEBHOOK_URL"}
+	}
+	if cfg.ZaloToken == "" && cfg.ZaloWebhookURL != "" {
+		return usageError{"NHACVIEC_ZALO_WEBHOOK_URL is set but NHACVIEC_ZALO_TOKEN is not"}
 	}
 	db, err := store.Open(ctx, cfg.DB)
 	if err != nil {
@@ -137,53 +144,84 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 		}
 		defer ln.Close()
 	}
-	tg, err := telegram.New(telegram.Config{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
-		Log: log.With().Str("component", "telegram").Logger(), PollTimeout: pollTimeout, Sends: cfg.SendWorkers})
-	if err != nil {
-		return err
+	// One store, one outbox, one sender; each transport its adapter.
+	transports := map[string]bot.Transport{}
+	var tg *telegram.Telegram
+	var username string
+	if cfg.TelegramToken != "" {
+		if tg, err = telegram.New(telegram.Config{Token: cfg.TelegramToken, APIURL: cfg.TelegramAPIURL,
+			Log: log.With().Str("component", "telegram").Logger(), PollTimeout: pollTimeout, Sends: cfg.SendWorkers}); err != nil {
+			return err
+		}
+		transports[telegram.Transport], username = tg, tg.Username()
 	}
 	now := cfg.now()
-	a, err := newApp(ctx, cfg, db, log, now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
-	if err != nil {
-		return err
-	}
-	if err := tg.SetCommands(ctx); err != nil {
-		log.Warn().Err(err).Msg("setMyCommands failed; the command menu may be out of date")
-	}
-	log.Info().Str("bot", tg.Username()).Str("db", cfg.DB).Str("version", version()).Msg("nhacviec started")
-
-	// The sender outlives the signal: it stops taking new messages when
-	// ctx ends but finishes what is in flight.
-	// While another instance polls the token, it plans; this one must not.
-	tg.OnConflict = func(conflict bool) {
-		if conflict {
-			a.scheduler.Pause()
-		} else {
-			a.scheduler.Resume()
-		}
-	}
-	routes := map[string]http.Handler{}
-	if cfg.WebhookURL != "" {
-		u, _ := url.Parse(cfg.WebhookURL) // checked in config
-		routes[cmp.Or(u.Path, "/")] = tg.WebhookHandler(a.bot, cfg.WebhookSecret)
-	}
-	// Files a transport cannot send are offered as links; the Zalo
-	// adapter's Publish hook is files.Publish.
+	// Files a transport cannot send (the export and charts on Zalo) are
+	// offered as one-time links under NHACVIEC_PUBLIC_URL.
 	files, err := newDownloads(db, cfg.PublicURL, now)
 	if err != nil {
 		return err
 	}
 	files.log = log.With().Str("component", "downloads").Logger()
+	var zl *zalo.Zalo
+	if cfg.ZaloToken != "" {
+		zc := zalo.Config{Token: cfg.ZaloToken, APIURL: cfg.ZaloAPIURL,
+			Log: log.With().Str("component", "zalo").Logger(), PollTimeout: pollTimeout, Sends: cfg.SendWorkers}
+		if cfg.PublicURL != "" {
+			zc.Publish = files.Publish // otherwise the person is told where to get the file
+		}
+		if zl, err = zalo.New(ctx, zc); err != nil {
+			return err
+		}
+		transports[zalo.Transport] = zl
+		log.Info().Str("zalo_bot", zl.Name()).Bool("can_join_groups", zl.CanJoinGroups()).Msg("Zalo bot connected")
+	}
+	a, err := newApp(ctx, cfg, db, log, now, username, transports)
+	if err != nil {
+		return err
+	}
+	if tg != nil {
+		if err := tg.SetCommands(ctx); err != nil {
+			log.Warn().Err(err).Msg("setMyCommands failed; the command menu may be out of date")
+		}
+	}
+	log.Info().Str("bot", username).Bool("telegram", tg != nil).Bool("zalo", zl != nil).Str("db", cfg.DB).Str("version", version()).Msg("nhacviec started")
+
+	// The sender outlives the signal: it stops taking new messages when
+	// ctx ends but finishes what is in flight.
+	// While another instance polls the token, it plans; this one must not.
+	if tg != nil {
+		tg.OnConflict = func(conflict bool) {
+			if conflict {
+				a.scheduler.Pause()
+			} else {
+				a.scheduler.Resume()
+			}
+		}
+	}
+	routes := map[string]http.Handler{}
+	if tg != nil && cfg.WebhookURL != "" {
+		u, _ := url.Parse(cfg.WebhookURL) // checked in config
+		routes[cmp.Or(u.Path, "/")] = tg.WebhookHandler(a.bot, cfg.WebhookSecret)
+	}
 	files.addRoutes(routes)
 	if cfg.PublicURL != "" {
 		log.Info().Str("url", cfg.PublicURL).Msg("offering files at download links")
 	}
+	if zl != nil && cfg.ZaloWebhookURL != "" {
+		u, _ := url.Parse(cfg.ZaloWebhookURL) // checked in config
+		routes[cmp.Or(u.Path, "/")] = zl.WebhookHandler(a.bot, cfg.ZaloWebhookSecret)
+	}
 	var srv *http.Server
 	if ln != nil {
-		health := &healthCheck{lastPoll: tg.LastPoll, lastRun: a.scheduler.LastRun, probe: db.Ping,
+		health := &healthCheck{lastRun: a.scheduler.LastRun, probe: db.Ping,
 			pollStale: 2*pollTimeout + pollGrace, started: time.Now(), now: time.Now}
-		if cfg.WebhookURL != "" {
-			health.lastPoll = nil // Telegram calls us; a quiet hour is not a fault
+		// In webhook mode the platform calls us; a quiet hour is not a fault.
+		if tg != nil && cfg.WebhookURL == "" {
+			health.lastPoll = tg.LastPoll
+		}
+		if zl != nil && cfg.ZaloWebhookURL == "" {
+			health.zaloPoll = zl.LastPoll
 		}
 		srv = newHTTPServer(httpHandler(health, a.metrics.reg, routes))
 		go func() {
@@ -193,7 +231,7 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 		}()
 		log.Info().Str("addr", ln.Addr().String()).Msg("serving /healthz and /metrics")
 	}
-	if cfg.WebhookURL != "" {
+	if tg != nil && cfg.WebhookURL != "" {
 		// Updates come to the HTTP server; Telegram keeps them while we
 		// are down and delivers each until it is answered 200.
 		if err := tg.SetWebhook(ctx, cfg.WebhookURL, cfg.WebhookSecret); err != nil {
@@ -201,18 +239,29 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 		}
 		log.Info().Str("url", cfg.WebhookURL).Msg("receiving updates by webhook")
 	}
+	if zl != nil && cfg.ZaloWebhookURL != "" {
+		if err := zl.SetWebhook(ctx, cfg.ZaloWebhookURL, cfg.ZaloWebhookSecret); err != nil {
+			return fmt.Errorf("zalo setWebhook: %w", err)
+		}
+		log.Info().Str("url", cfg.ZaloWebhookURL).Msg("receiving Zalo updates by webhook")
+	}
 	var wg sync.WaitGroup
 	// Updates kept while the bot was down go first: a "xong" among them
 	// must close its task before the catch-up pass chases it, and before
 	// the sender sends what was planned for it ahead (the morning's
 	// reminders are planned from 03:00). Answers to people still go.
 	release := func() {}
-	if cfg.WebhookURL == "" {
+	if tg != nil && cfg.WebhookURL == "" {
 		release = a.sender.Hold()
 	}
 	wg.Go(func() { a.sender.Run(ctx) })
-	if cfg.WebhookURL == "" {
+	if tg != nil && cfg.WebhookURL == "" {
 		wg.Go(func() { tg.Run(ctx, a.bot) })
+	}
+	if zl != nil && cfg.ZaloWebhookURL == "" {
+		wg.Go(func() { zl.Run(ctx, a.bot) })
+	}
+	if tg != nil && cfg.WebhookURL == "" {
 		select {
 		case <-tg.CaughtUp():
 		case <-ctx.Done():
