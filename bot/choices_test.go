@@ -261,4 +261,3 @@ func TestPlainCommandsInPrivate(t *testing.T) {
 		t.Fatalf("\"Rồi\" was taken for /roi: an has %d roles", n)
 	}
 }
-

@@ -235,8 +235,8 @@ type mark struct {
 	// choices, when set, are the numbered choices the message showed
 	// instead of its buttons (MarkAsked).
 	choices []string
-	err   error
-	done  chan error
+	err     error
+	done    chan error
 }
 
 func (m *marks) take() []*mark {
