@@ -37,12 +37,12 @@ type Bot struct {
 	// BatchWindow bounds how long updates handed over together share one
 	// transaction (default defaultBatchWindow).
 	BatchWindow time.Duration
-	// NoButtons are the transports whose messages carry no buttons
-	// (Limits().MaxButtons == 0): there the sender says buttons as
-	// numbered choices, a number typed presses one, and a private chat
-	// takes the commands buttons stand for without the slash
-	// (choices.go).
-	NoButtons map[string]bool
+	// NoButtons reports whether messages to a chat (a transport and its
+	// id of the chat) carry no buttons (LimitsOf(…).MaxButtons == 0):
+	// there the sender says buttons as numbered choices, a number typed
+	// presses one, and a private chat takes the commands buttons stand
+	// for without the slash (choices.go). Nil: every chat has buttons.
+	NoButtons func(transport, chatID string) bool
 	// Reports reads the task records the statistics count (the store);
 	// nil: /thongke and /xuat say they are off.
 	Reports report.Source

@@ -77,13 +77,14 @@ const (
 	textChoices   = "Trả lời bằng số để chọn:"
 	// The answers to a number that presses nothing: in a private chat
 	// only (in a group a number may be anyone's talk).
-	textNoQuestion    = "Số %d không trả lời câu hỏi nào: không có câu hỏi nào của bot đang chờ (câu hỏi chỉ trả lời bằng số được trong 24 giờ).\nGõ lệnh, ví dụ: xong 12 hoặc viec."
-	textNoSuchChoice  = "Số %d không có trong câu hỏi gần nhất (chỉ có số 1 đến %d).\nXem lại tin cuối của bot, hoặc gõ lệnh, ví dụ: xong 12."
-	textOlderQuestion = "Tin đó đã cũ: số chỉ trả lời câu hỏi gần nhất của bot.\nXem lại tin cuối của bot, hoặc gõ lệnh, ví dụ: xong 12."
+	textNoQuestion      = "Số %d không trả lời câu hỏi nào: không có câu hỏi nào của bot đang chờ (câu hỏi chỉ trả lời bằng số được trong 24 giờ).\nGõ lệnh, ví dụ: xong 12 hoặc viec."
+	textNoSuchChoice    = "Số %d không có trong câu hỏi gần nhất (chỉ có số 1 đến %d).\nXem lại tin cuối của bot, hoặc gõ lệnh, ví dụ: xong 12."
+	textNoSuchChoiceOne = "Số %d không có trong câu hỏi gần nhất (chỉ có số 1).\nXem lại tin cuối của bot, hoặc gõ lệnh, ví dụ: xong 12."
+	textOlderQuestion   = "Tin đó đã cũ: số chỉ trả lời câu hỏi gần nhất của bot.\nXem lại tin cuối của bot, hoặc gõ lệnh, ví dụ: xong 12."
 )
 
-// buttonless reports whether the update's transport has no buttons.
-func (c *conv) buttonless() bool { return c.NoButtons[c.u.Transport] }
+// buttonless reports whether the update's chat has no buttons.
+func (c *conv) buttonless() bool { return c.NoButtons != nil && c.NoButtons(c.u.Transport, c.u.ChatID) }
 
 // typedPress reports whether the button being handled was chosen by a
 // number typed, not pressed.
@@ -123,6 +124,9 @@ func (c *conv) choice(n int) (string, error) {
 	case n < 1 || n > len(q.Choices):
 		if quiet {
 			return "", nil
+		}
+		if len(q.Choices) == 1 {
+			return "", nhacviec.Errorf(nhacviec.EInvalid, textNoSuchChoiceOne, n)
 		}
 		return "", nhacviec.Errorf(nhacviec.EInvalid, textNoSuchChoice, n, len(q.Choices))
 	}

@@ -20,7 +20,7 @@ var plainLimits = Limits{MaxText: 2000, MaxButtons: 0}
 func TestSenderSaysButtonsAsChoices(t *testing.T) {
 	s, out, tr, _ := newTestSender(t, plainLimits)
 	m := out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindNotice, TaskID: 6,
-		Text: "📤 @an báo xong việc #6, chờ bạn duyệt:\nDự thảo <b>tờ trình</b>",
+		Text:    "📤 @an báo xong việc #6, chờ bạn duyệt:\nDự thảo <b>tờ trình</b>",
 		Buttons: [][]nhacviec.Button{{{Text: "✅ Duyệt", Data: "rv:3:y"}, {Text: "↩️ Trả lại", Data: "rv:3:n"}}}}})
 	drain(t, s)
 	calls := tr.sent()

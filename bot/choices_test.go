@@ -65,7 +65,7 @@ func newZT(t *testing.T) *zt {
 	z := &zt{t: t, tr: &plainTransport{}, now: time.Date(2026, 11, 23, 9, 0, 0, 0, loc)}
 	db.Now = func() time.Time { return z.now }
 	z.b = &bot.Bot{Store: db, Calendar: calendar.New(calendar.Config{Location: loc}), Log: zerolog.Nop(), Username: "nhacviec_bot",
-		Admins: map[string]bool{bot.AdminKey("zalo", "1"): true}, NoButtons: map[string]bool{"zalo": true}}
+		Admins: map[string]bool{bot.AdminKey("zalo", "1"): true}, NoButtons: func(tr, _ string) bool { return tr == "zalo" }}
 	z.s = &bot.Sender{Outbox: db, Transports: map[string]bot.Transport{"zalo": z.tr}, Log: zerolog.Nop(),
 		Now: func() time.Time { return z.now }, Rate: 1e6, PrivatePerSecond: 1e6, GroupPerMinute: 1e9}
 	z.conn, err = sql.Open("sqlite", "file:"+path+"?mode=ro")

@@ -297,7 +297,8 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 				msgs = msgs[1:]
 				continue
 			}
-			if msgs[0].Kind == nhacviec.KindEdit && tr.Limits().MaxButtons == 0 {
+			lim := LimitsOf(tr, msgs[0].ChatExternalID)
+			if msgs[0].Kind == nhacviec.KindEdit && lim.MaxButtons == 0 {
 				// Edits change buttons; a message without buttons has
 				// none to change (its choices stay: each number's press
 				// is checked again when typed).
@@ -305,7 +306,7 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 				msgs = msgs[1:]
 				continue
 			}
-			group := s.merge(msgs, tr.Limits())
+			group := s.merge(msgs, lim)
 			var calls int
 			var goOn bool
 			if len(group) == 1 {
@@ -376,7 +377,7 @@ func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoi
 			return 0, goOn
 		}
 	}
-	lim := tr.Limits()
+	lim := LimitsOf(tr, m.ChatExternalID)
 	shown, asked := asking(m, lim) // without buttons: numbered choices
 	parts := []string{shown.Text}
 	if hasText(m.Kind) && m.File == nil { // a file's caption goes whole
@@ -414,7 +415,8 @@ func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoi
 // sendMerged sends a chat's waiting messages as one; it returns how many
 // calls it made and whether the chat may go on.
 func (s *Sender) sendMerged(ctx context.Context, tr Transport, group []*nhacviec.Outgoing) (calls int, goOn bool) {
-	m, asked := asking(merged(group, tr.Limits()), tr.Limits())
+	lim := LimitsOf(tr, group[0].ChatExternalID)
+	m, asked := asking(merged(group, lim), lim)
 	if !s.turn(ctx, m) {
 		return 0, false
 	}

@@ -69,6 +69,21 @@ type Transport interface {
 	Limits() Limits
 }
 
+// ChatLimiter is a transport whose chats differ in what a message may
+// carry: the console demo, where one person's chat has no buttons as on
+// Zalo. The sender asks it, not Limits, about each chat.
+type ChatLimiter interface {
+	ChatLimits(chatID string) Limits
+}
+
+// LimitsOf is what a message to chat (the transport's id) may carry.
+func LimitsOf(tr Transport, chatID string) Limits {
+	if cl, ok := tr.(ChatLimiter); ok {
+		return cl.ChatLimits(chatID)
+	}
+	return tr.Limits()
+}
+
 // Limits are what one message of a transport may carry.
 type Limits struct {
 	// MaxText is the longest text of one message, as Length counts it
