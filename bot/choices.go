@@ -44,13 +44,39 @@ func asking(m *nhacviec.Outgoing, lim Limits) (*nhacviec.Outgoing, []string) {
 	for _, row := range m.Buttons {
 		for _, b := range row {
 			data = append(data, b.Data)
-			labels = append(labels, b.Text)
+			labels = append(labels, choiceLabel(b))
 		}
 	}
 	c := *m
 	c.Buttons = nil
-	c.Text = strings.TrimRight(m.Text, "\n") + "\n\n" + choicesText(labels, m.HTML)
+	text := strings.TrimRight(m.Text, "\n")
+	for _, h := range pressHints {
+		// Said by the choices now, and a reply to a message is not
+		// what every such app has.
+		if t, ok := strings.CutSuffix(text, "\n"+h); ok {
+			text = strings.TrimRight(t, "\n")
+			break
+		}
+	}
+	c.Text = text + "\n\n" + choicesText(labels, m.HTML)
 	return &c, data
+}
+
+// pressHints are the last lines of the bot's texts that say to press a
+// button or reply to the message: without buttons the choices under
+// them say it.
+var pressHints = []string{textDoneHint, textAssignedHint}
+
+// textAssignedHint ends textAssignedToYou.
+const textAssignedHint = "Xong thì bấm ✅ hoặc trả lời \"xong\" vào tin nhắn này."
+
+// choiceLabel is a button's text as a choice says it: a merged message's
+// "✅ #12" says what it does.
+func choiceLabel(b nhacviec.Button) string {
+	if id, ok := doneData(b.Data); ok && b.Text == fmt.Sprintf("✅ #%d", id) {
+		return fmt.Sprintf("✅ Xong việc #%d", id)
+	}
+	return b.Text
 }
 
 // choicesText says the choices, one a line, as a phone shows them best.

@@ -71,7 +71,7 @@ func TestSenderMergedChoices(t *testing.T) {
 	if len(calls) != 1 {
 		t.Fatalf("%d sends, want the merged message alone: %+v", len(calls), calls)
 	}
-	if !strings.HasSuffix(calls[0].Text, "Trả lời bằng số để chọn:\n1. ✅ #1\n2. ✅ #2\n3. ✅ #3") || len(calls[0].Buttons) != 0 {
+	if !strings.HasSuffix(calls[0].Text, "Trả lời bằng số để chọn:\n1. ✅ Xong việc #1\n2. ✅ Xong việc #2\n3. ✅ Xong việc #3") || len(calls[0].Buttons) != 0 {
 		t.Errorf("merged: %q %v", calls[0].Text, calls[0].Buttons)
 	}
 	for i, id := range ids {
@@ -105,7 +105,7 @@ func TestSenderChoicesFitTheLimit(t *testing.T) {
 		t.Fatalf("%d sends, want 1", len(calls))
 	}
 	text := calls[0].Text
-	if n := utf8.RuneCountInString(text); n > 2000 || !strings.Contains(text, "\n24. ✅ #24") || strings.Contains(text, "25. ") {
+	if n := utf8.RuneCountInString(text); n > 2000 || !strings.Contains(text, "\n24. ✅ Xong việc #24") || strings.Contains(text, "25. ✅") {
 		t.Fatalf("%d characters, choices 1–24 expected:\n%s", n, text)
 	}
 	s, out, tr, _ = newTestSender(t, plainLimits)
@@ -184,5 +184,21 @@ func TestPlainCommandForms(t *testing.T) {
 		if name != c.name || (name != "" && args != c.args) {
 			t.Errorf("plainCommand(%q) = %q %q, want %q %q", c.in, name, args, c.name, c.args)
 		}
+	}
+}
+
+// The hints that say to press a button are left out where the choices
+// say it; textAssignedHint is the end of textAssignedToYou.
+func TestChoicesReplacePressHints(t *testing.T) {
+	if !strings.HasSuffix(textAssignedToYou, "\n\n"+textAssignedHint) {
+		t.Fatal("textAssignedToYou no longer ends with textAssignedHint")
+	}
+	m := &nhacviec.Outgoing{Message: nhacviec.Message{Kind: nhacviec.KindNotice, HTML: true,
+		Text:    fmt.Sprintf(textAssignedToYou, "@lead", 3, "", "Báo cáo", "17:00 Thứ Ba 24/11/2026", ""),
+		Buttons: [][]nhacviec.Button{{{Text: "✅ Xong", Data: "done:3"}}}}}
+	got, data := asking(m, plainLimits)
+	if strings.Contains(got.Text, "bấm") || !strings.HasSuffix(got.Text, "Hạn: 17:00 Thứ Ba 24/11/2026\n\nTrả lời 1 để chọn: ✅ Xong") ||
+		!slices.Equal(data, []string{"done:3"}) {
+		t.Errorf("%q %q", got.Text, data)
 	}
 }
