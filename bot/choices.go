@@ -106,6 +106,7 @@ const (
 	textNoQuestion      = "Số %d không trả lời câu hỏi nào: không có câu hỏi nào của bot đang chờ (câu hỏi chỉ trả lời bằng số được trong 24 giờ).\nGõ lệnh, ví dụ: xong 12 hoặc viec."
 	textNoSuchChoice    = "Số %d không có trong câu hỏi gần nhất (chỉ có số 1 đến %d).\nXem lại tin cuối của bot, hoặc gõ lệnh, ví dụ: xong 12."
 	textNoSuchChoiceOne = "Số %d không có trong câu hỏi gần nhất (chỉ có số 1).\nXem lại tin cuối của bot, hoặc gõ lệnh, ví dụ: xong 12."
+	textNewerQuestion   = "Bot vừa hỏi câu mới sau khi bạn gõ số %d, nên tôi chưa làm gì.\nXem tin mới nhất của bot rồi trả lời lại bằng số."
 	textOlderQuestion   = "Tin đó đã cũ: số chỉ trả lời câu hỏi gần nhất của bot.\nXem lại tin cuối của bot, hoặc gõ lệnh, ví dụ: xong 12."
 )
 
@@ -147,6 +148,11 @@ func (c *conv) choice(n int) (string, error) {
 		return "", nhacviec.Errorf(nhacviec.EInvalid, textNoQuestion, n)
 	case c.u.ReplyTo != "" && c.u.ReplyTo != q.MessageID:
 		return "", nhacviec.Errorf(nhacviec.EInvalid, textOlderQuestion)
+	case !c.u.Date.IsZero() && c.u.Date.Before(q.AskedAt.Truncate(time.Second)):
+		// Typed before the latest question was asked (a reminder came in
+		// between): meant for an earlier one. Platforms date messages
+		// to the second.
+		return "", nhacviec.Errorf(nhacviec.EInvalid, textNewerQuestion, n)
 	case n < 1 || n > len(q.Choices):
 		if quiet {
 			return "", nil

@@ -165,6 +165,12 @@ func TestNumberedChoicesApprove(t *testing.T) {
 	// A number replying to a message older than the question.
 	wants(t, z.handle(bot.Update{ChatID: "1", ChatKind: nhacviec.ChatPrivate, From: z.user("lead"), Text: "1", ReplyTo: "z1"}),
 		"Tin đó đã cũ")
+	// A number typed before the question was asked (it came in between).
+	wants(t, z.handle(bot.Update{ChatID: "1", ChatKind: nhacviec.ChatPrivate, From: z.user("lead"), Text: "1", Date: z.now.Add(-time.Minute)}),
+		"Bot vừa hỏi câu mới sau khi bạn gõ số 1")
+	if status, _, _ := z.status(1); status != "open" {
+		t.Fatal("a number typed before the question approved #1")
+	}
 	// an's "1" is about an's own chat's question, not lead's: no approval.
 	z.private("an", "1")
 	if status, _, _ := z.status(1); status != "open" {

@@ -5,6 +5,7 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	nhacviec "github.com/nhacviec/nhacviec"
 )
@@ -31,6 +32,10 @@ type Update struct {
 	From      *User
 	MessageID string
 	Text      string
+	// Date is when the person sent the message, as the platform says
+	// (zero: not known). A number typed before the bot asked its latest
+	// question is not taken for an answer to it (choices.go).
+	Date time.Time
 	// ReplyTo is the id of the message this one replies to, if any.
 	ReplyTo  string
 	Callback *Callback
