@@ -40,13 +40,7 @@ func asking(m *nhacviec.Outgoing, lim Limits) (*nhacviec.Outgoing, []string) {
 	if lim.MaxButtons > 0 || len(m.Buttons) == 0 || !hasText(m.Kind) {
 		return m, nil
 	}
-	var data, labels []string
-	for _, row := range m.Buttons {
-		for _, b := range row {
-			data = append(data, b.Data)
-			labels = append(labels, choiceLabel(b))
-		}
-	}
+	choices, data := choicesOf(m)
 	c := *m
 	c.Buttons = nil
 	text := strings.TrimRight(m.Text, "\n")
@@ -58,8 +52,21 @@ func asking(m *nhacviec.Outgoing, lim Limits) (*nhacviec.Outgoing, []string) {
 			break
 		}
 	}
-	c.Text = text + "\n\n" + choicesText(labels, m.HTML)
+	c.Text = text + "\n\n" + choices
 	return &c, data
+}
+
+// choicesOf is the text that says m's buttons as choices, and the data
+// each number stands for.
+func choicesOf(m *nhacviec.Outgoing) (string, []string) {
+	var data, labels []string
+	for _, row := range m.Buttons {
+		for _, b := range row {
+			data = append(data, b.Data)
+			labels = append(labels, choiceLabel(b))
+		}
+	}
+	return choicesText(labels, m.HTML), data
 }
 
 // pressHints are the last lines of the bot's texts that say to press a

@@ -96,7 +96,7 @@ func TestSenderChoicesFitTheLimit(t *testing.T) {
 	s, out, tr, _ := newTestSender(t, plainLimits)
 	for i := 1; i <= 60; i++ {
 		out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindOverdue, TaskID: int64(i),
-			Text:    fmt.Sprintf("⚠️ Việc #%d đã quá hạn: <b>Báo cáo số %d</b> — @an\nHạn: 17:00 Thứ Năm 03/12/2026", i, i),
+			Text:    fmt.Sprintf("⚠️ Việc #%d đã quá hạn: <b>Báo cáo số %d</b> — @an\nHạn: 17:00 Thứ Năm 03/12/2026\n"+textDoneHint, i, i),
 			Buttons: doneButton(&nhacviec.Task{ID: int64(i)})}})
 	}
 	drain(t, s)

@@ -195,8 +195,9 @@ func merged(group []*nhacviec.Outgoing, lim Limits) *nhacviec.Outgoing {
 	length := lengthOf(lim)
 	// Room for the choices the buttons become on a transport without.
 	room := lim.MaxText
-	if asked, _ := asking(&m, lim); asked != &m {
-		room -= length(asked.Text) - length(m.Text)
+	if lim.MaxButtons == 0 && len(m.Buttons) > 0 {
+		choices, _ := choicesOf(&m)
+		room -= length("\n\n" + choices)
 	}
 	if lim.MaxText > 0 && length(m.Text) > room && chasing(group) {
 		m.Text = short(head, texts, room, length)
