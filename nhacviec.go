@@ -340,6 +340,17 @@ type Message struct {
 	Attach string
 }
 
+// Question is the last message with choices the bot sent to a chat
+// whose transport has no buttons: the choices are the data of its
+// buttons, in order, which a reply with a number (1 for the first)
+// presses.
+type Question struct {
+	ChatID    int64
+	MessageID string // the transport's id of the message that asked
+	Choices   []string
+	AskedAt   time.Time
+}
+
 // Outgoing is a due outbox message with what the transport needs to send
 // it.
 type Outgoing struct {

@@ -196,6 +196,9 @@ type OutboxTx interface {
 	// the new deadline's notices are planned afresh, also one whose key
 	// is the same as a dropped one's (a reminder on the same day).
 	Unplan(taskID int64) error
+	// Question returns the last question the bot asked in a chat whose
+	// transport has no buttons (Outbox.MarkAsked), nil if none.
+	Question(chatID int64) (*Question, error)
 }
 
 // PlanTx is what the scheduler's pass reads and writes, each for a whole
@@ -314,6 +317,11 @@ type Outbox interface {
 	// externalID, and remembers which task that message is about.
 	// Messages merged into one are each marked with the same externalID.
 	MarkSent(ctx context.Context, id int64, externalID string, at time.Time) error
+	// MarkAsked is MarkSent for a message whose buttons a transport
+	// without buttons showed as numbered choices: in the same commit it
+	// records them as the chat's question, replacing the one before
+	// (choices[i] is the data of the button number i+1 stands for).
+	MarkAsked(ctx context.Context, id int64, externalID string, at time.Time, choices []string) error
 	// MarkParts records that the first parts of a message sent in parts
 	// were accepted, so that they are not sent again (Outgoing.PartsSent).
 	MarkParts(ctx context.Context, id int64, parts int) error

@@ -37,6 +37,12 @@ type Bot struct {
 	// BatchWindow bounds how long updates handed over together share one
 	// transaction (default defaultBatchWindow).
 	BatchWindow time.Duration
+	// NoButtons reports whether messages to a chat (a transport and its
+	// id of the chat) carry no buttons (LimitsOf(…).MaxButtons == 0):
+	// there the sender says buttons as numbered choices, a number typed
+	// presses one, and a private chat takes the commands buttons stand
+	// for without the slash (choices.go). Nil: every chat has buttons.
+	NoButtons func(transport, chatID string) bool
 	// Reports reads the task records the statistics count (the store);
 	// nil: /thongke and /xuat say they are off.
 	Reports report.Source
@@ -288,6 +294,9 @@ func (c *conv) run() (string, error) {
 		}
 		return cmd.Name, cmd.run(c, args)
 	}
+	if n, ok := choiceNumber(text); ok && c.buttonless() {
+		return c.choice(n) // a numbered choice: a button's press (choices.go)
+	}
 	// A value a button asked for, or a step of the guided /giao (wait.go).
 	if cmd, ok, err := c.typed(text); ok || err != nil {
 		return cmd, err
@@ -312,6 +321,14 @@ func (c *conv) run() (string, error) {
 			return cmd, err
 		}
 	}
+	if c.chat.Kind == nhacviec.ChatPrivate && c.buttonless() {
+		// Without buttons, typing is all there is: "xong 12" as /xong 12.
+		// In private chats only: in a group such words are talk.
+		if name, args, ok := plainCommand(text); ok {
+			cmd := commandByName[name]
+			return cmd.Name, cmd.run(c, args)
+		}
+	}
 	if c.chat.Kind == nhacviec.ChatPrivate && text != "" {
 		return "", c.say(textNotUnderstood)
 	}
@@ -321,6 +338,15 @@ func (c *conv) run() (string, error) {
 // say replies to the update: an answer to a button press, or a message in
 // the chat replying to the person's message.
 func (c *conv) say(text string) error {
+	if c.typedPress() {
+		// A choice typed as a number: the answer is a message in the
+		// chat, whole, as a reply to the number.
+		c.answered = true
+		if text == "" {
+			return nil
+		}
+		return c.reply(&nhacviec.Message{Text: text})
+	}
 	if cb := c.u.Callback; cb != nil {
 		c.answered = true
 		short := stripTags(text)
@@ -376,7 +402,7 @@ func clipUTF16(s string, n int) string {
 // reply sends m in the update's chat, as a reply to the person's message.
 func (c *conv) reply(m *nhacviec.Message) error {
 	m.ChatID, m.Kind, m.HTML = c.chat.ID, nhacviec.KindReply, true
-	if c.u.Callback == nil {
+	if c.u.Callback == nil || c.typedPress() {
 		m.ReplyTo = c.u.MessageID
 	}
 	_, err := c.tx.Enqueue(m)

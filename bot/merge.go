@@ -114,7 +114,8 @@ func (s *Sender) merge(msgs []*nhacviec.Outgoing, lim Limits) []*nhacviec.Outgoi
 	}
 	length := lengthOf(lim)
 	for i := 2; i <= n; i++ {
-		if length(merged(msgs[:i], lim).Text) > lim.MaxText {
+		said, _ := asking(merged(msgs[:i], lim), lim) // with its choices, on a transport without buttons
+		if length(said.Text) > lim.MaxText {
 			return msgs[:i-1]
 		}
 	}
@@ -176,22 +177,32 @@ func merged(group []*nhacviec.Outgoing, lim Limits) *nhacviec.Outgoing {
 		}
 		head = fmt.Sprintf(h, len(group)) + "\n\n"
 	}
-	buttons := min(lim.MaxButtons, maxMergedButtons)
+	buttons, more := min(lim.MaxButtons, maxMergedButtons), textMergedMoreButtons
+	if lim.MaxButtons == 0 {
+		// Said as numbered choices when sent (asking), as many.
+		buttons, more = maxMergedButtons, textMergedMoreChoices
+	}
 	hint := ""
 	if len(tasks) > buttons && buttons > 0 {
-		hint = "\n\n" + textMergedMoreButtons
+		hint = "\n\n" + more
 	}
 	texts, footer := commonFooter(texts)
 	if footer != "" {
 		hint = "\n\n" + footer + hint
 	}
+	m.Buttons = doneButtons(tasks[:min(len(tasks), buttons)])
 	m.Text = head + strings.Join(texts, mergedSeparator) + hint
 	length := lengthOf(lim)
-	if lim.MaxText > 0 && length(m.Text) > lim.MaxText && chasing(group) {
-		m.Text = short(head, texts, lim.MaxText, length)
+	// Room for the choices the buttons become on a transport without.
+	room := lim.MaxText
+	if lim.MaxButtons == 0 && len(m.Buttons) > 0 {
+		choices, _ := choicesOf(&m)
+		room -= length("\n\n" + choices)
+	}
+	if lim.MaxText > 0 && length(m.Text) > room && chasing(group) {
+		m.Text = short(head, texts, room, length)
 	}
 	m.Text = strings.TrimRight(m.Text, "\n")
-	m.Buttons = doneButtons(tasks[:min(len(tasks), buttons)])
 	return &m
 }
 
@@ -258,6 +269,7 @@ var mergedHeads = map[nhacviec.MessageKind]string{
 
 const (
 	textMergedMoreButtons = "Việc không có nút: trả lời \"xong\" vào tin này hoặc gõ /xong mã_việc."
+	textMergedMoreChoices = "Việc không có số: gõ xong mã_việc."
 	textMergedMore        = "… và %d việc khác. Gõ /viec hoặc /quahan để xem đủ; xong việc nào, gõ /xong mã_việc."
 	textMergedShortEnd    = "Gõ /chitiet mã_việc để xem từng việc; xong việc nào, bấm ✅ hoặc gõ /xong mã_việc."
 )

@@ -342,7 +342,16 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 				msgs = msgs[1:]
 				continue
 			}
-			group := s.merge(msgs, tr.Limits())
+			lim := LimitsOf(tr, msgs[0].ChatExternalID)
+			if msgs[0].Kind == nhacviec.KindEdit && lim.MaxButtons == 0 {
+				// Edits change buttons; a message without buttons has
+				// none to change (its choices stay: each number's press
+				// is checked again when typed).
+				s.sent(msgs[:1], "", nil)
+				msgs = msgs[1:]
+				continue
+			}
+			group := s.merge(msgs, lim)
 			var calls int
 			var goOn bool
 			if len(group) == 1 {
@@ -416,17 +425,18 @@ func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoi
 			return 0, goOn
 		}
 	}
-	parts := []string{m.Text}
+	lim := LimitsOf(tr, m.ChatExternalID)
+	shown, asked := asking(m, lim) // without buttons: numbered choices
+	parts := []string{shown.Text}
 	if hasText(m.Kind) && m.File == nil { // a file's caption goes whole
-		lim := tr.Limits()
-		parts = Split(m.Text, lim.MaxText, lim.Length)
+		parts = Split(shown.Text, lim.MaxText, lim.Length)
 	}
 	for i := min(m.PartsSent, len(parts)-1); i < len(parts); i++ {
 		if !s.turn(ctx, m) {
 			return calls, false
 		}
 		calls++
-		part := *m
+		part := *shown
 		part.Text = parts[i]
 		if i > 0 {
 			part.ReplyTo = "" // the reply goes on the first part
@@ -445,7 +455,7 @@ func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoi
 			m.PartsSent = i + 1
 			continue
 		}
-		s.sent([]*nhacviec.Outgoing{m}, ext)
+		s.sent([]*nhacviec.Outgoing{m}, ext, asked)
 	}
 	return calls, true
 }
@@ -453,7 +463,8 @@ func (s *Sender) sendParts(ctx context.Context, tr Transport, m *nhacviec.Outgoi
 // sendMerged sends a chat's waiting messages as one; it returns how many
 // calls it made and whether the chat may go on.
 func (s *Sender) sendMerged(ctx context.Context, tr Transport, group []*nhacviec.Outgoing) (calls int, goOn bool) {
-	m := merged(group, tr.Limits())
+	lim := LimitsOf(tr, group[0].ChatExternalID)
+	m, asked := asking(merged(group, lim), lim)
 	if !s.turn(ctx, m) {
 		return 0, false
 	}
@@ -461,7 +472,7 @@ func (s *Sender) sendMerged(ctx context.Context, tr Transport, group []*nhacviec
 	if err != nil {
 		return 1, s.failed(ctx, group, err)
 	}
-	s.sent(group, ext)
+	s.sent(group, ext, asked)
 	return 1, true
 }
 
@@ -474,10 +485,17 @@ func (s *Sender) attempt(ctx context.Context, tr Transport, m *nhacviec.Outgoing
 }
 
 // sent records that the transport accepted group (one message, or
-// several merged into one) as ext.
-func (s *Sender) sent(group []*nhacviec.Outgoing, ext string) {
+// several merged into one) as ext; asked are the numbered choices it
+// showed instead of buttons, recorded with the last message's mark as
+// the chat's question.
+func (s *Sender) sent(group []*nhacviec.Outgoing, ext string, asked []string) {
 	now := s.Now()
-	for _, m := range group {
+	for i, m := range group {
+		if asked != nil && i == len(group)-1 {
+			s.record(s.Outbox.MarkAsked(context.Background(), m.ID, ext, now, asked), m)
+			s.observe(m, "sent", now.Sub(m.NotBefore))
+			continue
+		}
 		s.record(s.Outbox.MarkSent(context.Background(), m.ID, ext, now), m)
 		s.observe(m, "sent", now.Sub(m.NotBefore))
 	}

@@ -34,6 +34,7 @@ type memRow struct {
 	m     nhacviec.Outgoing
 	state string // pending, sent, failed
 	ext   string
+	asked []string // the choices recorded with its mark (MarkAsked)
 }
 
 func (o *memOutbox) add(m nhacviec.Outgoing) *nhacviec.Outgoing {
@@ -119,6 +120,16 @@ func (o *memOutbox) MarkSent(_ context.Context, id int64, ext string, _ time.Tim
 		return fmt.Errorf("row %d marked sent while %s", id, r.state)
 	}
 	r.state, r.ext = "sent", ext
+	return nil
+}
+
+func (o *memOutbox) MarkAsked(ctx context.Context, id int64, ext string, at time.Time, choices []string) error {
+	if err := o.MarkSent(ctx, id, ext, at); err != nil {
+		return err
+	}
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.row(id).asked = choices
 	return nil
 }
 

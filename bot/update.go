@@ -5,6 +5,7 @@ package bot
 
 import (
 	"context"
+	"time"
 
 	nhacviec "github.com/nhacviec/nhacviec"
 )
@@ -36,6 +37,10 @@ type Update struct {
 	From      *User
 	MessageID string
 	Text      string
+	// Date is when the person sent the message, as the platform says
+	// (zero: not known). A number typed before the bot asked its latest
+	// question is not taken for an answer to it (choices.go).
+	Date time.Time
 	// ReplyTo is the id of the message this one replies to, if any.
 	ReplyTo  string
 	Callback *Callback
@@ -72,6 +77,21 @@ type Callback struct {
 type Transport interface {
 	Send(ctx context.Context, m *nhacviec.Outgoing) (string, error)
 	Limits() Limits
+}
+
+// ChatLimiter is a transport whose chats differ in what a message may
+// carry: the console demo, where one person's chat has no buttons as on
+// Zalo. The sender asks it, not Limits, about each chat.
+type ChatLimiter interface {
+	ChatLimits(chatID string) Limits
+}
+
+// LimitsOf is what a message to chat (the transport's id) may carry.
+func LimitsOf(tr Transport, chatID string) Limits {
+	if cl, ok := tr.(ChatLimiter); ok {
+		return cl.ChatLimits(chatID)
+	}
+	return tr.Limits()
 }
 
 // Limits are what one message of a transport may carry.

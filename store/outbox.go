@@ -187,6 +187,15 @@ func (db *DB) MarkSent(ctx context.Context, id int64, externalID string, at time
 	return db.queueMark(ctx, &mark{id: id, ext: externalID, at: at, done: make(chan error, 1)})
 }
 
+// MarkAsked is MarkSent that also records the message's numbered
+// choices as its chat's question, in the same savepoint: a question is on
+// record only for a message that went out, and a message marked sent
+// has its question on record (a crash before the mark sends it again,
+// and the mark then records it).
+func (db *DB) MarkAsked(ctx context.Context, id int64, externalID string, at time.Time, choices []string) error {
+	return db.queueMark(ctx, &mark{id: id, ext: externalID, at: at, choices: choices, done: make(chan error, 1)})
+}
+
 // MarkParts records that the first parts of message id were accepted;
 // it is written as MarkSent's marks are.
 func (db *DB) MarkParts(ctx context.Context, id int64, parts int) error {
@@ -236,8 +245,11 @@ type mark struct {
 	ext   string
 	at    time.Time
 	parts int // > 0: only that many parts were sent, the message is not
-	err   error
-	done  chan error
+	// choices, when set, are the numbered choices the message showed
+	// instead of its buttons (MarkAsked).
+	choices []string
+	err     error
+	done    chan error
 }
 
 func (m *marks) take() []*mark {
@@ -275,10 +287,23 @@ func (t *tx) markSent(r *mark) error {
 	err := t.queryRow(`UPDATE outbox SET state = 'sent', sent_at = ?, external_id = ?, attempts = attempts + 1
 		WHERE id = ? AND state = 'pending' RETURNING chat_id, task_id`, ms(r.at), r.ext, r.id).Scan(&chat, &task)
 	if errors.Is(err, sql.ErrNoRows) {
-		return nil // dropped meanwhile; it went out all the same
+		// Dropped meanwhile; it went out all the same, and so did its
+		// question.
+		if r.choices == nil {
+			return nil
+		}
+		if err := t.queryRow(`SELECT chat_id FROM outbox WHERE id = ?`, r.id).Scan(&chat); err != nil {
+			return nil // pruned: nothing left to ask about
+		}
+		return t.ask(chat, r)
 	}
 	if err != nil {
 		return fmt.Errorf("store: mark sent: %w", err)
+	}
+	if r.choices != nil {
+		if err := t.ask(chat, r); err != nil {
+			return err
+		}
 	}
 	if task.Valid && r.ext != "" {
 		// OR IGNORE: the messages merged into one share its id.
@@ -288,6 +313,39 @@ func (t *tx) markSent(r *mark) error {
 		}
 	}
 	return nil
+}
+
+// ask records r's choices as chat's question, in place of the one before.
+func (t *tx) ask(chat int64, r *mark) error {
+	choices, err := json.Marshal(r.choices)
+	if err != nil {
+		return fmt.Errorf("store: question: %w", err)
+	}
+	if _, err := t.exec(`INSERT INTO questions (chat_id, message_id, choices, asked_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (chat_id) DO UPDATE SET message_id = excluded.message_id, choices = excluded.choices,
+			asked_at = excluded.asked_at`, chat, r.ext, string(choices), ms(r.at)); err != nil {
+		return fmt.Errorf("store: question: %w", err)
+	}
+	return nil
+}
+
+// Question returns the chat's last question, nil if none.
+func (t *tx) Question(chatID int64) (*nhacviec.Question, error) {
+	q := nhacviec.Question{ChatID: chatID}
+	var choices string
+	var at int64
+	err := t.queryRow(`SELECT message_id, choices, asked_at FROM questions WHERE chat_id = ?`, chatID).Scan(&q.MessageID, &choices, &at)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store: question: %w", err)
+	}
+	if err := json.Unmarshal([]byte(choices), &q.Choices); err != nil {
+		return nil, fmt.Errorf("store: question of chat %d: %w", chatID, err)
+	}
+	q.AskedAt = fromMS(at)
+	return &q, nil
 }
 
 // Retry puts the message back to be tried again at at.

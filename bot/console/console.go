@@ -52,6 +52,11 @@ type Person struct {
 	Name     string // also the username
 	FullName string
 	ID       string
+	// NoButtons: the person's private chat has no buttons, as on Zalo
+	// (ChatLimits): the bot says its buttons there as numbered choices,
+	// and a number typed presses one. They are not seeded: they start
+	// by typing /start, as a newcomer does.
+	NoButtons bool
 }
 
 // Session is a console chat between demo people and the bot.
@@ -94,6 +99,18 @@ var _ bot.Transport = (*Session)(nil)
 // the bot does there.
 func (s *Session) Limits() bot.Limits {
 	return bot.Limits{MaxText: 4096, MaxButtons: 100}
+}
+
+// ChatLimits are Zalo's in the private chat of a person without
+// buttons (2,000 characters, no buttons), else Limits. It implements
+// bot.ChatLimiter.
+func (s *Session) ChatLimits(chatID string) bot.Limits {
+	for _, p := range s.People {
+		if p.NoButtons && p.ID == chatID {
+			return bot.Limits{MaxText: 2000, MaxButtons: 0}
+		}
+	}
+	return s.Limits()
 }
 
 // Send prints a bot message. It implements bot.Transport.
@@ -203,6 +220,9 @@ func (s *Session) Seed(ctx context.Context, private map[string]bool, setup ...st
 		s.mu.Unlock()
 	}()
 	for _, p := range s.People {
+		if p.NoButtons {
+			continue
+		}
 		if err := s.say(ctx, p, false, "/start", 0, ""); err != nil {
 			return err
 		}
@@ -288,6 +308,10 @@ func (s *Session) Run(ctx context.Context, in io.Reader) error {
 func (s *Session) names() string {
 	var n []string
 	for _, p := range s.People {
+		if p.NoButtons {
+			n = append(n, p.Name+" ("+p.FullName+"; chat riêng không có nút, như Zalo)")
+			continue
+		}
 		n = append(n, p.Name+" ("+p.FullName+")")
 	}
 	return strings.Join(n, ", ")
@@ -348,6 +372,12 @@ func (s *Session) Line(ctx context.Context, line string) (bool, error) {
 	private, text := m[2] == ">>", m[3]
 	if b := buttonPattern.FindStringSubmatch(text); b != nil {
 		id, _ := strconv.Atoi(b[1])
+		s.mu.Lock()
+		chat := s.chat[id]
+		s.mu.Unlock()
+		if p.NoButtons && chat == p.ID {
+			return false, fmt.Errorf("chat riêng của %s không có nút (như Zalo): trả lời bằng số, ví dụ: %s>> 1", p.Name, p.Name)
+		}
 		n := 1
 		if b[2] != "" {
 			n, _ = strconv.Atoi(b[2])

@@ -3,6 +3,7 @@ package zalo
 import (
 	"encoding/json"
 	"testing"
+	"time"
 
 	"github.com/rs/zerolog"
 )
@@ -29,6 +30,23 @@ func TestDecodeUpdates(t *testing.T) {
 			if u.Message == nil || u.Message.MessageID != c.want[i] {
 				t.Errorf("%s: update %d: %+v", c.raw, i, u)
 			}
+		}
+	}
+}
+
+// A message's date is read in milliseconds or seconds: a number typed
+// before the bot's latest question is told apart by it.
+func TestSentAt(t *testing.T) {
+	for _, c := range []struct {
+		in   int64
+		want time.Time
+	}{
+		{0, time.Time{}},
+		{1750316131, time.Unix(1750316131, 0)},
+		{1750316131602, time.UnixMilli(1750316131602)},
+	} {
+		if got := sentAt(c.in); !got.Equal(c.want) {
+			t.Errorf("sentAt(%d) = %v, want %v", c.in, got, c.want)
 		}
 	}
 }

@@ -224,7 +224,7 @@ func (z *Zalo) convert(raw update) (bot.Update, bool) {
 	if m == nil || m.Chat.ID == "" {
 		return bot.Update{}, false
 	}
-	out := bot.Update{Transport: Transport, ChatID: m.Chat.ID, MessageID: m.MessageID, ClaimMessage: true}
+	out := bot.Update{Transport: Transport, ChatID: m.Chat.ID, MessageID: m.MessageID, ClaimMessage: true, Date: sentAt(m.Date)}
 	switch strings.ToUpper(m.Chat.ChatType) {
 	case "GROUP":
 		out.ChatKind = nhacviec.ChatGroup
@@ -250,4 +250,17 @@ func (z *Zalo) convert(raw update) (bot.Update, bool) {
 		// and the person are recorded (they wrote), nothing is said.
 	}
 	return out, true
+}
+
+// sentAt reads a message's date: Unix milliseconds, as the examples of
+// the Zalo Bot API show them, or seconds (a value below 10^12 is), as
+// Telegram's; zero when absent.
+func sentAt(date int64) time.Time {
+	switch {
+	case date <= 0:
+		return time.Time{}
+	case date < 1e12:
+		return time.Unix(date, 0)
+	}
+	return time.UnixMilli(date)
 }

@@ -54,6 +54,9 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 			{Name: "an", FullName: "Nguyễn Văn An", ID: "2"},
 			{Name: "binh", FullName: "Lê Thị Bình", ID: "3"},
 			{Name: "cuong", FullName: "Phạm Văn Cường (trưởng phòng Kế hoạch - Tài chính)", ID: "4"},
+			// chi's private chat has no buttons, as on Zalo: numbered
+			// choices instead (not seeded: she starts with /start).
+			{Name: "chi", FullName: "Đỗ Thị Chi", ID: "5", NoButtons: true},
 		},
 	}
 	// Errors only: the demo's screen is the chat.
@@ -82,7 +85,7 @@ func (m *Main) demo(ctx context.Context, cfg *Config) error {
 	s.Extra = map[string]func(context.Context) error{":lichsu": func(ctx context.Context) error {
 		return seedDemoHistory(ctx, db, a.cal, clock.Now(), m.Stdout)
 	}}
-	fmt.Fprintln(m.Stdout, "nhacviec — bản thử trên màn hình (binh chưa mở chat riêng với bot).")
+	fmt.Fprintln(m.Stdout, "nhacviec — bản thử trên màn hình (binh chưa mở chat riêng với bot; chat riêng của chi không có nút, như Zalo).")
 	return s.Run(ctx, in)
 }
 

@@ -99,3 +99,50 @@ func TestDemoMultiLineAssign(t *testing.T) {
 		t.Log(got)
 	}
 }
+
+// chi's private chat has no buttons, as on Zalo: the bot's buttons are
+// numbered choices there, a number presses one, and commands go without
+// the slash. The numbers are those README's "Without buttons" block
+// quotes.
+func TestDemoWithoutButtons(t *testing.T) {
+	got := runDemo(t,
+		"chi>> /start",
+		"lead>> /bonhiem @chi truong 1",
+		"chi>> giao @an Báo cáo tuần hạn mai | duyệt",
+		"chi>> 2",
+		"an>> /xong 1 đã gửi bản mềm",
+		"chi>> 3",
+		"chi>> 1",
+		"lead> /giao @chi Tổng hợp số liệu quý IV hạn thứ 6",
+		"chi>> xong 2",
+		"chi>> [55.1]",
+		"chi> /viec",
+		":thoat")
+	for _, want := range []string{
+		"[40] bot → riêng chi:\n    📌 Đã giao việc #1 cho @an",
+		"    Trả lời bằng số để chọn:\n    1. ✅ Xong\n    2. ⭐ Trọng tâm",
+		"[43] bot → riêng chi:\n    Việc #1: đã đánh dấu ⭐ trọng tâm.",
+		"[46] bot → riêng chi:\n    📤 @an báo xong việc #1, chờ bạn duyệt:",
+		"    Trả lời bằng số để chọn:\n    1. ✅ Duyệt\n    2. ↩️ Trả lại",
+		"[49] bot → riêng chi:\n    Số 3 không có trong câu hỏi gần nhất (chỉ có số 1 đến 2).",
+		"[51] bot → riêng chi:\n    ✅ Đã duyệt việc #1: Báo cáo tuần — hoàn thành đúng hạn. Đã báo @an.",
+		"[55] bot → riêng chi:\n    📌 @lead giao cho bạn việc #2",
+		"    Trả lời 1 để chọn: ✅ Xong",
+		"[57] bot → riêng chi:\n    ✅ Đã xong việc #2",
+		"lỗi: chat riêng của chi không có nút (như Zalo): trả lời bằng số, ví dụ: chi>> 1",
+		"[54.1 ✅ Xong]", // the group still has its buttons
+	} {
+		if !strings.Contains(got, want) {
+			t.Errorf("the demo never showed %q", want)
+		}
+	}
+	// The chat without buttons never shows one.
+	for _, block := range strings.Split(got, "\n[") {
+		if strings.Contains(block, "bot → riêng chi:") && strings.Contains(block, "(bấm:") {
+			t.Errorf("a button in chi's chat:\n[%s", block)
+		}
+	}
+	if t.Failed() {
+		t.Log(got)
+	}
+}

@@ -239,17 +239,24 @@ var (
 // and buttons its notes name are those the demo prints.
 func TestReadmeWalkthrough(t *testing.T) {
 	readme := repoFile(t, "README.md")
-	var walk string
+	var walks []string
 	_, blocks := guideBlocks(readme)
 	for _, b := range blocks {
-		if strings.HasPrefix(b, "lead> /giao") {
-			walk = b
-			break
+		// The walkthrough, and the one of chi's chat without buttons.
+		if strings.HasPrefix(b, "lead> /giao") || strings.HasPrefix(b, "chi>> /start") {
+			walks = append(walks, b)
 		}
 	}
-	if walk == "" {
-		t.Fatal("no walkthrough in the README")
+	if len(walks) != 2 {
+		t.Fatalf("%d walkthroughs in the README, want 2", len(walks))
 	}
+	for _, walk := range walks {
+		readmeWalk(t, walk)
+	}
+}
+
+func readmeWalk(t *testing.T, walk string) {
+	t.Helper()
 	var lines, notes []string
 	for _, line := range strings.Split(walk, "\n") {
 		if strings.HasPrefix(line, " ") { // a note continued

@@ -65,8 +65,12 @@ func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, 
 	for _, k := range cfg.Admins {
 		admins[k] = true
 	}
+	noButtons := func(transport, chat string) bool { // their buttons are numbered choices
+		tr, ok := transports[transport]
+		return ok && bot.LimitsOf(tr, chat).MaxButtons == 0
+	}
 	a.bot = &bot.Bot{Store: db, Calendar: cal, Log: log.With().Str("component", "bot").Logger(), Username: username,
-		Wake: a.sender.Wake, Admins: admins}
+		Wake: a.sender.Wake, Admins: admins, NoButtons: noButtons}
 	a.sender.Chats = a.bot
 	a.bot.Reports, a.sender.Render = db, a.bot.Render
 	a.scheduler = &scheduler.Scheduler{Store: db, Composer: a.bot, Calendar: cal,
