@@ -34,6 +34,8 @@ const (
 	textChartCaption = "Biểu đồ %s — %s"
 	textExportDoc    = "📎 Thống kê %s — %s (%d việc)"
 	textExportBig    = "Tệp Excel của kỳ %s lớn hơn 50 MB, quá giới hạn gửi tệp. Hãy thu hẹp kỳ, ví dụ: /xuat tháng này hoặc /xuat tháng 11."
+	textMonthlyHead  = "📅 <b>Báo cáo tháng</b> (gửi tự động ngày làm việc đầu tháng)"
+	textMonthlyEnd   = "Tệp Excel chi tiết gửi kèm ngay sau. Không muốn nhận báo cáo tháng: /caidat baocao tat"
 	textTemplateDoc  = "📎 Tệp mẫu nhập kế hoạch: mỗi dòng một việc. Điền xong, gửi lại tệp kèm chú thích /nhap."
 	textImportUsage  = "Nhập kế hoạch công tác từ tệp Excel (.xlsx) hoặc .csv, mỗi dòng một việc.\nGõ /nhap mau để nhận tệp mẫu; điền xong, gửi tệp kèm chú thích /nhap."
 	textImportNoRole = "Chỉ trưởng đơn vị, lãnh đạo và quản trị viên được nhập kế hoạch."
@@ -52,6 +54,10 @@ type recipe struct {
 	To    int64  `json:"to,omitempty"`
 	Label string `json:"label,omitempty"`
 	Scope scope  `json:"scope"`
+	// Monthly marks the monthly report's (nhacviec.KindMonthly): the
+	// table says so, and how to stop it, instead of offering /xuat (the
+	// file comes with it).
+	Monthly bool `json:"monthly,omitempty"`
 }
 
 // scope is whose figures: one person's own ("self"), the subtrees a head
@@ -144,6 +150,56 @@ func (c *conv) export(args string) error {
 	}
 	r.What = "xlsx"
 	return c.attach(nhacviec.KindDocument, r)
+}
+
+// monthly composes the monthly report to n.To (nhacviec.KindMonthly):
+// last month's table, chart and .xlsx of the organisation for a leader or
+// monitor, of the units they head for a head (one set, the widest scope
+// winning), each a message with a recipe made when sent. Nothing for
+// someone who holds neither role now or has no private chat with the
+// bot: files are not sent to groups.
+func (b *Bot) monthly(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
+	p := n.To
+	if p == nil || p.PrivateChatID == 0 || b.Reports == nil {
+		return nil, nil
+	}
+	roles, err := tx.Roles(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	sc := scope{Mode: "head", Person: p.ID}
+	for _, m := range roles {
+		switch m.Role {
+		case nhacviec.RoleLeader, nhacviec.RoleMonitor:
+			sc.Mode = "org"
+		case nhacviec.RoleHead:
+			sc.Units = append(sc.Units, m.UnitID)
+		}
+	}
+	switch {
+	case sc.Mode == "org":
+		sc.Units = nil
+	case len(sc.Units) == 0:
+		return nil, nil
+	}
+	per, err := report.ParsePeriod("tháng trước", n.At, b.Calendar.Location())
+	if err != nil {
+		return nil, err
+	}
+	r := recipe{From: per.From.UnixMilli(), To: per.To.UnixMilli(), Label: per.Label, Scope: sc, Monthly: true}
+	var out []*nhacviec.Message
+	for _, x := range []struct {
+		what string
+		kind nhacviec.MessageKind
+	}{{"table", nhacviec.KindMonthly}, {"chart", nhacviec.KindPhoto}, {"xlsx", nhacviec.KindDocument}} {
+		r.What = x.what
+		data, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &nhacviec.Message{ChatID: p.PrivateChatID, Kind: x.kind, HTML: true, Attach: string(data)})
+	}
+	return out, nil
 }
 
 // importPlan: /nhap mau sends the template; /nhap with a file reads it
@@ -403,10 +459,16 @@ func (v *statsView) slug() string {
 // legend and the counts the table has no room for.
 func (v *statsView) table() string {
 	var b strings.Builder
+	if v.r.Monthly {
+		b.WriteString(textMonthlyHead + "\n")
+	}
 	fmt.Fprintf(&b, textStatsTitle, esc(v.r.Label), esc(v.title), v.asOf())
 	total := v.fg.Total.Lead
 	if total.Total() == 0 && v.fg.Total.Coord.Total() == 0 {
 		b.WriteString("\n\n" + textStatsEmpty)
+		if v.r.Monthly {
+			b.WriteString("\n\n" + textMonthlyEnd)
+		}
 		return b.String()
 	}
 	rows := v.rows()
@@ -451,7 +513,11 @@ func (v *statsView) table() string {
 	if len(extra) > 0 {
 		b.WriteString("\n\n" + strings.Join(extra, "\n"))
 	}
-	b.WriteString("\n\n" + fmt.Sprintf(textStatsMore, esc(v.r.Label)))
+	if v.r.Monthly {
+		b.WriteString("\n\n" + textMonthlyEnd)
+	} else {
+		b.WriteString("\n\n" + fmt.Sprintf(textStatsMore, esc(v.r.Label)))
+	}
 	return b.String()
 }
 

@@ -280,7 +280,11 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start time.Time) int {
 	tried := 0
 	if s.holds.Load() > 0 {
-		lane = slices.DeleteFunc(slices.Clone(lane), func(m *nhacviec.Outgoing) bool { return !urgent(m.Kind) })
+		// A planned message with a recipe (the monthly report's chart
+		// and file) is held too, to follow its table.
+		lane = slices.DeleteFunc(slices.Clone(lane), func(m *nhacviec.Outgoing) bool {
+			return !urgent(m.Kind) || (m.Key != "" && m.Attach != "")
+		})
 	}
 	for _, msgs := range byChat(lane) {
 		for len(msgs) > 0 {
@@ -323,7 +327,8 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 // urgent reports whether messages of kind answer people, as opposed to
 // the reminders and digests the scheduler plans.
 func urgent(k nhacviec.MessageKind) bool {
-	return !k.Chasing() && k != nhacviec.KindDigest && k != nhacviec.KindEscalation
+	return !k.Chasing() && k != nhacviec.KindDigest && k != nhacviec.KindEscalation &&
+		k != nhacviec.KindMonthly && k != nhacviec.KindChase
 }
 
 // byChat groups a lane's messages by chat, chats in the order of their
