@@ -33,7 +33,7 @@ const (
 	textStatsMore    = "Gõ /xuat %s để nhận tệp Excel chi tiết."
 	textChartCaption = "Biểu đồ %s — %s"
 	textExportDoc    = "📎 Thống kê %s — %s (%d việc)"
-	textExportBig    = "Tệp Excel của kỳ %s lớn hơn 50 MB, quá giới hạn gửi tệp. Hãy thu hẹp kỳ, ví dụ: /xuat tháng này hoặc /xuat tháng 11."
+	textExportBig    = "Tệp Excel của kỳ %s nặng %s, quá giới hạn gửi tệp (%s). Hãy thu hẹp kỳ, ví dụ: /xuat tháng này, /xuat tháng 11 hoặc /xuat từ 1/7 đến 30/9."
 	textMonthlyHead  = "📅 <b>Báo cáo tháng</b> (gửi tự động ngày làm việc đầu tháng)"
 	textMonthlyEnd   = "Tệp Excel chi tiết gửi kèm ngay sau. Không muốn nhận báo cáo tháng: /caidat baocao tat"
 	textTemplateDoc  = "📎 Tệp mẫu nhập kế hoạch: mỗi dòng một việc. Điền xong, gửi lại tệp kèm chú thích /nhap."
@@ -262,8 +262,13 @@ func (b *Bot) Render(ctx context.Context, m *nhacviec.Outgoing) error {
 		if err := report.WriteXLSX(&buf, st.book()); err != nil {
 			return err
 		}
-		if buf.Len() > report.MaxExportBytes {
-			m.Kind, m.Text = nhacviec.KindReply, fmt.Sprintf(textExportBig, esc(r.Label))
+		limit := b.MaxFileBytes
+		if limit <= 0 {
+			limit = report.MaxExportBytes
+		}
+		if buf.Len() > limit {
+			b.Log.Info().Int("bytes", buf.Len()).Int("limit", limit).Msg("export too big to send")
+			m.Kind, m.Text = nhacviec.KindReply, fmt.Sprintf(textExportBig, esc(r.Label), sizeText(buf.Len()), sizeText(limit))
 			return nil
 		}
 		m.File = &nhacviec.File{Name: "thongke-" + st.slug() + ".xlsx", Data: buf.Bytes()}
@@ -272,6 +277,14 @@ func (b *Bot) Render(ctx context.Context, m *nhacviec.Outgoing) error {
 		return nhacviec.Errorf(nhacviec.EInvalid, "recipe %q: nothing to make", m.Attach)
 	}
 	return nil
+}
+
+// sizeText says a file's size as people read it: "62,4 MB", "850 KB".
+func sizeText(n int) string {
+	if n >= 1<<20 {
+		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
+	}
+	return fmt.Sprintf("%d KB", (n+1023)/1024)
 }
 
 // statsView is a scope's figures with the names that show them.

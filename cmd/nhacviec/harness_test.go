@@ -56,6 +56,8 @@ type harness struct {
 	logs  syncBuffer // everything the app logged, at debug level
 	paced bool       // keep Telegram's per-chat limits (most tests lift them)
 	rate  float64    // NHACVIEC_SEND_RATE (default: 1000, no limit to speak of)
+	// maxFile is bot.Bot.MaxFileBytes (0: Telegram's 50 MB).
+	maxFile int
 }
 
 // paced makes the harness keep Telegram's per-chat limits.
@@ -63,6 +65,9 @@ func paced(h *harness) { h.paced = true }
 
 // sendRate sets the sender's overall rate.
 func sendRate(r float64) func(*harness) { return func(h *harness) { h.rate = r } }
+
+// maxFile sets the largest export the bot sends (bot.Bot.MaxFileBytes).
+func maxFile(n int) func(*harness) { return func(h *harness) { h.maxFile = n } }
 
 // syncBuffer is a bytes.Buffer safe for the app's goroutines.
 type syncBuffer struct {
@@ -125,6 +130,7 @@ func (h *harness) start(path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.app.bot.MaxFileBytes = h.maxFile
 	if !h.paced {
 		h.app.sender.PrivatePerSecond, h.app.sender.GroupPerMinute = 1000, 60000
 	}
