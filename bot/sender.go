@@ -86,9 +86,15 @@ type Sender struct {
 	alone  map[int64]bool          // messages not to merge: a merged send with them was refused
 	// wall paces sends (time.Now); tests set it to step time instead of
 	// sleeping. Not Now: the bot's clock may be set for a rehearsal.
-	wall    func() time.Time
-	used    map[int64]time.Time // when a chat's limiter was last used
-	last429 struct {
+	wall func() time.Time
+	used map[int64]time.Time // when a chat's limiter was last used
+	// Chats whose messages go aside while a recipe is made (aside):
+	// rendering holds them, slots bound how many at once, renders is
+	// what Run waits for as it ends.
+	rendering map[int64]bool
+	slots     chan struct{}
+	renders   sync.WaitGroup
+	last429   struct {
 		chat int64
 		at   time.Time
 	}
@@ -134,6 +140,11 @@ const (
 	// at Rate 30 a full-rate limiter drew 429s from a fake that counts as
 	// Telegram does).
 	globalMargin = 0.98
+	// renderSlots bounds the messages with recipes made at once, aside
+	// from the batches: an export of a year of a whole organisation
+	// holds ~150 MB while it is made, and two would pass the bot's
+	// memory budget (BENCHMARKS.md §7); another waits its turn, seconds.
+	renderSlots = 1
 )
 
 func (s *Sender) init() {
@@ -164,6 +175,7 @@ func (s *Sender) init() {
 		s.global = rate.NewLimiter(rate.Limit(s.Rate*globalMargin), 1)
 		s.held, s.chats, s.used = map[int64]time.Time{}, map[int64]*rate.Limiter{}, map[int64]time.Time{}
 		s.alone = map[int64]bool{}
+		s.rendering, s.slots = map[int64]bool{}, make(chan struct{}, renderSlots)
 	})
 }
 
@@ -214,6 +226,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		}
 		timer.Stop()
 	}
+	s.renders.Wait()
 	return nil
 }
 
@@ -247,6 +260,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
+	due, aside := s.aside(ctx, due)
 	lanes := make([][]*nhacviec.Outgoing, s.Workers)
 	for _, m := range due {
 		i := int(uint64(m.ChatID) % uint64(s.Workers))
@@ -254,7 +268,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	tried := 0
+	tried := aside
 	for _, lane := range lanes {
 		if len(lane) == 0 {
 			continue
@@ -273,6 +287,74 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	return tried, nil
 }
 
+// aside takes out of a batch the chats with a message whose content is
+// made when sent (Attach: a table, a chart, an export, which takes up to
+// seconds), and sends each such chat's messages, in order, in a
+// goroutine of its own: a batch ends when its slowest send does, and
+// other people's answers must not wait for an export. A chat stays aside
+// (its later messages wait, so its order holds) until its messages were
+// tried; at most renderSlots chats at once, the others left for a later
+// batch. It returns the rest of the batch and how many messages it took.
+func (s *Sender) aside(ctx context.Context, due []*nhacviec.Outgoing) (rest []*nhacviec.Outgoing, n int) {
+	holding := s.holds.Load() > 0
+	s.mu.Lock()
+	recipe := map[int64]bool{}
+	for _, m := range due {
+		if m.Attach != "" && !(holding && held(m)) {
+			recipe[m.ChatID] = true
+		}
+	}
+	var order []int64
+	byChat := map[int64][]*nhacviec.Outgoing{}
+	for _, m := range due {
+		switch {
+		case s.rendering[m.ChatID]:
+			// Aside already: after what is being made.
+		case recipe[m.ChatID]:
+			if _, ok := byChat[m.ChatID]; !ok {
+				order = append(order, m.ChatID)
+			}
+			byChat[m.ChatID] = append(byChat[m.ChatID], m)
+		default:
+			rest = append(rest, m)
+		}
+	}
+	var start [][]*nhacviec.Outgoing
+	for _, chat := range order {
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			continue // every slot taken: a later batch
+		}
+		s.rendering[chat] = true
+		start = append(start, byChat[chat])
+		n += len(byChat[chat])
+	}
+	s.mu.Unlock()
+	for _, msgs := range start {
+		s.renders.Add(1)
+		go func() {
+			defer func() {
+				s.mu.Lock()
+				delete(s.rendering, msgs[0].ChatID)
+				s.mu.Unlock()
+				<-s.slots
+				s.renders.Done()
+				s.Wake() // its chat's later messages, and the chats waiting for a slot
+			}()
+			s.sendLane(ctx, msgs, s.wall())
+		}()
+	}
+	return rest, n
+}
+
+// held reports whether m waits while a planning pass writes (Hold):
+// reminders and digests, and a planned message with a recipe (the
+// monthly report's chart and file), which follows its table.
+func held(m *nhacviec.Outgoing) bool {
+	return !urgent(m.Kind) || (m.Key != "" && m.Attach != "")
+}
+
 // sendLane sends a lane's messages chat by chat, each chat's in order,
 // and returns how many it tried. A chat's waiting messages go out merged
 // (merge); a chat that must wait (its pace, a 429, a retry) keeps the
@@ -280,11 +362,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start time.Time) int {
 	tried := 0
 	if s.holds.Load() > 0 {
-		// A planned message with a recipe (the monthly report's chart
-		// and file) is held too, to follow its table.
-		lane = slices.DeleteFunc(slices.Clone(lane), func(m *nhacviec.Outgoing) bool {
-			return !urgent(m.Kind) || (m.Key != "" && m.Attach != "")
-		})
+		lane = slices.DeleteFunc(slices.Clone(lane), held)
 	}
 	for _, msgs := range byChat(lane) {
 		for len(msgs) > 0 {
