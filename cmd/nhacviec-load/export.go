@@ -123,6 +123,7 @@ func exportOnce(ctx context.Context, o *options, db string, org *org, dir string
 	env := botEnv(srv, db, "NHACVIEC_CLOCK="+monday0900.Format(time.RFC3339), "NHACVIEC_SEND_RATE=100000", "NHACVIEC_CHAT_PACE=off",
 		"NHACVIEC_SEND_WORKERS="+strconv.Itoa(o.workers), "NHACVIEC_ADMINS="+strconv.FormatInt(admin.user.ID, 10),
 		"NHACVIEC_OUTBOX_KEEP_DAYS=0", "NHACVIEC_REPLIES_KEEP_DAYS=0")
+	env = append(env, o.botEnv...)
 	if run == 0 && o.profile != "" {
 		cpu, _ := filepath.Abs(filepath.Join(o.profile, "export.cpu.pprof"))
 		mem, _ := filepath.Abs(filepath.Join(o.profile, "export.allocs.pprof"))

@@ -64,6 +64,7 @@ type options struct {
 	exportTasks  int
 	exportRate   float64
 	exportWindow time.Duration
+	botEnv       []string // more of the bot's environment, e.g. GOMEMLIMIT=150MiB
 }
 
 func main() {
@@ -96,6 +97,13 @@ func main() {
 	flag.IntVar(&o.exportTasks, "export-tasks", 220000, "export: tasks of history seeded (over two years; /xuat năm counts a little under half)")
 	flag.Float64Var(&o.exportRate, "export-rate", 20, "export: /viec commands a second from other people, with and without the export")
 	flag.DurationVar(&o.exportWindow, "export-window", 10*time.Second, "export: how long the commands are measured without an export")
+	flag.Func("bot-env", "export: KEY=VALUE added to the bot's environment (repeatable), e.g. GOMEMLIMIT=150MiB", func(v string) error {
+		if !strings.Contains(v, "=") {
+			return fmt.Errorf("want KEY=VALUE, got %q", v)
+		}
+		o.botEnv = append(o.botEnv, v)
+		return nil
+	})
 	flag.Parse()
 
 	var err error
