@@ -211,7 +211,7 @@ func (s *Sender) Hold() (release func()) {
 func (s *Sender) Run(ctx context.Context) error {
 	s.init()
 	for ctx.Err() == nil {
-		n, err := s.Drain(ctx)
+		n, err := s.drain(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.Log.Error().Err(err).Msg("outbox drain failed")
 		}
@@ -248,8 +248,18 @@ func (s *Sender) idle(ctx context.Context) time.Duration {
 
 // Drain sends the messages due now, one batch, and returns how many it
 // tried; messages of chats that must wait are left for later. ctx ending
-// stops new sends; started ones complete.
+// stops new sends; started ones complete. Unlike Run's batches, it
+// returns only once the messages with recipes it took are sent too (the
+// console and tests read what was sent when it returns).
 func (s *Sender) Drain(ctx context.Context) (int, error) {
+	n, err := s.drain(ctx)
+	s.renders.Wait()
+	return n, err
+}
+
+// drain is Drain without waiting for the messages with recipes, which
+// it sends aside (aside).
+func (s *Sender) drain(ctx context.Context) (int, error) {
 	s.init()
 	if s.pausedUntil().After(s.wall()) {
 		return 0, nil
