@@ -13,8 +13,11 @@ RUN CGO_ENABLED=0 go build -trimpath -ldflags "-s -w" -o /out/nhacviec ./cmd/nha
 FROM gcr.io/distroless/static-debian12:nonroot
 COPY --from=build /out/nhacviec /usr/local/bin/nhacviec
 COPY --from=build --chown=nonroot:nonroot /out/data /data
+# GOMEMLIMIT: Go's soft heap limit keeps the bot under 200 MB while it
+# makes a year's export of 100k tasks (BENCHMARKS.md §7).
 ENV NHACVIEC_DB=/data/nhacviec.db \
-    NHACVIEC_LOG_FORMAT=json
+    NHACVIEC_LOG_FORMAT=json \
+    GOMEMLIMIT=150MiB
 VOLUME /data
 USER nonroot:nonroot
 ENTRYPOINT ["/usr/local/bin/nhacviec"]

@@ -44,6 +44,7 @@ type Tx interface {
 	LadderTx
 	ReviewTx
 	SettingsTx
+	PersonSettingsTx
 	CoordinatorTx
 }
 

@@ -46,6 +46,10 @@ type Bot struct {
 	// Reports reads the task records the statistics count (the store);
 	// nil: /thongke and /xuat say they are off.
 	Reports report.Source
+	// MaxFileBytes is the largest export sent as a document (0:
+	// report.MaxExportBytes, Telegram's 50 MB); a bigger one is refused
+	// with a narrower period suggested.
+	MaxFileBytes int
 }
 
 // CommandUnknown is the name Observe and the logs give a command that

@@ -23,6 +23,12 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 	if n.Kind == nhacviec.KindEscalation {
 		return b.escalation(tx, n)
 	}
+	if n.Kind == nhacviec.KindMonthly {
+		return b.monthly(tx, n) // report.go
+	}
+	if n.Kind == nhacviec.KindChase {
+		return b.chase(tx, n) // chase.go
+	}
 	if n.Kind == nhacviec.KindReminder && strings.HasPrefix(n.Slot, nhacviec.SlotReview+":") {
 		return b.reviewReminder(tx, n)
 	}
@@ -41,6 +47,8 @@ func (b *Bot) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, e
 	switch {
 	case n.Kind == nhacviec.KindReminder && strings.HasPrefix(n.Slot, "due"):
 		text = fmt.Sprintf(textRemindToday, t.ID, title, due)
+	case n.Kind == nhacviec.KindReminder && strings.HasPrefix(n.Slot, nhacviec.SlotBefore3+":"):
+		text = fmt.Sprintf(textRemindBefore3, t.ID, title, due, esc(t.Recur))
 	case n.Kind == nhacviec.KindReminder:
 		text = fmt.Sprintf(textRemindBefore, t.ID, title, due)
 	case n.Kind == nhacviec.KindOverdue:
@@ -195,8 +203,9 @@ func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, er
 }
 
 const (
-	textRemindBefore = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (ngày làm việc tới).\n" + textDoneHint
-	textRemindToday  = "⏰ Hôm nay đến hạn việc #%d: <b>%s</b>\nHạn: %s.\n" + textDoneHint
+	textRemindBefore  = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (ngày làm việc tới).\n" + textDoneHint
+	textRemindBefore3 = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (còn 3 ngày làm việc; việc định kỳ %s).\n" + textDoneHint
+	textRemindToday   = "⏰ Hôm nay đến hạn việc #%d: <b>%s</b>\nHạn: %s.\n" + textDoneHint
 	// The first line of a chasing notice says it all in short: a merged
 	// message too long for every notice in full lists their first lines.
 	textOverdueNotice = "⚠️ Việc #%d đã quá hạn: <b>%s</b> — %s\nHạn: %s"

@@ -33,7 +33,9 @@ const (
 	textStatsMore    = "Gõ /xuat %s để nhận tệp Excel chi tiết."
 	textChartCaption = "Biểu đồ %s — %s"
 	textExportDoc    = "📎 Thống kê %s — %s (%d việc)"
-	textExportBig    = "Tệp Excel của kỳ %s lớn hơn 50 MB, quá giới hạn gửi tệp. Hãy thu hẹp kỳ, ví dụ: /xuat tháng này hoặc /xuat tháng 11."
+	textExportBig    = "Tệp Excel của kỳ %s nặng %s, quá giới hạn gửi tệp (%s). Hãy thu hẹp kỳ, ví dụ: /xuat tháng này, /xuat tháng 11 hoặc /xuat từ 1/7 đến 30/9."
+	textMonthlyHead  = "📅 <b>Báo cáo tháng</b> (gửi tự động ngày làm việc đầu tháng)"
+	textMonthlyEnd   = "Tệp Excel chi tiết gửi kèm ngay sau. Không muốn nhận báo cáo tháng: /caidat baocao tat"
 	textTemplateDoc  = "📎 Tệp mẫu nhập kế hoạch: mỗi dòng một việc. Điền xong, gửi lại tệp kèm chú thích /nhap."
 	textImportUsage  = "Nhập kế hoạch công tác từ tệp Excel (.xlsx) hoặc .csv, mỗi dòng một việc.\nGõ /nhap mau để nhận tệp mẫu; điền xong, gửi tệp kèm chú thích /nhap."
 	textImportNoRole = "Chỉ trưởng đơn vị, lãnh đạo và quản trị viên được nhập kế hoạch."
@@ -52,6 +54,10 @@ type recipe struct {
 	To    int64  `json:"to,omitempty"`
 	Label string `json:"label,omitempty"`
 	Scope scope  `json:"scope"`
+	// Monthly marks the monthly report's (nhacviec.KindMonthly): the
+	// table says so, and how to stop it, instead of offering /xuat (the
+	// file comes with it).
+	Monthly bool `json:"monthly,omitempty"`
 }
 
 // scope is whose figures: one person's own ("self"), the subtrees a head
@@ -146,6 +152,56 @@ func (c *conv) export(args string) error {
 	return c.attach(nhacviec.KindDocument, r)
 }
 
+// monthly composes the monthly report to n.To (nhacviec.KindMonthly):
+// last month's table, chart and .xlsx of the organisation for a leader or
+// monitor, of the units they head for a head (one set, the widest scope
+// winning), each a message with a recipe made when sent. Nothing for
+// someone who holds neither role now or has no private chat with the
+// bot: files are not sent to groups.
+func (b *Bot) monthly(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
+	p := n.To
+	if p == nil || p.PrivateChatID == 0 || b.Reports == nil {
+		return nil, nil
+	}
+	roles, err := tx.Roles(p.ID)
+	if err != nil {
+		return nil, err
+	}
+	sc := scope{Mode: "head", Person: p.ID}
+	for _, m := range roles {
+		switch m.Role {
+		case nhacviec.RoleLeader, nhacviec.RoleMonitor:
+			sc.Mode = "org"
+		case nhacviec.RoleHead:
+			sc.Units = append(sc.Units, m.UnitID)
+		}
+	}
+	switch {
+	case sc.Mode == "org":
+		sc.Units = nil
+	case len(sc.Units) == 0:
+		return nil, nil
+	}
+	per, err := report.ParsePeriod("tháng trước", n.At, b.Calendar.Location())
+	if err != nil {
+		return nil, err
+	}
+	r := recipe{From: per.From.UnixMilli(), To: per.To.UnixMilli(), Label: per.Label, Scope: sc, Monthly: true}
+	var out []*nhacviec.Message
+	for _, x := range []struct {
+		what string
+		kind nhacviec.MessageKind
+	}{{"table", nhacviec.KindMonthly}, {"chart", nhacviec.KindPhoto}, {"xlsx", nhacviec.KindDocument}} {
+		r.What = x.what
+		data, err := json.Marshal(r)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, &nhacviec.Message{ChatID: p.PrivateChatID, Kind: x.kind, HTML: true, Attach: string(data)})
+	}
+	return out, nil
+}
+
 // importPlan: /nhap mau sends the template; /nhap with a file reads it
 // (import.go).
 func (c *conv) importPlan(args string) error {
@@ -206,8 +262,13 @@ func (b *Bot) Render(ctx context.Context, m *nhacviec.Outgoing) error {
 		if err := report.WriteXLSX(&buf, st.book()); err != nil {
 			return err
 		}
-		if buf.Len() > report.MaxExportBytes {
-			m.Kind, m.Text = nhacviec.KindReply, fmt.Sprintf(textExportBig, esc(r.Label))
+		limit := b.MaxFileBytes
+		if limit <= 0 {
+			limit = report.MaxExportBytes
+		}
+		if buf.Len() > limit {
+			b.Log.Info().Int("bytes", buf.Len()).Int("limit", limit).Msg("export too big to send")
+			m.Kind, m.Text = nhacviec.KindReply, fmt.Sprintf(textExportBig, esc(r.Label), sizeText(buf.Len()), sizeText(limit))
 			return nil
 		}
 		m.File = &nhacviec.File{Name: "thongke-" + st.slug() + ".xlsx", Data: buf.Bytes()}
@@ -216,6 +277,14 @@ func (b *Bot) Render(ctx context.Context, m *nhacviec.Outgoing) error {
 		return nhacviec.Errorf(nhacviec.EInvalid, "recipe %q: nothing to make", m.Attach)
 	}
 	return nil
+}
+
+// sizeText says a file's size as people read it: "62,4 MB", "850 KB".
+func sizeText(n int) string {
+	if n >= 1<<20 {
+		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
+	}
+	return fmt.Sprintf("%d KB", (n+1023)/1024)
 }
 
 // statsView is a scope's figures with the names that show them.
@@ -403,10 +472,16 @@ func (v *statsView) slug() string {
 // legend and the counts the table has no room for.
 func (v *statsView) table() string {
 	var b strings.Builder
+	if v.r.Monthly {
+		b.WriteString(textMonthlyHead + "\n")
+	}
 	fmt.Fprintf(&b, textStatsTitle, esc(v.r.Label), esc(v.title), v.asOf())
 	total := v.fg.Total.Lead
 	if total.Total() == 0 && v.fg.Total.Coord.Total() == 0 {
 		b.WriteString("\n\n" + textStatsEmpty)
+		if v.r.Monthly {
+			b.WriteString("\n\n" + textMonthlyEnd)
+		}
 		return b.String()
 	}
 	rows := v.rows()
@@ -451,7 +526,11 @@ func (v *statsView) table() string {
 	if len(extra) > 0 {
 		b.WriteString("\n\n" + strings.Join(extra, "\n"))
 	}
-	b.WriteString("\n\n" + fmt.Sprintf(textStatsMore, esc(v.r.Label)))
+	if v.r.Monthly {
+		b.WriteString("\n\n" + textMonthlyEnd)
+	} else {
+		b.WriteString("\n\n" + fmt.Sprintf(textStatsMore, esc(v.r.Label)))
+	}
 	return b.String()
 }
 

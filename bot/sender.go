@@ -104,6 +104,12 @@ type Sender struct {
 	// sleeping. Not Now: the bot's clock may be set for a rehearsal.
 	wall func() time.Time
 	used map[int64]time.Time // when a chat's limiter was last used
+	// Chats whose messages go aside while a recipe is made (aside):
+	// rendering holds them, slots bound how many at once, renders is
+	// what Run waits for as it ends.
+	rendering map[int64]bool
+	slots     chan struct{}
+	renders   sync.WaitGroup
 }
 
 // flow is one transport's side of the sender: its pace, its overall
@@ -158,6 +164,11 @@ const (
 	// at Rate 30 a full-rate limiter drew 429s from a fake that counts as
 	// Telegram does).
 	globalMargin = 0.98
+	// renderSlots bounds the messages with recipes made at once, aside
+	// from the batches: an export of a year of a whole organisation
+	// holds ~150 MB while it is made, and two would pass the bot's
+	// memory budget (BENCHMARKS.md §7); another waits its turn, seconds.
+	renderSlots = 1
 )
 
 func (s *Sender) init() {
@@ -184,6 +195,7 @@ func (s *Sender) init() {
 		s.flows = map[string]*flow{}
 		s.held, s.chats, s.used = map[int64]time.Time{}, map[int64]*rate.Limiter{}, map[int64]time.Time{}
 		s.alone = map[int64]bool{}
+		s.rendering, s.slots = map[int64]bool{}, make(chan struct{}, renderSlots)
 	})
 }
 
@@ -244,7 +256,7 @@ func (s *Sender) Hold() (release func()) {
 func (s *Sender) Run(ctx context.Context) error {
 	s.init()
 	for ctx.Err() == nil {
-		n, err := s.Drain(ctx)
+		n, err := s.drain(ctx)
 		if err != nil && ctx.Err() == nil {
 			s.Log.Error().Err(err).Msg("outbox drain failed")
 		}
@@ -259,6 +271,7 @@ func (s *Sender) Run(ctx context.Context) error {
 		}
 		timer.Stop()
 	}
+	s.renders.Wait()
 	return nil
 }
 
@@ -280,8 +293,18 @@ func (s *Sender) idle(ctx context.Context) time.Duration {
 
 // Drain sends the messages due now, one batch, and returns how many it
 // tried; messages of chats that must wait are left for later. ctx ending
-// stops new sends; started ones complete.
+// stops new sends; started ones complete. Unlike Run's batches, it
+// returns only once the messages with recipes it took are sent too (the
+// console and tests read what was sent when it returns).
 func (s *Sender) Drain(ctx context.Context) (int, error) {
+	n, err := s.drain(ctx)
+	s.renders.Wait()
+	return n, err
+}
+
+// drain is Drain without waiting for the messages with recipes, which
+// it sends aside (aside).
+func (s *Sender) drain(ctx context.Context) (int, error) {
 	s.init()
 	start := s.wall()
 	s.fresh.Store(false) // what is written from now on, this Due sees or a later one
@@ -289,6 +312,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	if err != nil || len(due) == 0 {
 		return 0, err
 	}
+	due, aside := s.aside(ctx, due)
 	lanes := make([][]*nhacviec.Outgoing, s.Workers)
 	for _, m := range due {
 		i := int(uint64(m.ChatID) % uint64(s.Workers))
@@ -296,7 +320,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	}
 	var wg sync.WaitGroup
 	var mu sync.Mutex
-	tried := 0
+	tried := aside
 	for _, lane := range lanes {
 		if len(lane) == 0 {
 			continue
@@ -315,6 +339,74 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 	return tried, nil
 }
 
+// aside takes out of a batch the chats with a message whose content is
+// made when sent (Attach: a table, a chart, an export, which takes up to
+// seconds), and sends each such chat's messages, in order, in a
+// goroutine of its own: a batch ends when its slowest send does, and
+// other people's answers must not wait for an export. A chat stays aside
+// (its later messages wait, so its order holds) until its messages were
+// tried; at most renderSlots chats at once, the others left for a later
+// batch. It returns the rest of the batch and how many messages it took.
+func (s *Sender) aside(ctx context.Context, due []*nhacviec.Outgoing) (rest []*nhacviec.Outgoing, n int) {
+	holding := s.holds.Load() > 0
+	s.mu.Lock()
+	recipe := map[int64]bool{}
+	for _, m := range due {
+		if m.Attach != "" && !(holding && held(m)) {
+			recipe[m.ChatID] = true
+		}
+	}
+	var order []int64
+	byChat := map[int64][]*nhacviec.Outgoing{}
+	for _, m := range due {
+		switch {
+		case s.rendering[m.ChatID]:
+			// Aside already: after what is being made.
+		case recipe[m.ChatID]:
+			if _, ok := byChat[m.ChatID]; !ok {
+				order = append(order, m.ChatID)
+			}
+			byChat[m.ChatID] = append(byChat[m.ChatID], m)
+		default:
+			rest = append(rest, m)
+		}
+	}
+	var start [][]*nhacviec.Outgoing
+	for _, chat := range order {
+		select {
+		case s.slots <- struct{}{}:
+		default:
+			continue // every slot taken: a later batch
+		}
+		s.rendering[chat] = true
+		start = append(start, byChat[chat])
+		n += len(byChat[chat])
+	}
+	s.mu.Unlock()
+	for _, msgs := range start {
+		s.renders.Add(1)
+		go func() {
+			defer func() {
+				s.mu.Lock()
+				delete(s.rendering, msgs[0].ChatID)
+				s.mu.Unlock()
+				<-s.slots
+				s.renders.Done()
+				s.Wake() // its chat's later messages, and the chats waiting for a slot
+			}()
+			s.sendLane(ctx, msgs, s.wall())
+		}()
+	}
+	return rest, n
+}
+
+// held reports whether m waits while a planning pass writes (Hold):
+// reminders and digests, and a planned message with a recipe (the
+// monthly report's chart and file), which follows its table.
+func held(m *nhacviec.Outgoing) bool {
+	return !urgent(m.Kind) || (m.Key != "" && m.Attach != "")
+}
+
 // sendLane sends a lane's messages chat by chat, each chat's in order,
 // and returns how many it tried. A chat's waiting messages go out merged
 // (merge); a chat that must wait (its pace, a 429, a retry) keeps the
@@ -322,7 +414,7 @@ func (s *Sender) Drain(ctx context.Context) (int, error) {
 func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start time.Time) int {
 	tried := 0
 	if s.holds.Load() > 0 {
-		lane = slices.DeleteFunc(slices.Clone(lane), func(m *nhacviec.Outgoing) bool { return !urgent(m.Kind) })
+		lane = slices.DeleteFunc(slices.Clone(lane), held)
 	}
 	for _, msgs := range byChat(lane) {
 		for len(msgs) > 0 {
@@ -377,7 +469,8 @@ func (s *Sender) sendLane(ctx context.Context, lane []*nhacviec.Outgoing, start 
 // urgent reports whether messages of kind answer people, as opposed to
 // the reminders and digests the scheduler plans.
 func urgent(k nhacviec.MessageKind) bool {
-	return !k.Chasing() && k != nhacviec.KindDigest && k != nhacviec.KindEscalation
+	return !k.Chasing() && k != nhacviec.KindDigest && k != nhacviec.KindEscalation &&
+		k != nhacviec.KindMonthly && k != nhacviec.KindChase
 }
 
 // byChat groups a lane's messages by chat, chats in the order of their

@@ -694,3 +694,57 @@ func TestSenderPacesEachTransport(t *testing.T) {
 		t.Fatalf("during Zalo's pause: zalo %d, telegram %d", len(z2.sent()), len(tg2.sent()))
 	}
 }
+
+// A message whose content is made when sent (an export) is made aside
+// from the batch: while it is being made, other chats' answers go out,
+// and its own chat's later message waits behind it; a second chat's
+// export waits for the slot. Once made, both go, in their order.
+func TestSenderMakesExportsAside(t *testing.T) {
+	s, out, tr, _ := newTestSender(t, telegramLimits)
+	started, release := make(chan int64, 2), make(chan struct{})
+	s.Render = func(ctx context.Context, m *nhacviec.Outgoing) error {
+		started <- m.ChatID
+		<-release
+		m.Text = "made " + m.Attach
+		return nil
+	}
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindDocument, Attach: "xlsx"}})
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindReply, Text: "after the export"}})
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 3, Kind: nhacviec.KindDocument, Attach: "second"}})
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 2, Kind: nhacviec.KindReply, Text: "answer"}})
+	// Run's drain, which does not wait for what it sends aside.
+	aside := func() {
+		if _, err := s.drain(context.Background()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	aside()
+	if chat := <-started; chat != 1 {
+		t.Fatalf("made first: chat %d", chat)
+	}
+	aside() // chat 1 aside, chat 3 waiting for the slot: nothing more
+	if calls := tr.sent(); len(calls) != 1 || calls[0].Text != "answer" {
+		t.Fatalf("while the export is made: %+v", calls)
+	}
+	select {
+	case chat := <-started:
+		t.Fatalf("chat %d's export made alongside", chat)
+	default:
+	}
+	release <- struct{}{}
+	s.renders.Wait()
+	aside() // the second export, now that the slot is free
+	if chat := <-started; chat != 3 {
+		t.Fatalf("made second: chat %d", chat)
+	}
+	release <- struct{}{}
+	s.renders.Wait()
+	var texts []string
+	for _, c := range tr.sent() {
+		texts = append(texts, fmt.Sprint(c.ChatID, ":", c.Text))
+	}
+	want := []string{"2:answer", "1:made xlsx", "1:after the export", "3:made second"}
+	if !slices.Equal(texts, want) {
+		t.Fatalf("sent %q, want %q", texts, want)
+	}
+}

@@ -18,6 +18,7 @@ import (
 //	/caidat duyet tat [ĐƠN_VỊ]
 //	/caidat leothang 2 5 [ĐƠN_VỊ] the escalation ladder's thresholds (ladder.go)
 //	/caidat leothang tat|bat [ĐƠN_VỊ]
+//	/caidat baocao tat|bat        the caller's own monthly report (anyone)
 
 // settingNames are the settings /caidat knows, by their folded word.
 var settingNames = map[string]string{"duyet": nhacviec.SettingReview, "duyet ket qua": nhacviec.SettingReview}
@@ -32,6 +33,9 @@ func (c *conv) settings(args string) error {
 	words := strings.Fields(args)
 	if rest, ok := ladderWords(words); ok {
 		return c.ladderSetting(rest) // ladder.go
+	}
+	if rest, ok := monthlyWords(words); ok {
+		return c.monthlySetting(rest)
 	}
 	name, n := "", 0
 	for k := min(3, len(words)); k >= 1 && name == ""; k-- {
@@ -99,11 +103,67 @@ func (c *conv) showSettings(u *nhacviec.Unit) error {
 	if err != nil {
 		return err
 	}
-	return c.say(fmt.Sprintf(textSettingsShow, esc(st.tree.path(u.ID)), state+ladder))
+	monthly, err := c.monthlyShown()
+	if err != nil {
+		return err
+	}
+	return c.say(fmt.Sprintf(textSettingsShow, esc(st.tree.path(u.ID)), state+ladder) + monthly)
+}
+
+// monthlyWords reads "/caidat baocao …" (or "bao cao", "report"), the
+// caller's own monthly report, and returns the words after it.
+func monthlyWords(words []string) (rest []string, ok bool) {
+	switch {
+	case len(words) > 0 && (calendar.Fold(words[0]) == "baocao" || words[0] == "report"):
+		return words[1:], true
+	case len(words) > 1 && calendar.Fold(words[0]) == "bao" && calendar.Fold(words[1]) == "cao":
+		return words[2:], true
+	}
+	return nil, false
+}
+
+// monthlySetting shows (no word) or turns on or off the caller's monthly
+// report: a person's own setting, which anyone may change.
+func (c *conv) monthlySetting(words []string) error {
+	if len(words) == 0 {
+		shown, err := c.monthlyShown()
+		if err != nil {
+			return err
+		}
+		return c.say(strings.TrimPrefix(shown, "\n\n") + "\n" + textMonthlyUsage)
+	}
+	value, ok := settingValues[calendar.Fold(words[0])]
+	if !ok || len(words) > 1 {
+		return nhacviec.Errorf(nhacviec.EInvalid, textSettingBadValue, esc(clip(strings.Join(words, " "), maxEcho)), textMonthlyUsage)
+	}
+	if err := c.tx.SetPersonSetting(c.me.ID, nhacviec.SettingMonthlyReport, value); err != nil {
+		return err
+	}
+	if value == nhacviec.SettingOn {
+		return c.say(textMonthlySetOn)
+	}
+	return c.say(textMonthlySetOff)
+}
+
+// monthlyShown is the line of /caidat that says the caller's monthly
+// report.
+func (c *conv) monthlyShown() (string, error) {
+	v, err := c.tx.PersonSetting(c.me.ID, nhacviec.SettingMonthlyReport)
+	if err != nil {
+		return "", err
+	}
+	state := textSettingOn2 + " " + textSettingDefault
+	switch v {
+	case nhacviec.SettingOff:
+		state = textSettingOff
+	case nhacviec.SettingOn:
+		state = textSettingOn2
+	}
+	return "\n\n" + fmt.Sprintf(textMonthlyLine, state), nil
 }
 
 const (
-	textSettingsUsage   = "Cài đặt đơn vị (trưởng đơn vị, quản trị viên):\n/caidat duyet bat — mọi việc giao trong đơn vị cần người giao duyệt kết quả\n/caidat duyet tat — báo xong là hoàn thành\n/caidat leothang 2 5 — báo trưởng đơn vị khi việc quá hạn 2 ngày làm việc, báo lãnh đạo (danh sách thứ Hai) khi quá hạn 5 ngày; /caidat leothang tat — tắt\nThêm tên hoặc mã đơn vị ở cuối nếu cần, ví dụ: /caidat duyet bat Phòng Tổng hợp"
+	textSettingsUsage   = "Cài đặt đơn vị (trưởng đơn vị, quản trị viên):\n/caidat duyet bat — mọi việc giao trong đơn vị cần người giao duyệt kết quả\n/caidat duyet tat — báo xong là hoàn thành\n/caidat leothang 2 5 — báo trưởng đơn vị khi việc quá hạn 2 ngày làm việc, báo lãnh đạo (danh sách thứ Hai) khi quá hạn 5 ngày; /caidat leothang tat — tắt\n/caidat baocao tat — (của riêng bạn) không nhận báo cáo tháng; /caidat baocao bat — nhận lại\nThêm tên hoặc mã đơn vị ở cuối nếu cần, ví dụ: /caidat duyet bat Phòng Tổng hợp"
 	textSettingNoValue  = "Bật hay tắt?\n\n%s"
 	textSettingBadValue = "Không hiểu \"%s\": ghi bat hoặc tat.\n\n%s"
 	textCannotSet       = "Chỉ trưởng đơn vị hoặc quản trị viên mới đổi cài đặt của %s được. Trưởng đơn vị gõ, ví dụ: /caidat duyet bat — xem cài đặt: /caidat"
@@ -111,6 +171,11 @@ const (
 	textReviewSetOff    = "⚙️ %s: đã tắt duyệt kết quả. Từ nay việc giao trong đơn vị báo xong là hoàn thành (trừ việc người giao ghi \"duyệt\"). Việc đã giao không đổi."
 	textSettingsShow    = "⚙️ <b>Cài đặt của %s</b>\nDuyệt kết quả: %s\n\nĐổi: /caidat duyet bat — /caidat duyet tat — /caidat leothang 2 5"
 	textSettingOn       = "bật (mọi việc giao cần duyệt)"
+	textSettingOn2      = "bật"
+	textMonthlyLine     = "📅 Báo cáo tháng của bạn: %s — /caidat baocao tat|bat"
+	textMonthlyUsage    = "Báo cáo tháng: ngày làm việc đầu mỗi tháng, lúc 8:00, lãnh đạo và người theo dõi nhận thống kê tháng trước của cả cơ quan, trưởng đơn vị nhận của đơn vị mình (bảng, biểu đồ và tệp Excel).\nTắt: /caidat baocao tat — bật lại: /caidat baocao bat"
+	textMonthlySetOn    = "📅 Đã bật báo cáo tháng: ngày làm việc đầu mỗi tháng, lúc 8:00, bạn nhận thống kê tháng trước (bảng, biểu đồ, tệp Excel). Tắt: /caidat baocao tat"
+	textMonthlySetOff   = "📅 Đã tắt báo cáo tháng của bạn. Vẫn xem được bất cứ lúc nào: /thongke tháng trước — bật lại: /caidat baocao bat"
 	textSettingOff      = "tắt"
 	textSettingDefault  = "(mặc định)"
 	textSettingFrom     = "(theo cài đặt của %s)"

@@ -204,7 +204,10 @@ func WriteXLSX(w io.Writer, b *Book) error {
 	if err := b.chart(f); err != nil {
 		return fmt.Errorf("report: xlsx chart: %w", err)
 	}
-	f.SetActiveSheet(0)
+	// No SetActiveSheet: the first sheet is the active one already, and
+	// SetActiveSheet reads every sheet back into memory, the streamed
+	// ones too, to mark which is selected (at 100k tasks, ~150 MB more
+	// than the stream: BENCHMARKS.md §7).
 	if _, err := f.WriteTo(w); err != nil {
 		return fmt.Errorf("report: write xlsx: %w", err)
 	}

@@ -91,6 +91,9 @@ func TestWriteXLSX(t *testing.T) {
 	if got := strings.Join(f.GetSheetList(), "|"); got != "Tổng hợp|Cá nhân|Chi tiết|Trả lại ≥ 2 lần" {
 		t.Fatalf("sheets %s", got)
 	}
+	if i := f.GetActiveSheetIndex(); i != 0 {
+		t.Errorf("the file opens on sheet %d, want Tổng hợp", i)
+	}
 	for _, sh := range f.GetSheetList() {
 		if got := cell(t, f, sh, 1, 1); got != "Sở Nội vụ: kết quả thực hiện nhiệm vụ tháng 11/2026" {
 			t.Errorf("%s title %q", sh, got)

@@ -57,6 +57,8 @@ type Scheduler struct {
 	lastRun atomic.Int64 // Unix ms of the last pass that completed
 	paused  atomic.Bool
 	ladder  ladderState // the escalation runs found done (ladder.go)
+	runs    ladderState // the monthly reports and chases found done (monthly.go, chase.go)
+	duties  dutyKinds   // which recurrences make report duties (chase.go)
 }
 
 // LastRun is when the last pass completed (zero before the first): the
@@ -137,6 +139,20 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 		start := time.Now()
 		var n int
 		n, err = s.planLadder(ctx, now)
+		longest = max(longest, time.Since(start))
+		written += n
+	}
+	if err == nil {
+		start := time.Now()
+		var n int
+		n, err = s.planMonthly(ctx, now)
+		longest = max(longest, time.Since(start))
+		written += n
+	}
+	if err == nil {
+		start := time.Now()
+		var n int
+		n, err = s.planChase(ctx, now)
 		longest = max(longest, time.Since(start))
 		written += n
 	}
@@ -286,6 +302,8 @@ func noticeKey(n nhacviec.Notice, loc *time.Location) string {
 // plan returns t's notices that are due at now and still worth sending,
 // and when t next needs a look.
 //
+//   - "before3": for a recurring report duty (chase.go), three working
+//     days before the deadline's day, at RemindAt;
 //   - "before": the working day before the deadline's day, at RemindAt;
 //   - "due": the deadline's own morning, if the deadline is after RemindAt;
 //   - overdue: at the deadline, to assignee and assigner;
@@ -303,6 +321,11 @@ func (s *Scheduler) plan(t *nhacviec.Task, now time.Time) ([]nhacviec.Notice, ti
 	cal := s.Calendar
 	deadline := t.Deadline.In(cal.Location())
 	var slots []nhacviec.Notice
+	if s.reportDuty(t) { // chase.go
+		if before3 := cal.At(cal.AddWorkingDays(deadline, -3), s.RemindAt); before3.After(t.CreatedAt) {
+			slots = append(slots, nhacviec.Notice{Kind: nhacviec.KindReminder, Slot: nhacviec.SlotBefore3 + ":" + day(before3), Task: t, At: before3})
+		}
+	}
 	if before := cal.At(cal.PrevWorkingDay(deadline), s.RemindAt); before.After(t.CreatedAt) {
 		slots = append(slots, nhacviec.Notice{Kind: nhacviec.KindReminder, Slot: "before:" + day(before), Task: t, At: before})
 	}

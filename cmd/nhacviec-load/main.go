@@ -9,6 +9,7 @@
 //	go run ./cmd/nhacviec-load -scenario fanout        # 2: digests + reminders, Telegram's limits
 //	go run ./cmd/nhacviec-load -scenario state         # 3: 100k and 1M tasks
 //	go run ./cmd/nhacviec-load -scenario lateness      # 4: 1,000 reminders due the same minute
+//	go run ./cmd/nhacviec-load -scenario export        # 7: RSS during /xuat năm of ~100k tasks, others' p99
 //	go run ./cmd/nhacviec-load -quick                  # every scenario, small; for CI
 //
 // It fails (exit status 1) when the bot misbehaves: a command without a
@@ -58,12 +59,18 @@ type options struct {
 	registered int
 	history    int
 	cache      string
+	// export (scenario 7): the tasks seeded, the rate of the others'
+	// commands, and how long they are measured without an export.
+	exportTasks  int
+	exportRate   float64
+	exportWindow time.Duration
+	botEnv       []string // more of the bot's environment, e.g. GOMEMLIMIT=150MiB
 }
 
 func main() {
 	var o options
 	var scenarios, fanout, rates, tasks string
-	flag.StringVar(&scenarios, "scenario", "commands", "comma-separated: commands, fanout, state, lateness, or all")
+	flag.StringVar(&scenarios, "scenario", "commands", "comma-separated: commands, fanout, state, lateness, export, or all")
 	flag.StringVar(&o.bin, "bin", "", "the nhacviec binary (default: go build ./cmd/nhacviec into a temporary directory)")
 	flag.IntVar(&o.runs, "runs", 5, "repetitions of each measurement (the median is reported)")
 	flag.BoolVar(&o.quick, "quick", false, "small sizes, one run of each scenario (CI)")
@@ -87,6 +94,16 @@ func main() {
 	flag.IntVar(&o.reminder, "reminders", 1000, "lateness: reminders due the same minute")
 	flag.StringVar(&o.work, "dir", "", "where temporary directories go (default: the system's)")
 	flag.StringVar(&o.stateDB, "state-db", "", "state: start from a copy of this database, seeded by an earlier run with -keep and the same -tasks (saves the seeding)")
+	flag.IntVar(&o.exportTasks, "export-tasks", 220000, "export: tasks of history seeded (over two years; /xuat năm counts a little under half)")
+	flag.Float64Var(&o.exportRate, "export-rate", 20, "export: /viec commands a second from other people, with and without the export")
+	flag.DurationVar(&o.exportWindow, "export-window", 10*time.Second, "export: how long the commands are measured without an export")
+	flag.Func("bot-env", "export: KEY=VALUE added to the bot's environment (repeatable), e.g. GOMEMLIMIT=150MiB", func(v string) error {
+		if !strings.Contains(v, "=") {
+			return fmt.Errorf("want KEY=VALUE, got %q", v)
+		}
+		o.botEnv = append(o.botEnv, v)
+		return nil
+	})
 	flag.Parse()
 
 	var err error
@@ -104,12 +121,13 @@ func main() {
 	if o.quick {
 		o.runs, o.commands, o.people, o.groups, o.registered, o.history = 1, 1000, 100, 5, 300, 4000
 		o.fanout, o.rates, o.tasks, o.quahan, o.reminder = []int{100}, []float64{30}, []int{10000}, 20, 0
+		o.exportWindow = 2 * time.Second
 	}
 	list := strings.Split(scenarios, ",")
 	if o.quick || scenarios == "all" {
-		list = []string{"commands", "fanout", "state", "lateness"}
+		list = []string{"commands", "fanout", "state", "export", "lateness"}
 		if o.quick {
-			list = list[:3] // lateness waits for a minute boundary
+			list = list[:4] // lateness waits for a minute boundary
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -138,6 +156,8 @@ func main() {
 			err = runState(ctx, &o)
 		case "lateness":
 			err = runLateness(ctx, &o)
+		case "export":
+			err = runExport(ctx, &o)
 		default:
 			err = fmt.Errorf("unknown scenario %q", s)
 		}

@@ -61,6 +61,8 @@ type harness struct {
 	// zsrv, when set (withZalo), is the fake Zalo Bot API: the app runs
 	// both transports, and zalo:z-chi is an administrator.
 	zsrv *zalotest.Server
+	// maxFile is bot.Bot.MaxFileBytes (0: Telegram's 50 MB).
+	maxFile int
 }
 
 const zaloTestToken = "9876543210:ZALO-token-never-logged"
@@ -77,6 +79,9 @@ func paced(h *harness) { h.paced = true }
 
 // sendRate sets the sender's overall rate.
 func sendRate(r float64) func(*harness) { return func(h *harness) { h.rate = r } }
+
+// maxFile sets the largest export the bot sends (bot.Bot.MaxFileBytes).
+func maxFile(n int) func(*harness) { return func(h *harness) { h.maxFile = n } }
 
 // syncBuffer is a bytes.Buffer safe for the app's goroutines.
 type syncBuffer struct {
@@ -149,6 +154,7 @@ func (h *harness) start(path string) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	h.app.bot.MaxFileBytes = h.maxFile
 	if !h.paced {
 		h.app.sender.PrivatePerSecond, h.app.sender.GroupPerMinute = 1000, 60000
 		if zl != nil {

@@ -463,3 +463,34 @@ func inTempDir(t *testing.T, fn func()) {
 	defer os.Chdir(back)
 	fn()
 }
+
+// An export bigger than the largest file the bot may send (Telegram's 50
+// MB; here 4 KB) is not sent: the command is answered with the file's
+// size, the limit and narrower periods to ask for; nothing is uploaded,
+// and the message counts as sent, not retried.
+func TestExportTooBigIsRefused(t *testing.T) {
+	h := newHarness(t, maxFile(4<<10))
+	statsOrg(h)
+	private := h.srv.PrivateChat(h.lead)
+	answer := h.say(private, h.lead, "/xuat tháng 11")
+	contains(t, answer, "Tệp Excel của kỳ tháng 11/2026 nặng ", "quá giới hạn gửi tệp (4 KB)", "Hãy thu hẹp kỳ", "/xuat tháng này")
+	if answer.Method != "sendMessage" {
+		t.Fatalf("answered by %s", answer.Method)
+	}
+	h.settle()
+	for _, s := range h.srv.SentTo(private.ID) {
+		if s.Method == "sendDocument" {
+			t.Fatalf("a document was sent: %q", s.FileName)
+		}
+	}
+	if got := outboxStates(t, h, "document"); got != "sent" {
+		t.Errorf("the export's message: %s, want sent", got)
+	}
+	// The same period within the limit is sent.
+	h.maxFile = 0
+	h.restart()
+	h.srv.UserSays(private, h.lead, "/xuat tháng 11")
+	if doc := h.waitMethod(private.ID, "sendDocument", 0); len(doc.File) <= 4<<10 {
+		t.Errorf("document of %d bytes", len(doc.File))
+	}
+}
