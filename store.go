@@ -45,6 +45,7 @@ type Tx interface {
 	ReviewTx
 	SettingsTx
 	CoordinatorTx
+	LinkTx
 }
 
 // UpdateTx records which of a transport's updates were applied: the
@@ -71,14 +72,19 @@ type ChatTx interface {
 	Chat(id int64) (*Chat, error)
 	// EnsurePerson inserts or refreshes p by (Transport, ExternalID): the
 	// username and display name are updated, a non-zero PrivateChatID is
-	// kept. It sets p.ID and p.PrivateChatID to the stored values. A
+	// kept. It sets p.ID and p.PrivateChatID to the stored values: for an
+	// account linked to another person (LinkTx), p.ID is that person's
+	// and p.PrivateChatID the account's own; p.Linked is set, and a
+	// private message records that the person used this app last. A
 	// username belongs to one person at a time: whoever held it before
 	// loses it.
 	EnsurePerson(p *Person) error
 	// Person returns the person with this id: ENotFound if none.
 	Person(id int64) (*Person, error)
 	// PersonByUsername finds a person by username ("@" optional),
-	// case-insensitively: ENotFound if nobody has it.
+	// case-insensitively, on a transport ("": any, the oldest account
+	// first): ENotFound if nobody has it. An account linked to another
+	// person finds that person.
 	PersonByUsername(transport, username string) (*Person, error)
 	// MigrateChat follows a group upgraded to a supergroup: the chat known
 	// as oldExternalID is from now on newExternalID, with its tasks and
