@@ -331,6 +331,9 @@ type Notice struct {
 	Slot string // distinguishes notices of one kind, e.g. "before", "due"
 	Task *Task  // nil for a digest
 	Chat *Chat  // the group, for a digest
+	// Unit is the unit of a digest said privately to its members, for
+	// a unit bound to no group (Chat is nil then).
+	Unit *Unit
 	// Part is the coordinator's part of Task the notice is about, nil
 	// for the lead's own notices.
 	Part *Coordinator

@@ -18,6 +18,7 @@ import (
 //	/caidat duyet tat [ĐƠN_VỊ]
 //	/caidat leothang 2 5 [ĐƠN_VỊ] the escalation ladder's thresholds (ladder.go)
 //	/caidat leothang tat|bat [ĐƠN_VỊ]
+//	/caidat kenh [zalo|telegram|tudong]  where a linked person's reminders go (link.go)
 
 // settingNames are the settings /caidat knows, by their folded word.
 var settingNames = map[string]string{"duyet": nhacviec.SettingReview, "duyet ket qua": nhacviec.SettingReview}
@@ -30,6 +31,9 @@ var settingValues = map[string]string{
 
 func (c *conv) settings(args string) error {
 	words := strings.Fields(args)
+	if len(words) > 0 && calendar.Fold(words[0]) == "kenh" {
+		return c.channel(strings.Join(words[1:], " ")) // link.go
+	}
 	if rest, ok := ladderWords(words); ok {
 		return c.ladderSetting(rest) // ladder.go
 	}
