@@ -147,6 +147,13 @@ func (c *conv) useLinkCode(code string) error {
 	if err := c.tx.LinkPeople(keep, merge); err != nil {
 		return err
 	}
+	// This message, from this app, is the person's last private one
+	// (EnsurePerson records it for a linked account).
+	again := &nhacviec.Person{Transport: c.me.Transport, ExternalID: c.me.ExternalID, Username: c.me.Username,
+		DisplayName: c.me.DisplayName, PrivateChatID: c.chat.ID}
+	if err := c.tx.EnsurePerson(again); err != nil {
+		return err
+	}
 	c.me.ID, c.me.Linked, c.stand = keep, true, nil
 	p, err := c.tx.Person(keep)
 	if err != nil {

@@ -56,6 +56,9 @@ type harness struct {
 	logs  syncBuffer // everything the app logged, at debug level
 	paced bool       // keep Telegram's per-chat limits (most tests lift them)
 	rate  float64    // NHACVIEC_SEND_RATE (default: 1000, no limit to speak of)
+	// extra are transports wired beside Telegram's, by name (link_test.go:
+	// a Zalo side whose updates go to Bot.Handle).
+	extra map[string]bot.Transport
 }
 
 // paced makes the harness keep Telegram's per-chat limits.
@@ -121,7 +124,11 @@ func (h *harness) start(path string) {
 		cfg.SendRate = h.rate
 	}
 	h.db = db
-	h.app, err = newApp(ctx, cfg, db, log, h.clock.Now, tg.Username(), map[string]bot.Transport{telegram.Transport: tg})
+	transports := map[string]bot.Transport{telegram.Transport: tg}
+	for name, tr := range h.extra {
+		transports[name] = tr
+	}
+	h.app, err = newApp(ctx, cfg, db, log, h.clock.Now, tg.Username(), transports)
 	if err != nil {
 		t.Fatal(err)
 	}
