@@ -31,7 +31,8 @@ func commandTarget(text string) string {
 // theirs everywhere), or a name as /thanhvien lists people (a display
 // name of one of the people holding a role or seen in this chat,
 // compared without case or diacritics: "Nguyễn Văn An" or "@An"). With
-// "@" the given name alone (the name's last word) also names someone.
+// "@" the given name alone (the name's last word) also names someone, and
+// so does a name of one word; without it a name needs two words.
 // The longest name that matches wins; a name in full wins over a given
 // name as long. It returns the person and the rest of args; when several
 // people have the name, they are many, and p is nil; when nobody is
@@ -87,6 +88,11 @@ func (c *conv) named(args string) (p *nhacviec.Person, rest string, many []*nhac
 	}
 	for _, p := range dir {
 		name := strings.Fields(calendar.Fold(p.DisplayName))
+		if !at && len(name) < 2 {
+			// Without "@", a name of one word ("An", "Lập") is too
+			// likely the first word of a title.
+			continue
+		}
 		consider(p, name, true)
 		if at && len(name) > 1 {
 			consider(p, name[len(name)-1:], false)
