@@ -18,7 +18,6 @@ const (
 	textHelp           = `<b>Hướng dẫn</b>
 /giao @người nội dung hạn THỜI_HẠN — giao việc
    Ví dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12
-   Người không có @tên: ghi họ tên như /thanhvien ghi, ví dụ: /giao Nguyễn Văn An Báo cáo hạn 20/12
    Thời hạn: 20/12, 17h 20/12, hôm nay, mai, thứ 6, thứ 2 tuần sau, cuối tháng, 3 ngày nữa, 5 ngày làm việc
    Việc định kỳ: hạn trước ngày 20 hàng tháng, hàng tuần thứ 2, hàng quý
    Ghi thêm, mỗi mục một dòng sau dòng /giao:
@@ -51,18 +50,17 @@ const (
 /sua 12 hạn 25/12, /chuyen 12 @binh — sửa, chuyển việc đã giao
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi Phòng Tổng hợp — rời đơn vị đó
-/lienket — dùng cả Telegram và Zalo: lấy mã, gửi mã cho bot ở ứng dụng kia để hai tài khoản là một; /caidat kenh — nhắc việc gửi tới ứng dụng nào
-thamgia MÃ — vào đơn vị bằng mã mời (trên Zalo, nơi không có link mời)
+/lienket — nối Telegram với Zalo
 /thongke, /xuat — thống kê
 
-Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /approve, /return, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /link, /join, /help.`
+Lệnh tiếng Anh dùng được: /assign, /tasks, /search, /done, /progress, /extend, /approve, /return, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
 
 	textHelpHead = `<b>Trưởng đơn vị</b>
 /giao @người ... — giao việc cho người trong đơn vị mình
 /quahan, /sapden, /tim — việc của cả đơn vị, theo từng người
 ⭐, ⚡ — đánh dấu việc trọng tâm, khẩn: bấm nút dưới tin giao việc hoặc dưới /chitiet 12
 ➕, 📄, 🎯 — ghi thêm phối hợp, văn bản, kết quả: bấm nút dưới tin giao việc hoặc /chitiet 12, rồi gõ
-/moi — lời mời vào đơn vị: link trên Telegram, mã trên Zalo (hết hạn sau 7 ngày); /moi huy MÃ — hủy lời mời
+/moi — link mời vào đơn vị (hết hạn sau 7 ngày); /moi huy MÃ — hủy link
 /ganhom Phòng Tổng hợp — gắn nhóm này với đơn vị: điểm việc sáng gồm việc của đơn vị
 /bonhiem @binh thanhvien Phòng Tổng hợp — thêm thành viên; /roi @binh Phòng Tổng hợp — cho rời đơn vị
 /huy 12 — hủy việc trong đơn vị mình
