@@ -418,10 +418,12 @@ type Inviter interface {
 // on, one line each.
 func (c *conv) inviteWays(code string) string {
 	var lines []string
-	for _, name := range c.transportNames() {
-		if in, ok := c.Transports[name].(Inviter); ok {
+	names := c.transportNames()
+	for _, name := range names {
+		switch in, ok := c.Transports[name].(Inviter); {
+		case ok:
 			lines = append(lines, in.InviteHint(code))
-		} else {
+		case len(names) > 1:
 			lines = append(lines, fmt.Sprintf(textInviteTyped, esc(appName(name)), code, code))
 		}
 	}

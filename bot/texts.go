@@ -50,10 +50,9 @@ const (
 /sua 12 hạn 25/12, /chuyen 12 @binh — sửa, chuyển việc đã giao
 /ngaynghi — lịch ngày nghỉ, ngày làm bù trong năm
 /thanhvien — thành viên đơn vị của tôi; /roi Phòng Tổng hợp — rời đơn vị đó
-/lienket — nối Telegram với Zalo
 /thongke, /xuat — thống kê
 
-Lệnh tiếng Anh dùng được: /assign, /tasks, /search, /done, /progress, /extend, /approve, /return, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
+Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progress, /extend, /approve, /return, /overdue, /upcoming, /task, /cancel, /holidays, /members, /leave, /help.`
 
 	textHelpHead = `<b>Trưởng đơn vị</b>
 /giao @người ... — giao việc cho người trong đơn vị mình
