@@ -206,6 +206,24 @@ func TestLinkAccounts(t *testing.T) {
 	has(t, g.said(g.private("an", "/caidat kenh viber")), "Không có kênh", "telegram|zalo")
 	has(t, g.said(g.private("binh", "/caidat kenh")), "/lienket")
 
+	// Telegram refuses a reminder (she blocked the bot there): it goes
+	// to Zalo, not to a group with a mention.
+	var tgChat, task int64
+	if err := g.conn.QueryRow(`SELECT id FROM chats WHERE transport = 'telegram' AND external_id = '2'`).Scan(&tgChat); err != nil {
+		t.Fatal(err)
+	}
+	if err := g.conn.QueryRow(`SELECT max(id) FROM tasks`).Scan(&task); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := g.private("an", "/caidat kenh telegram"), g.b.Unreachable(context.Background(), &nhacviec.Outgoing{
+		Message:  nhacviec.Message{ID: 9999, ChatID: tgChat, Kind: nhacviec.KindReminder, TaskID: task, Text: "⏰ Nhắc việc"},
+		ChatKind: nhacviec.ChatPrivate}, "403"); err != nil {
+		t.Fatal(err)
+	}
+	if n := g.count(`SELECT count(*) FROM outbox o JOIN chats c ON c.id = o.chat_id WHERE o.key = 'fallback:9999' AND c.external_id = 'zA'`); n != 1 {
+		t.Errorf("the refused reminder went to Zalo %d times, want once", n)
+	}
+
 	// An expired code.
 	r = g.said(g.private("binh", "/lienket"))
 	late := linkCodeRE.FindStringSubmatch(r.Text)[1]
