@@ -79,7 +79,8 @@ type ChatTx interface {
 	// username belongs to one person at a time: whoever held it before
 	// loses it.
 	EnsurePerson(p *Person) error
-	// Person returns the person with this id: ENotFound if none.
+	// Person returns the person with this id (for an account linked to
+	// another person, that person): ENotFound if none.
 	Person(id int64) (*Person, error)
 	// PersonByUsername finds a person by username ("@" optional),
 	// case-insensitively, on a transport ("": any, the oldest account

@@ -113,6 +113,9 @@ func TestLinkPeopleKeepsBothHistories(t *testing.T) {
 		if p, _ := tx.Person(tg.ID); p.PrivateChatID != tgChat.ID || p.Channel != "telegram" {
 			t.Errorf("chosen Telegram: chat %d channel %q, want %d", p.PrivateChatID, p.Channel, tgChat.ID)
 		}
+		if p, err := tx.Person(zl.ID); err != nil || p.ID != tg.ID {
+			t.Errorf("the Zalo account's old id reads as %+v, %v; want person %d", p, err, tg.ID)
+		}
 		accounts, err := tx.Accounts(tg.ID)
 		if err != nil {
 			return err

@@ -199,7 +199,9 @@ func scanPerson(row interface{ Scan(...any) error }) (*nhacviec.Person, error) {
 }
 
 func (t *tx) Person(id int64) (*nhacviec.Person, error) {
-	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM people WHERE id = ?`, id))
+	// An account linked to someone (an id kept in a draft from before the
+	// link) is that person.
+	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM people WHERE id = (SELECT COALESCE(linked_to, id) FROM people WHERE id = ?)`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "person %d not found", id)
 	}
