@@ -251,6 +251,19 @@ func (c *conv) channel(args string) error {
 	return nhacviec.Errorf(nhacviec.EInvalid, textChannelUnknown, esc(clip(args, maxEcho)), esc(c.appList(accounts)))
 }
 
+// channelShown is channel's answer without arguments.
+func (c *conv) channelShown() (string, error) {
+	accounts, err := c.tx.Accounts(c.me.ID)
+	if err != nil {
+		return "", err
+	}
+	me, err := c.tx.Person(c.me.ID)
+	if err != nil {
+		return "", err
+	}
+	return c.channelText(me, accounts), nil
+}
+
 func (c *conv) appList(accounts []*nhacviec.Person) string {
 	var names []string
 	for _, a := range accounts {

@@ -203,6 +203,7 @@ func TestLinkAccounts(t *testing.T) {
 		t.Errorf("notice to chat %q, want the chosen Zalo", to)
 	}
 	has(t, g.said(g.private("an", "/caidat kenh")), "gửi tới Zalo (bạn chọn)")
+	has(t, g.said(g.private("an", "/caidat")), "Cài đặt của", "gửi tới Zalo (bạn chọn)")
 	has(t, g.said(g.private("an", "/caidat kenh viber")), "Không có kênh", "telegram|zalo")
 	has(t, g.said(g.private("binh", "/caidat kenh")), "/lienket")
 

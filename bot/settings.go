@@ -46,6 +46,9 @@ func (c *conv) settings(args string) error {
 	if name == "" {
 		// "/caidat" or "/caidat Phòng A": what is set.
 		u, err := c.unitArgOrDefault(args)
+		if err != nil && c.me.Linked && strings.TrimSpace(args) == "" {
+			return c.channel("") // no unit: their own setting alone
+		}
 		if err != nil {
 			return nhacviec.Errorf(nhacviec.EInvalid, "%s\n\n%s", nhacviec.ErrorMessage(err), textSettingsUsage)
 		}
@@ -103,7 +106,16 @@ func (c *conv) showSettings(u *nhacviec.Unit) error {
 	if err != nil {
 		return err
 	}
-	return c.say(fmt.Sprintf(textSettingsShow, esc(st.tree.path(u.ID)), state+ladder))
+	text := fmt.Sprintf(textSettingsShow, esc(st.tree.path(u.ID)), state+ladder)
+	if c.me.Linked {
+		// The caller's own setting: where their reminders go (link.go).
+		ch, err := c.channelShown()
+		if err != nil {
+			return err
+		}
+		text += "\n\n" + ch
+	}
+	return c.say(text)
 }
 
 const (
