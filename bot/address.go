@@ -46,14 +46,12 @@ func (c *conv) named(args string) (p *nhacviec.Person, rest string, many []*nhac
 	if at {
 		word, after, _ := strings.Cut(args, " ")
 		if len(word) > 1 {
-			for _, transport := range []string{c.u.Transport, ""} {
-				p, err := c.tx.PersonByUsername(transport, word[1:])
-				if err == nil {
-					return p, strings.TrimSpace(after), nil, nil
-				}
-				if nhacviec.ErrorCode(err) != nhacviec.ENotFound {
-					return nil, "", nil, err
-				}
+			p, err := c.byUsername(word[1:])
+			if err == nil {
+				return p, strings.TrimSpace(after), nil, nil
+			}
+			if nhacviec.ErrorCode(err) != nhacviec.ENotFound {
+				return nil, "", nil, err
 			}
 		}
 	}
@@ -113,6 +111,17 @@ func (c *conv) named(args string) (p *nhacviec.Person, rest string, many []*nhac
 	}
 	p, err = c.tx.Person(best[0].ID)
 	return p, rest, nil, err
+}
+
+// byUsername finds the person with a username on the update's app, or
+// else on any (a linked person's Telegram username names them on Zalo):
+// ENotFound if nobody has it.
+func (c *conv) byUsername(name string) (*nhacviec.Person, error) {
+	p, err := c.tx.PersonByUsername(c.u.Transport, name)
+	if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
+		return c.tx.PersonByUsername("", name)
+	}
+	return p, err
 }
 
 // afterFields returns what follows the first n words of s.

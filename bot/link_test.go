@@ -183,6 +183,11 @@ func TestLinkAccounts(t *testing.T) {
 	if n := g.count(`SELECT count(DISTINCT assignee_id) FROM tasks`); n != 1 {
 		t.Errorf("tasks of %d people, want 1", n)
 	}
+	// A Telegram username names its person from Zalo too.
+	r = g.said(g.zalo("zA", "An Nguyễn", "/giao @binh Việc giao từ Zalo hạn 23/12"))
+	if id := assignedID(t, r); g.count(`SELECT count(*) FROM tasks t JOIN people p ON p.id = t.assignee_id WHERE t.id = ? AND p.username = 'binh'`, id) != 1 {
+		t.Errorf("@binh from Zalo did not reach Telegram's binh")
+	}
 	// An admin by the Zalo account is one on Telegram.
 	has(t, g.said(g.private("an", "/donvi them Tổ Văn thư")), "Đã tạo đơn vị")
 
