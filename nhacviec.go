@@ -50,8 +50,15 @@ type Person struct {
 	DisplayName string
 	// PrivateChatID is the internal id of this person's private chat with
 	// the bot, or 0 if they never opened one: then the bot cannot message
-	// them first.
+	// them first. For a person with accounts in several apps (Linked) it
+	// is the private chat of the app they chose (Channel) or, if none, of
+	// the app they last wrote to the bot from in private.
 	PrivateChatID int64
+	// Linked is set when the person has accounts in several apps
+	// (/lienket); Channel is the transport they chose to be written to
+	// ("" : the app they used last).
+	Linked  bool
+	Channel string
 }
 
 // Mention is how a person is named in a message: @username when they have

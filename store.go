@@ -46,6 +46,7 @@ type Tx interface {
 	SettingsTx
 	PersonSettingsTx
 	CoordinatorTx
+	LinkTx
 }
 
 // UpdateTx records which of a transport's updates were applied: the
@@ -77,14 +78,20 @@ type ChatTx interface {
 	Chat(id int64) (*Chat, error)
 	// EnsurePerson inserts or refreshes p by (Transport, ExternalID): the
 	// username and display name are updated, a non-zero PrivateChatID is
-	// kept. It sets p.ID and p.PrivateChatID to the stored values. A
+	// kept. It sets p.ID and p.PrivateChatID to the stored values: for an
+	// account linked to another person (LinkTx), p.ID is that person's
+	// and p.PrivateChatID the account's own; p.Linked is set, and a
+	// private message records that the person used this app last. A
 	// username belongs to one person at a time: whoever held it before
 	// loses it.
 	EnsurePerson(p *Person) error
-	// Person returns the person with this id: ENotFound if none.
+	// Person returns the person with this id (for an account linked to
+	// another person, that person): ENotFound if none.
 	Person(id int64) (*Person, error)
 	// PersonByUsername finds a person by username ("@" optional),
-	// case-insensitively: ENotFound if nobody has it.
+	// case-insensitively, on a transport ("": any, the oldest account
+	// first): ENotFound if nobody has it. An account linked to another
+	// person finds that person.
 	PersonByUsername(transport, username string) (*Person, error)
 	// MigrateChat follows a group upgraded to a supergroup: the chat known
 	// as oldExternalID is from now on newExternalID, with its tasks and
@@ -339,6 +346,9 @@ type Notice struct {
 	Slot string // distinguishes notices of one kind, e.g. "before", "due"
 	Task *Task  // nil for a digest
 	Chat *Chat  // the group, for a digest
+	// Unit is the unit of a digest said privately to its members, for
+	// a unit bound to no group (Chat is nil then).
+	Unit *Unit
 	// Part is the coordinator's part of Task the notice is about, nil
 	// for the lead's own notices.
 	Part *Coordinator

@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"time"
 
@@ -50,6 +51,20 @@ type Bot struct {
 	// report.MaxExportBytes, Telegram's 50 MB); a bigger one is refused
 	// with a narrower period suggested.
 	MaxFileBytes int
+	// Transports are the transports the bot runs on, by name: /lienket
+	// names the other apps, and /moi says how an invite is used on each
+	// (Inviter). Nil in tests that need none of it.
+	Transports map[string]Transport
+}
+
+// transportNames are the names of Transports, sorted.
+func (b *Bot) transportNames() []string {
+	names := make([]string, 0, len(b.Transports))
+	for n := range b.Transports {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	return names
 }
 
 // CommandUnknown is the name Observe and the logs give a command that
@@ -216,7 +231,29 @@ type conv struct {
 
 // admin reports whether the caller is a configured administrator.
 func (c *conv) admin() bool {
-	return c.me != nil && c.Admins[AdminKey(c.me.Transport, c.me.ExternalID)]
+	return c.me != nil && c.isAdmin(c.tx, c.me)
+}
+
+// isAdmin reports whether p is a configured administrator: by any of
+// their accounts, when they linked several (/lienket).
+func (b *Bot) isAdmin(tx nhacviec.Tx, p *nhacviec.Person) bool {
+	if b.Admins[AdminKey(p.Transport, p.ExternalID)] {
+		return true
+	}
+	if !p.Linked {
+		return false
+	}
+	accounts, err := tx.Accounts(p.ID)
+	if err != nil {
+		b.Log.Error().Err(err).Int64("person", p.ID).Msg("accounts")
+		return false
+	}
+	for _, a := range accounts {
+		if b.Admins[AdminKey(a.Transport, a.ExternalID)] {
+			return true
+		}
+	}
+	return false
 }
 
 // begin records the offset, the chat and the person; it returns nil when
@@ -304,6 +341,10 @@ func (c *conv) run() (string, error) {
 	// A value a button asked for, or a step of the guided /giao (wait.go).
 	if cmd, ok, err := c.typed(text); ok || err != nil {
 		return cmd, err
+	}
+	// A link code alone, sent in private from the other app (link.go).
+	if ok, err := c.linkCodeAlone(text); ok || err != nil {
+		return "lienket", err
 	}
 	if note, done := doneReply(text); c.u.ReplyTo != "" && done {
 		ids, err := c.tx.TasksOfMessage(c.chat.ID, c.u.ReplyTo)

@@ -50,6 +50,8 @@ var Commands = []*Command{
 	{Name: "ganhom", Alias: "linkgroup", Menu: MenuHead, Description: "Gắn nhóm này với đơn vị", run: (*conv).linkGroup},
 	{Name: "bonhiem", Alias: "appoint", Menu: MenuHead, Description: "Bổ nhiệm: /bonhiem @người truong ĐƠN_VỊ", run: (*conv).appoint},
 	{Name: "caidat", Alias: "settings", Menu: MenuHead, Description: "Cài đặt đơn vị: /caidat duyet bat", run: (*conv).settings},
+	{Name: "lienket", Alias: "link", Menu: MenuMember, Description: "Liên kết tài khoản Telegram và Zalo của bạn", run: (*conv).link},
+	{Name: "thamgia", Alias: "join", Description: "Vào đơn vị bằng mã mời: thamgia MÃ", run: (*conv).joinCmd},
 	{Name: "donvi", Alias: "unit", Menu: MenuAdmin, Description: "Cây đơn vị", run: (*conv).units},
 	{Name: "roi", Alias: "leave", Menu: MenuMember, Description: "Rời đơn vị", run: (*conv).leave},
 	{Name: "ngaynghi", Alias: "holidays", Menu: MenuMember, Description: "Lịch ngày nghỉ, ngày làm bù", run: (*conv).holidays},
@@ -143,9 +145,9 @@ func (c *conv) assign(args string) error {
 	args, lines := cutFirstLine(args)
 	if len(lines) > 0 {
 		// "/giao @an" with the task on the next line is one first line.
-		if p, rest, err := c.mentioned(args); err != nil {
+		if p, rest, many, err := c.named(args); err != nil {
 			return err
-		} else if (p != nil && rest == "") || (p == nil && strings.HasPrefix(args, "@") && !strings.ContainsFunc(args, unicode.IsSpace)) {
+		} else if ((p != nil || len(many) > 0) && rest == "") || (p == nil && len(many) == 0 && strings.HasPrefix(args, "@") && !strings.ContainsFunc(args, unicode.IsSpace)) {
 			args, lines = args+" "+strings.TrimSpace(lines[0]), lines[1:]
 		}
 	}
@@ -153,16 +155,21 @@ func (c *conv) assign(args string) error {
 	if err != nil {
 		return err
 	}
-	assignee, rest, err := c.mentioned(args) // someone without a username
+	// @username, someone without one, or a name (address.go).
+	assignee, rest, many, err := c.named(args)
 	if err != nil {
 		return err
+	}
+	if len(many) > 0 {
+		// Several people have that name: the caller chooses.
+		return c.askAssignee(rest, fields, many)
 	}
 	who := ""
 	if assignee == nil {
 		who, rest, _ = strings.Cut(args, " ")
 		if !strings.HasPrefix(who, "@") || len(who) < 2 {
 			// No one named: offer the people of the caller's unit.
-			return c.askAssignee(args, fields)
+			return c.askAssignee(args, fields, nil)
 		}
 	}
 	if rest, fields, err = leadLine(rest, fields); err != nil { // "chủ trì, @binh phối hợp: …"
@@ -182,12 +189,7 @@ func (c *conv) assign(args string) error {
 		return nhacviec.Errorf(nhacviec.EInvalid, textTitleTooLong, maxTitle, n)
 	}
 	if assignee == nil {
-		assignee, err = c.tx.PersonByUsername(c.u.Transport, who[1:])
-		if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
-			return nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
-		} else if err != nil {
-			return err
-		}
+		return nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
 	}
 	dl, err := c.Calendar.Parse(phrase, c.now)
 	if err != nil {
@@ -263,10 +265,17 @@ const maxPeopleButtons = 24
 // askAssignee handles "/giao nội dung hạn THỜI_HẠN" without a person: it
 // offers the people of the group's unit, or of the units the caller
 // heads, as buttons (people without a username are easiest picked so).
-func (c *conv) askAssignee(args string, fields taskFields) error {
+// When a name fits several people (named, address.go), it offers them.
+func (c *conv) askAssignee(args string, fields taskFields, named []*nhacviec.Person) error {
 	title, phrase, ok, err := c.titleAndDeadline(args, fields)
 	if err != nil {
 		return err
+	}
+	switch {
+	case len(named) > 0 && !ok:
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoDeadline)
+	case len(named) > 0 && title == "":
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoTitle)
 	}
 	if !ok || title == "" {
 		return nhacviec.Errorf(nhacviec.EInvalid, textAssignNoPerson)
@@ -301,8 +310,14 @@ func (c *conv) askAssignee(args string, fields taskFields) error {
 	if dl.Recurrence != nil {
 		a.Recur = phrase
 	}
-	var people []*nhacviec.Person
+	people := named
+	for _, p := range named {
+		a.People = append(a.People, p.ID)
+	}
 	for _, u := range units {
+		if len(named) > 0 {
+			break // the people of that name
+		}
 		roles, err := c.tx.UnitRoles(u)
 		if err != nil {
 			return err
@@ -327,6 +342,9 @@ func (c *conv) askAssignee(args string, fields taskFields) error {
 	var rows [][]nhacviec.Button
 	for i, p := range people {
 		b := nhacviec.Button{Text: p.Mention(), Data: fmt.Sprintf("who:%d:%d", d.ID, i)}
+		if len(named) > 0 && p.Username != "" {
+			b.Text = p.DisplayName + " (@" + p.Username + ")" // the same name: tell them apart
+		}
 		if i%2 == 0 {
 			rows = append(rows, []nhacviec.Button{b})
 		} else {

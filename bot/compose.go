@@ -126,13 +126,19 @@ func groupFor(tx nhacviec.Tx, t *nhacviec.Task) (*nhacviec.Chat, error) {
 func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
 	loc := b.Calendar.Location()
 	soon := n.At.AddDate(0, 0, 4)
-	f := nhacviec.TaskFilter{Status: nhacviec.StatusOpen, ChatID: n.Chat.ID, DeadlineBefore: soon, ExcludeSubmitted: true}
-	if n.Chat.UnitID != 0 { // a unit's group: the whole unit's work
+	f := nhacviec.TaskFilter{Status: nhacviec.StatusOpen, DeadlineBefore: soon, ExcludeSubmitted: true}
+	unit := int64(0)
+	if n.Unit != nil {
+		unit = n.Unit.ID // a unit without a group: said to its members
+	} else {
+		f.ChatID, unit = n.Chat.ID, n.Chat.UnitID
+	}
+	if unit != 0 { // a unit's group: the whole unit's work
 		tree, err := loadTree(tx)
 		if err != nil {
 			return nil, err
 		}
-		f.UnitIDs = tree.subtree(n.Chat.UnitID)
+		f.UnitIDs = tree.subtree(unit)
 	}
 	tasks, err := tx.FindTasks(f)
 	if err != nil {
@@ -199,10 +205,34 @@ func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, er
 		}
 	}
 	sb.WriteString("\n\n" + textDigestFooter)
-	return []*nhacviec.Message{{ChatID: n.Chat.ID, Kind: nhacviec.KindDigest, Text: sb.String(), HTML: true}}, nil
+	if n.Unit == nil {
+		return []*nhacviec.Message{{ChatID: n.Chat.ID, Kind: nhacviec.KindDigest, Text: sb.String(), HTML: true}}, nil
+	}
+	roles, err := tx.UnitRoles(n.Unit.ID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*nhacviec.Message
+	seen := map[int64]bool{}
+	for _, m := range roles {
+		if seen[m.PersonID] {
+			continue // a member who is also its head: once
+		}
+		seen[m.PersonID] = true
+		p, err := tx.Person(m.PersonID)
+		if err != nil {
+			return nil, err
+		}
+		if p.PrivateChatID != 0 {
+			out = append(out, &nhacviec.Message{ChatID: p.PrivateChatID, Kind: nhacviec.KindDigest,
+				Text: fmt.Sprintf(textDigestOfUnit, esc(n.Unit.Name)) + sb.String(), HTML: true})
+		}
+	}
+	return out, nil
 }
 
 const (
+	textDigestOfUnit  = "🏢 <b>%s</b> · "
 	textRemindBefore  = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (ngày làm việc tới).\n" + textDoneHint
 	textRemindBefore3 = "⏰ Nhắc việc #%d: <b>%s</b>\nHạn: %s (còn 3 ngày làm việc; việc định kỳ %s).\n" + textDoneHint
 	textRemindToday   = "⏰ Hôm nay đến hạn việc #%d: <b>%s</b>\nHạn: %s.\n" + textDoneHint

@@ -223,22 +223,17 @@ func (c *conv) partSpecs(text string) ([]partSpec, error) {
 // coordinatorRef finds the person or unit a coordinator's name means.
 func (c *conv) coordinatorRef(who string) (partSpec, error) {
 	unknown := nhacviec.Errorf(nhacviec.EInvalid, textCoordUnknown, esc(clip(who, maxEcho)), esc(c.Username), textCoordExample)
-	if strings.HasPrefix(who, "@") {
-		if len(who) < 2 || strings.ContainsFunc(who, unicode.IsSpace) {
-			return partSpec{}, unknown
-		}
-		p, err := c.tx.PersonByUsername(c.u.Transport, who[1:])
-		if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
-			return partSpec{}, unknown
-		} else if err != nil {
-			return partSpec{}, err
-		}
-		return partSpec{PersonID: p.ID}, nil
-	}
-	if p, rest, err := c.mentioned(who); err != nil {
+	// A person: @username, a mention, or a name (address.go).
+	p, rest, many, err := c.named(who)
+	switch {
+	case err != nil:
 		return partSpec{}, err
-	} else if p != nil && rest == "" {
+	case p != nil && rest == "":
 		return partSpec{PersonID: p.ID}, nil
+	case len(many) > 0 && rest == "":
+		return partSpec{}, c.ambiguous(who, many, textCoordExample)
+	case strings.HasPrefix(who, "@"):
+		return partSpec{}, unknown
 	}
 	st, err := c.standing()
 	if err != nil {

@@ -15,7 +15,8 @@ var _ ChatEvents = (*Bot)(nil)
 // chat: the person blocked the bot or never started it; private messages
 // stop until they write to the bot again, a message about a task is said
 // in the task's group with a mention instead, and the person who
-// assigned the task is told, once.
+// assigned the task is told, once. A person with another app linked
+// (/lienket) is written to there instead.
 func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason string) error {
 	err := b.Store.Update(ctx, func(tx nhacviec.Tx) error {
 		if m.ChatKind == nhacviec.ChatGroup {
@@ -24,8 +25,19 @@ func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason stri
 		// p is the chat's owner even when an earlier refused message
 		// marked them already: the message was meant for them.
 		p, err := tx.Unreachable(m.ChatID)
-		if err != nil || p == nil || m.TaskID == 0 || m.Kind == nhacviec.KindReply || m.Kind == nhacviec.KindAnswer || m.Kind == nhacviec.KindEdit {
+		if err != nil || p == nil || m.Kind == nhacviec.KindReply || m.Kind == nhacviec.KindAnswer || m.Kind == nhacviec.KindEdit ||
+			m.Kind == nhacviec.KindMenu {
 			return err
+		}
+		if p.PrivateChatID != 0 && p.PrivateChatID != m.ChatID {
+			// A linked person's other app still reaches them (/lienket).
+			again := m.Message
+			again.ID, again.Key, again.ChatID, again.ReplyTo = 0, fmt.Sprintf("fallback:%d", m.ID), p.PrivateChatID, ""
+			_, err := tx.Enqueue(&again)
+			return err
+		}
+		if m.TaskID == 0 {
+			return nil
 		}
 		t, err := tx.Task(m.TaskID)
 		if err != nil {

@@ -515,7 +515,7 @@ func (c *conv) reviewerOf(t *nhacviec.Task) (*nhacviec.Person, error) {
 		return nil, err
 	}
 	gone := assigner.PrivateChatID == 0
-	if !gone && t.UnitID != 0 && !c.Admins[AdminKey(assigner.Transport, assigner.ExternalID)] {
+	if !gone && t.UnitID != 0 && !c.isAdmin(c.tx, assigner) {
 		chat, err := c.tx.Chat(t.ChatID)
 		if err != nil {
 			return nil, err

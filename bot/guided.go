@@ -447,7 +447,7 @@ func (c *conv) typedPerson(g guide, text string) (*nhacviec.Person, error) {
 		if len(who) < 2 {
 			return nil, unknown
 		}
-		p, err := c.tx.PersonByUsername(c.u.Transport, who[1:])
+		p, err := c.byUsername(who[1:])
 		if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
 			return nil, unknown
 		}

@@ -123,7 +123,10 @@ func (g *gt) user(name string) *bot.User {
 func (g *gt) handle(u bot.Update) []out {
 	g.t.Helper()
 	g.upd++
-	u.Transport, u.ID = "telegram", g.upd
+	u.ID = g.upd
+	if u.Transport == "" {
+		u.Transport = "telegram"
+	}
 	if err := g.b.Handle(context.Background(), u); err != nil {
 		g.t.Fatal(err)
 	}

@@ -232,7 +232,7 @@ func (r *resolver) fail(err error) error {
 func (r *resolver) who(s string, lead bool) (report.Assignee, error) {
 	c := r.c
 	if strings.HasPrefix(s, "@") {
-		p, err := c.tx.PersonByUsername(c.u.Transport, s[1:])
+		p, err := c.byUsername(s[1:])
 		if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
 			return report.Assignee{}, nhacviec.Errorf(nhacviec.EInvalid, textImportUnknown, s)
 		} else if err != nil {

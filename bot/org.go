@@ -87,22 +87,23 @@ func (c *conv) defaultUnit() (*nhacviec.Unit, error) {
 	return nil, nhacviec.Errorf(nhacviec.EInvalid, textWhichUnit)
 }
 
-// personArg reads the person a command names first: "@username" or a
-// mention of someone without a username. It returns the rest of args.
+// personArg reads the person a command names first: "@username", a
+// mention of someone without a username, or a name (address.go). It
+// returns the rest of args.
 func (c *conv) personArg(args string) (*nhacviec.Person, string, error) {
 	args = strings.TrimSpace(args)
-	if p, rest, err := c.mentioned(args); p != nil || err != nil {
+	p, rest, many, err := c.named(args)
+	if p != nil || err != nil {
 		return p, rest, err
 	}
-	who, rest, _ := strings.Cut(args, " ")
+	if len(many) > 0 {
+		return nil, "", c.ambiguous(strings.TrimSuffix(args, rest), many, textNamedExample)
+	}
+	who, _, _ := strings.Cut(args, " ")
 	if !strings.HasPrefix(who, "@") || len(who) < 2 {
 		return nil, "", nhacviec.Errorf(nhacviec.EInvalid, textNeedPerson)
 	}
-	p, err := c.tx.PersonByUsername(c.u.Transport, who[1:])
-	if nhacviec.ErrorCode(err) == nhacviec.ENotFound {
-		return nil, "", nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
-	}
-	return p, strings.TrimSpace(rest), err
+	return nil, "", nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
 }
 
 // mentioned returns the person args starts with when they are named by a
@@ -343,6 +344,7 @@ func (c *conv) members(args string) error {
 		return err
 	}
 	var b strings.Builder
+	byName := false // someone without a username: say how to name them
 	fmt.Fprintf(&b, textMembersHeader, esc(st.tree.path(u.ID)), len(roles))
 	for _, m := range roles {
 		p, err := c.tx.Person(m.PersonID)
@@ -353,10 +355,22 @@ func (c *conv) members(args string) error {
 		if p.PrivateChatID == 0 {
 			reach = textNotReachable
 		}
-		fmt.Fprintf(&b, "\n• %s — %s %s", esc(p.Mention()), roleText(m.Role), reach)
+		// How to name them in a command (address.go).
+		who := esc(address(p))
+		byName = byName || p.Username == ""
+		if p.Linked {
+			apps, err := c.apps(p.ID)
+			if err != nil {
+				return err
+			}
+			who += " · " + apps
+		}
+		fmt.Fprintf(&b, "\n• %s — %s %s", who, roleText(m.Role), reach)
 	}
 	if len(roles) == 0 {
 		b.WriteString("\n" + textNoMembers)
+	} else if byName {
+		b.WriteString("\n\n" + textMembersAddress)
 	}
 	return c.reply(&nhacviec.Message{Text: b.String()})
 }
@@ -387,8 +401,49 @@ func (c *conv) invite(args string) error {
 	if err := c.tx.CreateInvite(inv); err != nil {
 		return err
 	}
-	link := fmt.Sprintf("https://t.me/%s?start=%s", c.Username, inv.Code)
-	return c.say(fmt.Sprintf(textInvite, esc(u.Name), calendar.FormatDeadline(inv.ExpiresAt.In(c.Calendar.Location())), inv.MaxUses, link, inv.Code))
+	return c.say(fmt.Sprintf(textInvite, esc(u.Name), calendar.FormatDeadline(inv.ExpiresAt.In(c.Calendar.Location())), inv.MaxUses,
+		c.inviteWays(inv.Code), inv.Code))
+}
+
+// Inviter is a transport that has its own way to use an invite: Telegram
+// opens a deep link. On the others an invite is used by sending its code
+// to the bot: "/start MÃ" or "thamgia MÃ".
+type Inviter interface {
+	// InviteHint is the line that says how to join with code on this
+	// transport, in Vietnamese, e.g. "Telegram: bấm https://t.me/…".
+	InviteHint(code string) string
+}
+
+// inviteWays says how to use an invite on each transport the bot runs
+// on, one line each.
+func (c *conv) inviteWays(code string) string {
+	var lines []string
+	names := c.transportNames()
+	for _, name := range names {
+		switch in, ok := c.Transports[name].(Inviter); {
+		case ok:
+			lines = append(lines, in.InviteHint(code))
+		case len(names) > 1:
+			lines = append(lines, fmt.Sprintf(textInviteTyped, esc(appName(name)), code, code))
+		}
+	}
+	if len(lines) == 0 {
+		lines = append(lines, fmt.Sprintf(textInviteTypedAny, code, code))
+	}
+	return strings.Join(lines, "\n")
+}
+
+// joinCmd: thamgia MÃ (or /start MÃ) in a private chat uses an invite
+// where there is no deep link.
+func (c *conv) joinCmd(args string) error {
+	code := startArg(args)
+	if c.chat.Kind != nhacviec.ChatPrivate || code == "" {
+		return nhacviec.Errorf(nhacviec.EInvalid, textJoinUsage, esc(c.Username))
+	}
+	if err := c.join(code); err != nil {
+		return err
+	}
+	return c.updateMenu(c.me)
 }
 
 func (c *conv) revokeInvite(code string) error {
@@ -561,7 +616,7 @@ func (c *conv) leave(args string) error {
 
 // menuName is the command menu a person's roles call for.
 func (c *conv) menuName(p *nhacviec.Person) (string, error) {
-	if c.Admins[AdminKey(p.Transport, p.ExternalID)] {
+	if c.isAdmin(c.tx, p) {
 		return MenuAdmin, nil
 	}
 	roles, err := c.tx.Roles(p.ID)
@@ -600,8 +655,8 @@ const (
 func Menu(name string) []*Command {
 	var out []*Command
 	for _, cmd := range Commands {
-		if cmd.Name == "start" {
-			continue
+		if cmd.Menu == "" {
+			continue // /start, thamgia: typed from a hint, not a menu
 		}
 		switch cmd.Menu {
 		case MenuMember:
@@ -643,7 +698,7 @@ const (
 	textUnitHasTasks     = "Đơn vị %s còn việc đang mở: hoàn thành, hủy hoặc chuyển các việc đó trước khi xóa. Xem: /quahan"
 	textUnitRemoved      = "Đã xóa đơn vị %s."
 	textWhichUnit        = "Bạn muốn nói đơn vị nào? Ghi mã hoặc tên đơn vị, ví dụ: /thanhvien Phòng Tổng hợp (gõ /donvi để xem mã)."
-	textNeedPerson       = "Thiếu người: hãy ghi @tên_người_dùng. Ví dụ: /bonhiem @an truong Phòng Tổng hợp"
+	textNeedPerson       = "Thiếu người: hãy ghi @tên_người_dùng hoặc họ tên như /thanhvien ghi. Ví dụ: /bonhiem @an truong Phòng Tổng hợp"
 	textAppointUsage     = "Cách bổ nhiệm: /bonhiem @người VAI_TRÒ ĐƠN_VỊ, vai trò là lanhdao, truong, thanhvien hoặc theodoi.\nVí dụ: /bonhiem @an truong Phòng Tổng hợp — bỏ: /bonhiem bo @an truong Phòng Tổng hợp"
 	textCannotAppoint    = "Bạn chưa có quyền này: quản trị viên bổ nhiệm mọi vai trò, trưởng đơn vị thêm thành viên cho đơn vị mình. Ví dụ: /bonhiem @binh thanhvien Phòng Tổng hợp"
 	textRoleNotHeld      = "%s không giữ vai trò %s ở %s."
@@ -653,10 +708,14 @@ const (
 	textCannotSeeMembers = "Bạn chỉ xem được thành viên đơn vị mình hoặc đơn vị mình phụ trách. Ví dụ: /thanhvien"
 	textMembersHeader    = "👥 <b>%s</b> (%d)"
 	textReachable        = "✓"
+	textMembersAddress   = "Người không có @tên thì ghi họ tên như trên, ví dụ: /giao Nguyễn Văn An Báo cáo quý IV hạn 20/12"
 	textNotReachable     = "✗ chưa mở chat riêng với bot"
 	textNoMembers        = "Chưa có ai. Mời bằng: /moi"
 	textCannotInvite     = "Chỉ trưởng đơn vị hoặc quản trị viên mới tạo được link mời. Ví dụ: /moi Phòng Tổng hợp"
-	textInvite           = "🔗 Link mời vào <b>%s</b> (hết hạn %s, tối đa %d người):\n%s\n\nAi bấm link và nhấn Start sẽ vào đơn vị. Hủy link: /moi huy %s"
+	textInvite           = "🔗 Lời mời vào <b>%s</b> (hết hạn %s, tối đa %d người):\n%s\n\nHủy lời mời: /moi huy %s"
+	textInviteTyped      = "%s: nhắn riêng cho bot: thamgia %s (hoặc /start %s)"
+	textInviteTypedAny   = "Nhắn riêng cho bot: thamgia %s (hoặc /start %s)"
+	textJoinUsage        = "Vào đơn vị bằng mã mời: nhắn riêng cho bot (@%s) thamgia MÃ, mã do trưởng đơn vị gửi (/moi). Ví dụ: thamgia AbC123xyz"
 	textInviteUnknown    = "Mã mời không đúng. Hãy xin trưởng đơn vị một link mời mới (lệnh /moi)."
 	textInviteRevokedUse = "Link mời này đã bị hủy. Hãy xin trưởng đơn vị một link mới (lệnh /moi)."
 	textInviteExpired    = "Link mời này đã hết hạn. Hãy xin trưởng đơn vị một link mới (lệnh /moi)."

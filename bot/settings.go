@@ -19,6 +19,7 @@ import (
 //	/caidat leothang 2 5 [ĐƠN_VỊ] the escalation ladder's thresholds (ladder.go)
 //	/caidat leothang tat|bat [ĐƠN_VỊ]
 //	/caidat baocao tat|bat        the caller's own monthly report (anyone)
+//	/caidat kenh [zalo|telegram|tudong]  where a linked person's reminders go (link.go)
 
 // settingNames are the settings /caidat knows, by their folded word.
 var settingNames = map[string]string{"duyet": nhacviec.SettingReview, "duyet ket qua": nhacviec.SettingReview}
@@ -31,6 +32,9 @@ var settingValues = map[string]string{
 
 func (c *conv) settings(args string) error {
 	words := strings.Fields(args)
+	if len(words) > 0 && calendar.Fold(words[0]) == "kenh" {
+		return c.channel(strings.Join(words[1:], " ")) // link.go
+	}
 	if rest, ok := ladderWords(words); ok {
 		return c.ladderSetting(rest) // ladder.go
 	}
@@ -46,6 +50,9 @@ func (c *conv) settings(args string) error {
 	if name == "" {
 		// "/caidat" or "/caidat Phòng A": what is set.
 		u, err := c.unitArgOrDefault(args)
+		if err != nil && c.me.Linked && strings.TrimSpace(args) == "" {
+			return c.channel("") // no unit: their own setting alone
+		}
 		if err != nil {
 			return nhacviec.Errorf(nhacviec.EInvalid, "%s\n\n%s", nhacviec.ErrorMessage(err), textSettingsUsage)
 		}
@@ -107,7 +114,16 @@ func (c *conv) showSettings(u *nhacviec.Unit) error {
 	if err != nil {
 		return err
 	}
-	return c.say(fmt.Sprintf(textSettingsShow, esc(st.tree.path(u.ID)), state+ladder) + monthly)
+	text := fmt.Sprintf(textSettingsShow, esc(st.tree.path(u.ID)), state+ladder) + monthly
+	if c.me.Linked {
+		// The caller's own setting: where their reminders go (link.go).
+		ch, err := c.channelShown()
+		if err != nil {
+			return err
+		}
+		text += "\n\n" + ch
+	}
+	return c.say(text)
 }
 
 // monthlyWords reads "/caidat baocao …" (or "bao cao", "report"), the

@@ -74,11 +74,13 @@ Lệnh tiếng Anh cũng dùng được: /assign, /tasks, /search, /done, /progr
 /ngaynghi them 12/02/2027 nghỉ Lý do; /ngaynghi xoa 12/02/2027 — lịch nghỉ bù, làm bù`
 
 	textAssignUsage       = "Cách giao việc: /giao @người nội dung hạn THỜI_HẠN\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
-	textAssignNoPerson    = "Thiếu người nhận việc: sau /giao hãy ghi @tên_người_dùng.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
+	textAssignNoPerson    = "Thiếu người nhận việc: sau /giao hãy ghi @tên_người_dùng, hoặc họ tên như /thanhvien ghi.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12 — /giao Nguyễn Văn An Báo cáo CCHC quý IV hạn 20/12"
 	textAssignNoDeadline  = "Thiếu thời hạn: hãy thêm chữ \"hạn\" và thời hạn ở cuối.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12 (hoặc hạn mai, hạn 17h 20/12)"
 	textAssignNoTitle     = "Thiếu nội dung công việc.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 	textTitleTooLong      = "Nội dung công việc dài quá: tối đa %d ký tự (bạn gõ %d). Hãy tóm tắt lại, chi tiết gửi kèm sau.\nVí dụ: /giao @an Báo cáo CCHC quý IV hạn 20/12"
 	textUnknownPerson     = "Tôi chưa biết %s. Người đó cần nhắn /start cho @%s hoặc nhắn một lệnh trong nhóm này trước.\nVí dụ sau đó: /giao @an Báo cáo CCHC quý IV hạn 20/12"
+	textPersonAmbiguous   = "Có nhiều người tên \"%s\":%s\nHãy ghi họ tên đầy đủ hoặc @tên_người_dùng (xem /thanhvien).\n%s"
+	textNamedExample      = "Ví dụ: /bonhiem Nguyễn Văn An thanhvien Phòng Tổng hợp"
 	textAmbiguousDeadline = "Thời hạn \"%s\" có thể hiểu theo nhiều cách. Bạn chọn ngày nào?"
 	textWhoAssign         = "Giao việc <b>%s</b> (hạn %s) cho ai? Chọn một người:"
 	textChoicePast        = "Thời hạn bạn chọn đã qua. Hãy giao lại với thời hạn mới, ví dụ: /giao @an Báo cáo hạn 20/12"

@@ -293,6 +293,9 @@ func (s *Scheduler) compose(tx nhacviec.Tx, n nhacviec.Notice, key string, now t
 // among a year's keys (store/migrations/0015_plan_keys.sql).
 func noticeKey(n nhacviec.Notice, loc *time.Location) string {
 	d := day(n.At.In(loc))
+	if n.Kind == nhacviec.KindDigest && n.Unit != nil {
+		return fmt.Sprintf("%s/digest:u%d:%s", d, n.Unit.ID, n.Slot)
+	}
 	if n.Kind == nhacviec.KindDigest {
 		return fmt.Sprintf("%s/digest:%d:%s", d, n.Chat.ID, n.Slot)
 	}
@@ -370,7 +373,8 @@ func (s *Scheduler) nextNudge(deadline, now time.Time) time.Time {
 }
 
 // planDigests plans today's morning digest in every group with open tasks,
-// from DigestAt until DigestUntil on working days.
+// and for each unit bound to no group, to its members privately, from
+// DigestAt until DigestUntil on working days.
 func (s *Scheduler) planDigests(ctx context.Context, now time.Time) (int, error) {
 	cal := s.Calendar
 	at := cal.At(now, s.DigestAt)
@@ -384,10 +388,29 @@ func (s *Scheduler) planDigests(ctx context.Context, now time.Time) (int, error)
 			return err
 		}
 		c := newChunk(tx)
-		notices, keys := make([]nhacviec.Notice, len(groups)), make([]string, len(groups))
-		for i, g := range groups {
-			notices[i] = nhacviec.Notice{Kind: nhacviec.KindDigest, Slot: day(at), Chat: g, At: later(at, now)}
-			keys[i] = noticeKey(notices[i], cal.Location())
+		var notices []nhacviec.Notice
+		for _, g := range groups {
+			notices = append(notices, nhacviec.Notice{Kind: nhacviec.KindDigest, Slot: day(at), Chat: g, At: later(at, now)})
+		}
+		// A unit bound to no group (a department on an app whose bot
+		// cannot join groups) has its digest said to each member
+		// privately.
+		units, err := tx.Units()
+		if err != nil {
+			return err
+		}
+		for _, u := range units {
+			g, err := tx.GroupOfUnit(u.ID)
+			if err != nil {
+				return err
+			}
+			if g == nil {
+				notices = append(notices, nhacviec.Notice{Kind: nhacviec.KindDigest, Slot: day(at), Unit: u, At: later(at, now)})
+			}
+		}
+		keys := make([]string, len(notices))
+		for i, n := range notices {
+			keys[i] = noticeKey(n, cal.Location())
 		}
 		planned, err := c.PlannedKeys(keys)
 		if err != nil {
@@ -399,7 +422,7 @@ func (s *Scheduler) planDigests(ctx context.Context, now time.Time) (int, error)
 				continue
 			}
 			if msgs, err = s.compose(c, n, keys[i], now, msgs); err != nil {
-				return fmt.Errorf("scheduler: digest for chat %d: %w", n.Chat.ID, err)
+				return fmt.Errorf("scheduler: digest %s: %w", keys[i], err)
 			}
 		}
 		written, err = c.EnqueueAll(msgs)

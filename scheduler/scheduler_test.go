@@ -24,9 +24,14 @@ func at(day, hour, minute int) time.Time {
 
 // recorder composes one message per notice into the task's chat (or the
 // digest's group) and remembers what it was asked.
-type recorder struct{ notices []nhacviec.Notice }
+type recorder struct{ notices, units []nhacviec.Notice }
 
 func (r *recorder) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
+	if n.Unit != nil {
+		// A unit's digest said privately (unitdigest_test.go).
+		r.units = append(r.units, n)
+		return nil, nil
+	}
 	r.notices = append(r.notices, n)
 	chat := int64(0)
 	if n.Task != nil {

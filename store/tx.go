@@ -134,13 +134,15 @@ func (t *tx) EnsurePerson(p *nhacviec.Person) error {
 	// username, nobody else does: giving it to them took it from others.)
 	var id int64
 	var username, name string
-	var stored sql.NullInt64
-	err := t.queryRow(`SELECT id, username, display_name, private_chat_id FROM people WHERE transport = ? AND external_id = ?`,
-		p.Transport, p.ExternalID).Scan(&id, &username, &name, &stored)
+	var stored, to sql.NullInt64
+	var linked bool
+	in := p.PrivateChatID
+	err := t.queryRow(`SELECT id, username, display_name, private_chat_id, linked_to, linked FROM people WHERE transport = ? AND external_id = ?`,
+		p.Transport, p.ExternalID).Scan(&id, &username, &name, &stored, &to, &linked)
 	if err == nil && username == p.Username && name == p.DisplayName &&
 		(p.PrivateChatID == 0 || stored.Valid && stored.Int64 == p.PrivateChatID) {
 		p.ID, p.PrivateChatID = id, stored.Int64
-		return nil
+		return t.accountOf(p, to, linked, in)
 	}
 	if err != nil && !errors.Is(err, sql.ErrNoRows) {
 		return fmt.Errorf("store: ensure person: %w", err)
@@ -164,19 +166,22 @@ func (t *tx) EnsurePerson(p *nhacviec.Person) error {
 			updated_at = excluded.updated_at
 		WHERE people.username IS NOT excluded.username OR people.display_name IS NOT excluded.display_name
 			OR people.private_chat_id IS NOT COALESCE(excluded.private_chat_id, people.private_chat_id)
-		RETURNING id, private_chat_id`,
+		RETURNING id, private_chat_id, linked_to, linked`,
 		p.Transport, p.ExternalID, p.Username, p.DisplayName, nullID(p.PrivateChatID), ms(t.now), ms(t.now)).
-		Scan(&p.ID, &private)
+		Scan(&p.ID, &private, &to, &linked)
 	if errors.Is(err, sql.ErrNoRows) {
 		// Known and unchanged: not rewritten (updated_at is when the
 		// person's name or private chat last changed).
-		err = t.queryRow(`SELECT id, private_chat_id FROM people WHERE transport = ? AND external_id = ?`, p.Transport, p.ExternalID).
-			Scan(&p.ID, &private)
+		err = t.queryRow(`SELECT id, private_chat_id, linked_to, linked FROM people WHERE transport = ? AND external_id = ?`, p.Transport, p.ExternalID).
+			Scan(&p.ID, &private, &to, &linked)
 	}
 	if err != nil {
 		return fmt.Errorf("store: ensure person: %w", err)
 	}
 	p.PrivateChatID = private.Int64
+	if err := t.accountOf(p, to, linked, in); err != nil {
+		return err
+	}
 	if p.PrivateChatID != 0 {
 		// The chat keeps its owner when the person later blocks the bot.
 		if _, err := t.exec(`UPDATE chats SET person_id = ? WHERE id = ? AND person_id IS NOT ?`,
@@ -187,12 +192,19 @@ func (t *tx) EnsurePerson(p *nhacviec.Person) error {
 	return nil
 }
 
-const personColumns = `id, transport, external_id, username, display_name, private_chat_id`
+// personColumns read a person from a row of people (named people, not
+// aliased). A linked person's private chat is chosen among their
+// accounts' (store/link.go); the others' is their own.
+const personColumns = `id, transport, external_id, username, display_name,
+	CASE WHEN linked THEN (SELECT a.private_chat_id FROM people a
+		WHERE (a.id = people.id OR a.linked_to = people.id) AND a.private_chat_id IS NOT NULL
+		ORDER BY a.transport = people.channel DESC, a.private_chat_id IS people.last_chat_id DESC, a.id LIMIT 1)
+	ELSE private_chat_id END, linked OR linked_to IS NOT NULL, channel`
 
 func scanPerson(row interface{ Scan(...any) error }) (*nhacviec.Person, error) {
 	var p nhacviec.Person
 	var private sql.NullInt64
-	if err := row.Scan(&p.ID, &p.Transport, &p.ExternalID, &p.Username, &p.DisplayName, &private); err != nil {
+	if err := row.Scan(&p.ID, &p.Transport, &p.ExternalID, &p.Username, &p.DisplayName, &private, &p.Linked, &p.Channel); err != nil {
 		return nil, err
 	}
 	p.PrivateChatID = private.Int64
@@ -200,7 +212,9 @@ func scanPerson(row interface{ Scan(...any) error }) (*nhacviec.Person, error) {
 }
 
 func (t *tx) Person(id int64) (*nhacviec.Person, error) {
-	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM people WHERE id = ?`, id))
+	// An account linked to someone (an id kept in a draft from before the
+	// link) is that person.
+	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM people WHERE id = (SELECT COALESCE(linked_to, id) FROM people WHERE id = ?)`, id))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "person %d not found", id)
 	}
@@ -212,8 +226,16 @@ func (t *tx) Person(id int64) (*nhacviec.Person, error) {
 
 func (t *tx) PersonByUsername(transport, username string) (*nhacviec.Person, error) {
 	username = strings.TrimPrefix(username, "@")
-	p, err := scanPerson(t.queryRow(`SELECT `+personColumns+` FROM people
-		WHERE transport = ? AND username = ? COLLATE NOCASE AND username <> ''`, transport, username))
+	// An account linked to someone answers for that person.
+	q := `SELECT ` + personColumns + ` FROM people WHERE id = (SELECT COALESCE(linked_to, id) FROM people
+		WHERE transport = ? AND username = ? COLLATE NOCASE AND username <> '')`
+	args := []any{transport, username}
+	if transport == "" {
+		q = `SELECT ` + personColumns + ` FROM people WHERE id = (SELECT COALESCE(linked_to, id) FROM people
+		WHERE username = ? COLLATE NOCASE AND username <> '' ORDER BY id LIMIT 1)`
+		args = args[1:]
+	}
+	p, err := scanPerson(t.queryRow(q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, nhacviec.Errorf(nhacviec.ENotFound, "@%s not found", username)
 	}
@@ -773,11 +795,15 @@ func (t *tx) Unreachable(privateChatID int64) (*nhacviec.Person, error) {
 	if err != nil {
 		return nil, fmt.Errorf("store: mark unreachable: %w", err)
 	}
-	if p.PrivateChatID == privateChatID {
-		if _, err := t.exec(`UPDATE people SET private_chat_id = NULL, updated_at = ? WHERE id = ?`, ms(t.now), p.ID); err != nil {
-			return nil, fmt.Errorf("store: mark unreachable: %w", err)
-		}
-		p.PrivateChatID = 0
+	// The account whose private chat it is: a linked person's other
+	// apps stay reachable.
+	res, err := t.exec(`UPDATE people SET private_chat_id = NULL, updated_at = ? WHERE private_chat_id = ? AND (id = ? OR linked_to = ?)`,
+		ms(t.now), privateChatID, p.ID, p.ID)
+	if err != nil {
+		return nil, fmt.Errorf("store: mark unreachable: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n > 0 {
+		return t.Person(p.ID)
 	}
 	return p, nil
 }

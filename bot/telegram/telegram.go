@@ -126,6 +126,12 @@ func transport(conns int) *http.Transport {
 // Username is the bot's username, without "@".
 func (t *Telegram) Username() string { return t.api.Self.UserName }
 
+// InviteHint is how an invite is used on Telegram: a deep link that
+// opens the bot and sends "/start CODE" (bot.Inviter).
+func (t *Telegram) InviteHint(code string) string {
+	return "Telegram: bấm link rồi nhấn Start: https://t.me/" + t.Username() + "?start=" + code
+}
+
 // with returns a copy of the client whose requests end with ctx.
 func (t *Telegram) with(ctx context.Context) *tgbotapi.BotAPI {
 	api := *t.api

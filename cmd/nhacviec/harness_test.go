@@ -63,6 +63,9 @@ type harness struct {
 	zsrv *zalotest.Server
 	// maxFile is bot.Bot.MaxFileBytes (0: Telegram's 50 MB).
 	maxFile int
+	// extra are transports wired beside Telegram's, by name (link_test.go:
+	// a Zalo side whose updates go to Bot.Handle).
+	extra map[string]bot.Transport
 }
 
 const zaloTestToken = "9876543210:ZALO-token-never-logged"
@@ -150,6 +153,9 @@ func (h *harness) start(path string) {
 		cfg.ZaloSendRate = 1000
 	}
 	h.db = db
+	for name, tr := range h.extra {
+		transports[name] = tr
+	}
 	h.app, err = newApp(ctx, cfg, db, log, h.clock.Now, tg.Username(), transports)
 	if err != nil {
 		t.Fatal(err)

@@ -70,7 +70,7 @@ func newApp(ctx context.Context, cfg *Config, db *store.DB, log zerolog.Logger, 
 		return ok && bot.LimitsOf(tr, chat).MaxButtons == 0
 	}
 	a.bot = &bot.Bot{Store: db, Calendar: cal, Log: log.With().Str("component", "bot").Logger(), Username: username,
-		Wake: a.sender.Wake, Admins: admins, NoButtons: noButtons}
+		Wake: a.sender.Wake, Admins: admins, NoButtons: noButtons, Transports: transports}
 	a.sender.Chats = a.bot
 	a.bot.Reports, a.sender.Render = db, a.bot.Render
 	a.scheduler = &scheduler.Scheduler{Store: db, Composer: a.bot, Calendar: cal,
