@@ -9,6 +9,8 @@
 //	go run ./cmd/nhacviec-load -scenario fanout        # 2: digests + reminders, Telegram's limits
 //	go run ./cmd/nhacviec-load -scenario state         # 3: 100k and 1M tasks
 //	go run ./cmd/nhacviec-load -scenario lateness      # 4: 1,000 reminders due the same minute
+//	go run ./cmd/nhacviec-load -scenario mixed -zalo 0.5
+//	                                                   # 5: commands, half the people on Zalo (one bot, both apps)
 //	go run ./cmd/nhacviec-load -quick                  # every scenario, small; for CI
 //
 // It fails (exit status 1) when the bot misbehaves: a command without a
@@ -53,6 +55,7 @@ type options struct {
 	latency  time.Duration
 	probe    time.Duration
 	offer    float64
+	zalo     float64 // mixed: the share of the people and commands on Zalo
 	// commands: everyone registered (the idle ones in units of their
 	// own) and the tasks of history.
 	registered int
@@ -63,7 +66,7 @@ type options struct {
 func main() {
 	var o options
 	var scenarios, fanout, rates, tasks string
-	flag.StringVar(&scenarios, "scenario", "commands", "comma-separated: commands, fanout, state, lateness, or all")
+	flag.StringVar(&scenarios, "scenario", "commands", "comma-separated: commands, fanout, state, lateness, mixed, or all")
 	flag.StringVar(&o.bin, "bin", "", "the nhacviec binary (default: go build ./cmd/nhacviec into a temporary directory)")
 	flag.IntVar(&o.runs, "runs", 5, "repetitions of each measurement (the median is reported)")
 	flag.BoolVar(&o.quick, "quick", false, "small sizes, one run of each scenario (CI)")
@@ -74,6 +77,7 @@ func main() {
 	flag.IntVar(&o.people, "people", 1000, "commands: how many people")
 	flag.IntVar(&o.groups, "groups", 50, "commands: how many groups (one unit each)")
 	flag.Float64Var(&o.offer, "offer", 0, "commands: offer the commands at this many a second instead of all at once")
+	flag.Float64Var(&o.zalo, "zalo", 0.5, "mixed: the share (0–1) of the people and of the commands on Zalo; the rest on Telegram")
 	flag.IntVar(&o.registered, "registered", 0, "commands: people registered in all; those beyond -people send nothing (units of 50 of their own)")
 	flag.IntVar(&o.history, "history", 0, "commands: tasks of history seeded first (as -scenario state seeds them; the -people hold closed ones only), e.g. 1000000 for a year")
 	flag.StringVar(&o.cache, "cache", "", "commands, state: keep each seeded database in this directory and start later runs from a copy (one per sizes and schema version)")
@@ -98,6 +102,9 @@ func main() {
 	if err != nil {
 		fatal(err)
 	}
+	if o.zalo < 0 || o.zalo > 1 {
+		fatal(fmt.Errorf("-zalo %g: want a share between 0 and 1", o.zalo))
+	}
 	if o.workers <= 0 {
 		o.workers = bot.DefaultWorkers
 	}
@@ -107,9 +114,9 @@ func main() {
 	}
 	list := strings.Split(scenarios, ",")
 	if o.quick || scenarios == "all" {
-		list = []string{"commands", "fanout", "state", "lateness"}
+		list = []string{"commands", "fanout", "state", "mixed", "lateness"}
 		if o.quick {
-			list = list[:3] // lateness waits for a minute boundary
+			list = list[:4] // lateness waits for a minute boundary
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -138,6 +145,8 @@ func main() {
 			err = runState(ctx, &o)
 		case "lateness":
 			err = runLateness(ctx, &o)
+		case "mixed":
+			err = runMixed(ctx, &o)
 		default:
 			err = fmt.Errorf("unknown scenario %q", s)
 		}
