@@ -10,7 +10,7 @@
 //	go run ./cmd/nhacviec-load -scenario state         # 3: 100k and 1M tasks
 //	go run ./cmd/nhacviec-load -scenario lateness      # 4: 1,000 reminders due the same minute
 //	go run ./cmd/nhacviec-load -scenario mixed -zalo 0.5
-//	                                                   # 5: commands, half the people on Zalo (one bot, both apps)
+//	                                                   # 8: commands, half the people on Zalo (one bot, both apps)
 //	go run ./cmd/nhacviec-load -quick                  # every scenario, small; for CI
 //
 // It fails (exit status 1) when the bot misbehaves: a command without a

@@ -74,7 +74,7 @@ func runMixed(ctx context.Context, o *options) error {
 		o = &q
 	}
 	zCmds := int(float64(o.commands)*o.zalo + 0.5)
-	fmt.Printf("\n== 5. mixed: %d commands (%s on each app), %d on Telegram and %d on Zalo (-zalo %g), from %d people in %d units, queued at once; one bot with both tokens; fake limits off, NHACVIEC_CHAT_PACE=off, NHACVIEC_SEND_RATE=NHACVIEC_ZALO_SEND_RATE=100000, NHACVIEC_SEND_WORKERS=%d; %d run(s)\n",
+	fmt.Printf("\n== 8. mixed: %d commands (%s on each app), %d on Telegram and %d on Zalo (-zalo %g), from %d people in %d units, queued at once; one bot with both tokens; fake limits off, NHACVIEC_CHAT_PACE=off, NHACVIEC_SEND_RATE=NHACVIEC_ZALO_SEND_RATE=100000, NHACVIEC_SEND_WORKERS=%d; %d run(s)\n",
 		o.commands, mixedMixText(), o.commands-zCmds, zCmds, o.zalo, o.people, o.groups, o.workers, o.runs)
 	type nums struct{ rate, p50, p99 []float64 }
 	all := map[string]*nums{"telegram": {}, "zalo": {}, "both": {}}
