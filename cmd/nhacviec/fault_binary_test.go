@@ -17,7 +17,8 @@ package main
 // keeps the binary's stderr of a failed test in DIR.
 //
 // The in-process part of the suite (downtime catch-up, with the harness's
-// clock) is in fault_test.go. Run the whole suite with
+// clock) is in fault_test.go; kill -9 with Telegram and Zalo in one
+// process, in fault_mixed_test.go. Run the whole suite with
 //
 //	go test -race -run Fault -v ./cmd/nhacviec/
 
