@@ -10,6 +10,8 @@
 //	go run ./cmd/nhacviec-load -scenario state         # 3: 100k and 1M tasks
 //	go run ./cmd/nhacviec-load -scenario lateness      # 4: 1,000 reminders due the same minute
 //	go run ./cmd/nhacviec-load -scenario export        # 7: RSS during /xuat năm of ~100k tasks, others' p99
+//	go run ./cmd/nhacviec-load -scenario mixed -zalo 0.5
+//	                                                   # 8: commands, half the people on Zalo (one bot, both apps)
 //	go run ./cmd/nhacviec-load -quick                  # every scenario, small; for CI
 //
 // It fails (exit status 1) when the bot misbehaves: a command without a
@@ -54,6 +56,7 @@ type options struct {
 	latency  time.Duration
 	probe    time.Duration
 	offer    float64
+	zalo     float64 // mixed: the share of the people and commands on Zalo
 	// commands: everyone registered (the idle ones in units of their
 	// own) and the tasks of history.
 	registered int
@@ -70,7 +73,7 @@ type options struct {
 func main() {
 	var o options
 	var scenarios, fanout, rates, tasks string
-	flag.StringVar(&scenarios, "scenario", "commands", "comma-separated: commands, fanout, state, lateness, export, or all")
+	flag.StringVar(&scenarios, "scenario", "commands", "comma-separated: commands, fanout, state, lateness, export, mixed, or all")
 	flag.StringVar(&o.bin, "bin", "", "the nhacviec binary (default: go build ./cmd/nhacviec into a temporary directory)")
 	flag.IntVar(&o.runs, "runs", 5, "repetitions of each measurement (the median is reported)")
 	flag.BoolVar(&o.quick, "quick", false, "small sizes, one run of each scenario (CI)")
@@ -81,6 +84,7 @@ func main() {
 	flag.IntVar(&o.people, "people", 1000, "commands: how many people")
 	flag.IntVar(&o.groups, "groups", 50, "commands: how many groups (one unit each)")
 	flag.Float64Var(&o.offer, "offer", 0, "commands: offer the commands at this many a second instead of all at once")
+	flag.Float64Var(&o.zalo, "zalo", 0.5, "mixed: the share (0–1) of the people and of the commands on Zalo; the rest on Telegram")
 	flag.IntVar(&o.registered, "registered", 0, "commands: people registered in all; those beyond -people send nothing (units of 50 of their own)")
 	flag.IntVar(&o.history, "history", 0, "commands: tasks of history seeded first (as -scenario state seeds them; the -people hold closed ones only), e.g. 1000000 for a year")
 	flag.StringVar(&o.cache, "cache", "", "commands, state: keep each seeded database in this directory and start later runs from a copy (one per sizes and schema version)")
@@ -115,6 +119,9 @@ func main() {
 	if err != nil {
 		fatal(err)
 	}
+	if o.zalo < 0 || o.zalo > 1 {
+		fatal(fmt.Errorf("-zalo %g: want a share between 0 and 1", o.zalo))
+	}
 	if o.workers <= 0 {
 		o.workers = bot.DefaultWorkers
 	}
@@ -125,9 +132,9 @@ func main() {
 	}
 	list := strings.Split(scenarios, ",")
 	if o.quick || scenarios == "all" {
-		list = []string{"commands", "fanout", "state", "export", "lateness"}
+		list = []string{"commands", "fanout", "state", "export", "mixed", "lateness"}
 		if o.quick {
-			list = list[:4] // lateness waits for a minute boundary
+			list = list[:5] // lateness waits for a minute boundary
 		}
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
@@ -158,6 +165,8 @@ func main() {
 			err = runLateness(ctx, &o)
 		case "export":
 			err = runExport(ctx, &o)
+		case "mixed":
+			err = runMixed(ctx, &o)
 		default:
 			err = fmt.Errorf("unknown scenario %q", s)
 		}

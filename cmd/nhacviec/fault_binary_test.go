@@ -17,7 +17,8 @@ package main
 // keeps the binary's stderr of a failed test in DIR.
 //
 // The in-process part of the suite (downtime catch-up, with the harness's
-// clock) is in fault_test.go. Run the whole suite with
+// clock) is in fault_test.go; kill -9 with Telegram and Zalo in one
+// process, in fault_mixed_test.go. Run the whole suite with
 //
 //	go test -race -run Fault -v ./cmd/nhacviec/
 
@@ -153,6 +154,7 @@ type deployment struct {
 	http   string
 	admins string
 	rate   string
+	extra  []string // more environment, e.g. a second transport's
 	// The bot's clock is base at t0 and runs at the real pace; shift
 	// moves it forward (downtime). Every start continues it.
 	base  time.Time
@@ -186,7 +188,7 @@ func newDeployment(t *testing.T, token, apiURL string, base time.Time) *deployme
 func (d *deployment) botNow() time.Time { return d.base.Add(time.Since(d.t0) + d.shift) }
 
 func (d *deployment) env() []string {
-	return []string{
+	return append([]string{
 		"PATH=" + os.Getenv("PATH"),
 		"NHACVIEC_TELEGRAM_TOKEN=" + d.token,
 		"NHACVIEC_TELEGRAM_API_URL=" + d.apiURL,
@@ -196,7 +198,7 @@ func (d *deployment) env() []string {
 		"NHACVIEC_LOG_LEVEL=debug",
 		"NHACVIEC_SEND_RATE=" + d.rate,
 		"NHACVIEC_ADMINS=" + d.admins,
-	}
+	}, d.extra...)
 }
 
 // start runs the binary; the previous process must have ended.
