@@ -142,3 +142,64 @@ func copyFile(t *testing.T, from, to string) {
 		t.Fatal(err)
 	}
 }
+
+// The database of the main this one grew from (0a71009, migrations up to
+// 0016), made by that main's own harness: #1 with binh's part done, #2
+// waiting for review, #3 overdue, #4 returned once. It migrates
+// (0018–0022: personal settings, Zalo's seen messages, linked accounts,
+// download links, numbered questions) and answers as 0a71009 did at
+// 09:00 on the 26th (testdata/main-0a71009.*.txt); then the review is
+// decided, the overdue task is nudged once on the next morning, and an
+// account links.
+func TestDatabaseOf0a71009Migrates(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "nhacviec.db")
+	copyFile(t, "testdata/main-0a71009.db", path)
+	h := newHarness(t)
+	h.stop()
+	h.srv.JumpUpdateID(1000)
+	h.clock.Set(at(26, 9, 0))
+	h.start(path)
+	read := func(name string) string {
+		b, err := os.ReadFile("testdata/main-0a71009." + name + ".txt")
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for _, c := range []struct {
+		who  string
+		ask  func() string
+		file string
+	}{
+		{"an /viec", func() string { return h.say(h.private(h.an), h.an, "/viec").Plain }, "viec"},
+		{"lead /quahan", func() string { return h.say(h.private(h.lead), h.lead, "/quahan").Plain }, "quahan"},
+	} {
+		if got, want := c.ask(), read(c.file); got != want {
+			t.Errorf("%s after the migration:\n%s\nwant, as 0a71009 answered:\n%s", c.who, got, want)
+		}
+	}
+	for _, id := range []string{"1", "2", "4"} {
+		got := h.say(h.private(h.lead), h.lead, "/chitiet "+id).Plain
+		for _, line := range strings.Split(read("chitiet"+id), "\n") {
+			if !strings.Contains(got, line) {
+				t.Errorf("/chitiet %s after the migration lacks %q:\n%s", id, line, got)
+			}
+		}
+	}
+	contains(t, h.say(h.private(h.lead), h.lead, "/duyet 2"), "#2")
+	if task := h.task(2); task.Status != nhacviec.StatusDone {
+		t.Errorf("#2 after /duyet: %s", task.Status)
+	}
+	// Friday: #3's nudge, planned ahead from 03:00, goes once (in the
+	// group, with a mention: binh's private chat is new to this fake).
+	h.tick(at(27, 3, 0))
+	h.tick(at(27, 8, 0))
+	nudges := 0
+	for _, s := range h.srv.Sent() {
+		nudges += strings.Count(s.Plain, "Việc #3 vẫn chưa xong")
+	}
+	if nudges != 1 {
+		t.Errorf("#3's nudge went %d times on Friday, want once\n%s", nudges, h.dump())
+	}
+	contains(t, h.say(h.private(h.an), h.an, "/lienket"), "Mã liên kết")
+}
