@@ -128,8 +128,17 @@ func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, er
 	soon := n.At.AddDate(0, 0, 4)
 	f := nhacviec.TaskFilter{Status: nhacviec.StatusOpen, DeadlineBefore: soon, ExcludeSubmitted: true}
 	unit := int64(0)
+	var readers []*nhacviec.Person
 	if n.Unit != nil {
 		unit = n.Unit.ID // a unit without a group: said to its members
+		// Who would read it, first: a unit none of whose people has a
+		// private chat says nothing, and writing nothing plans nothing,
+		// so every pass of the morning would list its tasks again (at a
+		// million tasks, 140 ms a minute).
+		var err error
+		if readers, err = unitReaders(tx, n.Unit.ID); err != nil || len(readers) == 0 {
+			return nil, err
+		}
 	} else {
 		f.ChatID, unit = n.Chat.ID, n.Chat.UnitID
 	}
@@ -208,11 +217,23 @@ func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, er
 	if n.Unit == nil {
 		return []*nhacviec.Message{{ChatID: n.Chat.ID, Kind: nhacviec.KindDigest, Text: sb.String(), HTML: true}}, nil
 	}
-	roles, err := tx.UnitRoles(n.Unit.ID)
+	var out []*nhacviec.Message
+	for _, p := range readers {
+		out = append(out, &nhacviec.Message{ChatID: p.PrivateChatID, Kind: nhacviec.KindDigest,
+			Text: fmt.Sprintf(textDigestOfUnit, esc(n.Unit.Name)) + sb.String(), HTML: true})
+	}
+	return out, nil
+}
+
+// unitReaders are the people of a unit (its roles, each once) who have a
+// private chat with the bot: those a unit without a group tells its
+// digest.
+func unitReaders(tx nhacviec.Tx, unit int64) ([]*nhacviec.Person, error) {
+	roles, err := tx.UnitRoles(unit)
 	if err != nil {
 		return nil, err
 	}
-	var out []*nhacviec.Message
+	var out []*nhacviec.Person
 	seen := map[int64]bool{}
 	for _, m := range roles {
 		if seen[m.PersonID] {
@@ -224,8 +245,7 @@ func (b *Bot) digest(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, er
 			return nil, err
 		}
 		if p.PrivateChatID != 0 {
-			out = append(out, &nhacviec.Message{ChatID: p.PrivateChatID, Kind: nhacviec.KindDigest,
-				Text: fmt.Sprintf(textDigestOfUnit, esc(n.Unit.Name)) + sb.String(), HTML: true})
+			out = append(out, p)
 		}
 	}
 	return out, nil

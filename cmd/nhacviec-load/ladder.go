@@ -63,6 +63,14 @@ func ladderPasses(ctx context.Context, path string) (first, next time.Duration, 
 	defer db.Close()
 	for i, now := range []time.Time{monday0730, monday0730.AddDate(0, 0, 1)} {
 		db.Now = func() time.Time { return now }
+		if i == 1 {
+			// Tuesday's night pass (03:00) plans the morning's notices,
+			// as the bot does: the 07:30 pass timed is the ladder's.
+			night := monday0730.AddDate(0, 0, 1).Add(-270 * time.Minute)
+			if _, err := s.RunOnce(ctx, night); err != nil {
+				return 0, 0, 0, err
+			}
+		}
 		t0 := time.Now()
 		if _, err := s.RunOnce(ctx, now); err != nil {
 			return 0, 0, 0, err
