@@ -177,14 +177,17 @@ func (c *conv) choice(n int) (string, error) {
 
 // plainCommands are the commands a chat without buttons takes without
 // the slash and without diacritics ("xong 12", "duyệt 12", "trả lại 12
-// lý do"): those the buttons stand for, and the lists and help one needs
-// to use them. Not those that change a unit or cancel, nor words that are
+// lý do"): those the buttons stand for, the lists and help one needs to
+// use them, and joining and linking by code. Not those that change a unit or cancel, nor words that are
 // everyday speech ("rồi" is /roi, "mới" /moi): a private message that
 // happens to begin with one must not do such a thing.
 var plainCommands = map[string]bool{
 	"xong": true, "duyet": true, "tralai": true, "giahan": true, "tiendo": true, "lydo": true,
 	"chitiet": true, "viec": true, "quahan": true, "sapden": true, "tim": true, "giao": true,
 	"huongdan": true, "start": true,
+	// Joining by an invite's code and linking accounts: what /moi and
+	// /lienket tell Zalo's users to type.
+	"thamgia": true, "lienket": true,
 }
 
 // plainCommand reads a command typed without its slash in a chat without
