@@ -137,7 +137,7 @@ func (c *conv) cause(args string) error {
 	rest = strings.TrimSpace(rest)
 	if rest == "" {
 		if !c.showable(t) {
-			return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.Username))
+			return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.botName()))
 		}
 		return c.reply(&nhacviec.Message{TaskID: t.ID, Text: fmt.Sprintf(textCauseQuestion, t.ID, esc(t.Title), t.ID), Buttons: causeKeyboard(t)[1:]})
 	}
@@ -299,7 +299,7 @@ func (c *conv) howToExtend(id int64) error {
 		return err
 	}
 	if !c.showable(t) {
-		return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.Username))
+		return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.botName()))
 	}
 	return c.reply(&nhacviec.Message{TaskID: t.ID, Text: fmt.Sprintf(textHowToExtend, t.ID, esc(t.Title), t.ID)})
 }

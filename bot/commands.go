@@ -140,7 +140,7 @@ func (c *conv) assign(args string) error {
 		if c.chat.Kind == nhacviec.ChatPrivate {
 			return c.startGuide() // guided.go
 		}
-		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage+"\n"+textGuideHint, esc(c.Username))
+		return nhacviec.Errorf(nhacviec.EInvalid, textAssignUsage+"\n"+textGuideHint, esc(c.botName()))
 	}
 	args, lines := cutFirstLine(args)
 	if len(lines) > 0 {
@@ -189,7 +189,7 @@ func (c *conv) assign(args string) error {
 		return nhacviec.Errorf(nhacviec.EInvalid, textTitleTooLong, maxTitle, n)
 	}
 	if assignee == nil {
-		return nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
+		return nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.botName()))
 	}
 	dl, err := c.Calendar.Parse(phrase, c.now)
 	if err != nil {
@@ -495,7 +495,7 @@ func (c *conv) createTask(a assignment, deadline time.Time, moved string) error 
 	if err != nil || reached {
 		return err
 	}
-	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textMustStart, esc(assignee.Mention()), esc(c.Username))})
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textMustStart, esc(assignee.Mention()), esc(c.botName()))})
 }
 
 // splitDeadline cuts "Báo cáo quý IV hạn 20/12" at its last "hạn" word
@@ -869,7 +869,7 @@ func (c *conv) detail(args string) error {
 		return err
 	}
 	if !c.showable(t) {
-		return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.Username))
+		return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.botName()))
 	}
 	events, err := c.tx.Events(t.ID)
 	if err != nil {

@@ -222,7 +222,7 @@ func (c *conv) partSpecs(text string) ([]partSpec, error) {
 
 // coordinatorRef finds the person or unit a coordinator's name means.
 func (c *conv) coordinatorRef(who string) (partSpec, error) {
-	unknown := nhacviec.Errorf(nhacviec.EInvalid, textCoordUnknown, esc(clip(who, maxEcho)), esc(c.Username), textCoordExample)
+	unknown := nhacviec.Errorf(nhacviec.EInvalid, textCoordUnknown, esc(clip(who, maxEcho)), esc(c.botName()), textCoordExample)
 	// A person: @username, a mention, or a name (address.go).
 	p, rest, many, err := c.named(who)
 	switch {
@@ -497,7 +497,7 @@ func (c *conv) tellCoordinators(t *nhacviec.Task, parts []newPart) error {
 	if len(unreached) == 0 {
 		return nil
 	}
-	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textMustStart, esc(strings.Join(unreached, ", ")), esc(c.Username))})
+	return c.reply(&nhacviec.Message{Text: fmt.Sprintf(textMustStart, esc(strings.Join(unreached, ", ")), esc(c.botName()))})
 }
 
 // handButtons is a unit head's keyboard for a part: ✅ and "Giao cho…".
@@ -514,7 +514,7 @@ const (
 	textCoordNoName            = "Phối hợp \"%s\": thiếu người hoặc đơn vị trước chữ \"hạn\".\n%s"
 	textCoordNoDeadline        = "Phối hợp \"%s\": sau chữ \"hạn\" hãy ghi thời hạn (15/12, thứ 6, 3 ngày làm việc), hoặc bỏ chữ \"hạn\" để lấy hạn mặc định (2 ngày làm việc trước hạn chủ trì).\n%s"
 	textCoordTooMany           = "Nhiều người phối hợp quá: tối đa %d (bạn ghi %d). Hãy chọn những người, đơn vị chính.\n%s"
-	textCoordUnknown           = "Tôi chưa biết người hay đơn vị \"%s\" trong dòng phối hợp. Người ghi bằng @tên_người_dùng (họ cần nhắn /start cho @%s trước); đơn vị ghi đúng tên như trong /donvi.\n%s"
+	textCoordUnknown           = "Tôi chưa biết người hay đơn vị \"%s\" trong dòng phối hợp. Người ghi bằng @tên_người_dùng (họ cần nhắn /start cho %s trước); đơn vị ghi đúng tên như trong /donvi.\n%s"
 	textCoordUnitAmbiguous     = "Có nhiều đơn vị tên \"%s\": hãy ghi số của đơn vị (xem /donvi), ví dụ: phối hợp: #3.\n%s"
 	textCoordUnitNoHead        = "Đơn vị %s chưa có trưởng đơn vị nên không ai nhận phần phối hợp. Hãy ghi tên người phối hợp, hoặc bổ nhiệm trưởng đơn vị trước (/bonhiem @người truong ĐƠN_VỊ).\n%s"
 	textCoordDuplicate         = "\"%s\" được ghi phối hợp hai lần. Mỗi người, mỗi đơn vị ghi một lần thôi.\n%s"

@@ -66,7 +66,7 @@ func (b *Bot) Unreachable(ctx context.Context, m *nhacviec.Outgoing, reason stri
 				continue
 			}
 			if _, err := tx.Enqueue(&nhacviec.Message{Key: fmt.Sprintf("unreachable:%d:%d", p.ID, h.ID), ChatID: h.PrivateChatID,
-				Kind: nhacviec.KindNotice, HTML: true, Text: fmt.Sprintf(textUnreachable, esc(p.Mention()), esc(b.Username))}); err != nil {
+				Kind: nhacviec.KindNotice, HTML: true, Text: fmt.Sprintf(textUnreachable, esc(p.Mention()), esc(b.botName(p.Transport)))}); err != nil {
 				return err
 			}
 		}
@@ -120,4 +120,4 @@ func (b *Bot) Migrated(ctx context.Context, m *nhacviec.Outgoing, newChatID stri
 	})
 }
 
-const textUnreachable = "⚠️ %s đã chặn hoặc chưa mở chat riêng với bot nên không nhận được nhắc việc riêng. Tôi sẽ nhắc trong nhóm; nhờ anh/chị báo người đó nhắn /start cho @%s."
+const textUnreachable = "⚠️ %s đã chặn hoặc chưa mở chat riêng với bot nên không nhận được nhắc việc riêng. Tôi sẽ nhắc trong nhóm; nhờ anh/chị báo người đó nhắn /start cho %s."

@@ -244,7 +244,7 @@ func (c *conv) tellEdit(t *nhacviec.Task, change string) (string, error) {
 		if reached {
 			told = append(told, esc(lead.Mention()))
 		} else {
-			unreached = "\n" + fmt.Sprintf(textMustStart, esc(lead.Mention()), esc(c.Username))
+			unreached = "\n" + fmt.Sprintf(textMustStart, esc(lead.Mention()), esc(c.botName()))
 		}
 	}
 	if t.AssignerID != c.me.ID && t.AssignerID != t.AssigneeID {
@@ -378,7 +378,7 @@ func (c *conv) handOver(args string) error {
 		if reached {
 			told = append(told, esc(p.Mention()))
 		} else {
-			unreached = "\n" + fmt.Sprintf(textMustStart, esc(p.Mention()), esc(c.Username))
+			unreached = "\n" + fmt.Sprintf(textMustStart, esc(p.Mention()), esc(c.botName()))
 		}
 	}
 	if old.ID != c.me.ID {

@@ -496,7 +496,7 @@ func (c *conv) askExtension(t *nhacviec.Task, at time.Time, moved, reason, examp
 	}
 	answer := fmt.Sprintf(textExtendAsked, esc(reviewer.Mention()), t.ID, due)
 	if !reached {
-		answer += "\n" + fmt.Sprintf(textMustStart, esc(reviewer.Mention()), esc(c.Username))
+		answer += "\n" + fmt.Sprintf(textMustStart, esc(reviewer.Mention()), esc(c.botName()))
 	}
 	return c.say(answer)
 }
@@ -593,7 +593,7 @@ func (c *conv) showExtension(id int64) error {
 		return err
 	}
 	if !c.showable(t) {
-		return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.Username))
+		return nhacviec.Errorf(nhacviec.EForbidden, textAskPrivately, esc(c.botName()))
 	}
 	if e == nil {
 		return nhacviec.Errorf(nhacviec.EInvalid, textExtendNonePending, t.ID, t.ID)
@@ -847,7 +847,7 @@ func (c *conv) addProgress(id int64, pct int, note, example string) error {
 		if reached {
 			answer += " " + fmt.Sprintf(textProgressForwarded, esc(p.Mention()))
 		} else {
-			answer += "\n" + fmt.Sprintf(textMustStart, esc(p.Mention()), esc(c.Username))
+			answer += "\n" + fmt.Sprintf(textMustStart, esc(p.Mention()), esc(c.botName()))
 		}
 	}
 	return c.say(answer)

@@ -443,7 +443,7 @@ func (c *conv) typedPerson(g guide, text string) (*nhacviec.Person, error) {
 	}
 	if strings.HasPrefix(text, "@") {
 		who, _, _ := strings.Cut(text, " ")
-		unknown := nhacviec.Errorf(nhacviec.EInvalid, textGuideUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
+		unknown := nhacviec.Errorf(nhacviec.EInvalid, textGuideUnknownPerson, esc(clip(who, maxEcho)), esc(c.botName()))
 		if len(who) < 2 {
 			return nil, unknown
 		}
@@ -556,7 +556,7 @@ func (c *conv) guideDeadline(g *guide, phrase string) (note string, err error) {
 }
 
 const (
-	textGuideHint          = "Hoặc nhắn /giao trong chat riêng với @%s: tôi hỏi từng bước, bấm nút để chọn."
+	textGuideHint          = "Hoặc nhắn /giao trong chat riêng với %s: tôi hỏi từng bước, bấm nút để chọn."
 	textGuidePerson        = "📝 <b>Giao việc</b> — bước 1/3: giao cho ai?\nBấm tên, hoặc gõ @tên_người_dùng (ví dụ: @an)."
 	textGuideTitle         = "Giao cho %s.\nBước 2/3: việc gì? Gõ nội dung công việc, ví dụ:\nBáo cáo CCHC quý IV"
 	textGuideDeadline      = "Giao cho %s: <b>%s</b>\nBước 3/3: hạn khi nào? Bấm một nút, hoặc gõ, ví dụ: 20/12, 17h thứ 6, 5 ngày làm việc, trước ngày 20 hàng tháng"
@@ -564,7 +564,7 @@ const (
 	textGuideMoreHint      = "Ghi thêm nếu cần: bấm nút, hoặc gõ từng dòng như sau dòng /giao, ví dụ:\nkết quả: Kế hoạch trình Giám đốc ký\nĐủ rồi thì bấm ✅ Xong, giao việc (hoặc gõ: xong)."
 	textGuidePast          = "Thời hạn đã chọn nay đã qua. Hãy chọn lại."
 	textGuideNoTitle       = "Chưa có nội dung công việc. Gõ tên việc.\nVí dụ: Báo cáo CCHC quý IV"
-	textGuideUnknownPerson = "Tôi chưa biết %s. Người đó cần nhắn /start cho @%s trước. Bấm một tên ở trên, hoặc gõ @tên_người_dùng khác, ví dụ: @an"
+	textGuideUnknownPerson = "Tôi chưa biết %s. Người đó cần nhắn /start cho %s trước. Bấm một tên ở trên, hoặc gõ @tên_người_dùng khác, ví dụ: @an"
 	textGuideNoSuchName    = "Không thấy ai tên \"%s\" trong danh sách. Bấm một tên ở trên, hoặc gõ @tên_người_dùng, ví dụ: @an"
 	textGuideManyNames     = "Có %d người tên \"%s\": %s. Bấm một tên ở trên, hoặc gõ @tên_người_dùng, ví dụ: @an"
 )

@@ -66,7 +66,7 @@ func newLinkCode() (string, error) {
 
 func (c *conv) link(args string) error {
 	if c.chat.Kind != nhacviec.ChatPrivate {
-		return nhacviec.Errorf(nhacviec.EInvalid, textLinkPrivate, esc(c.Username))
+		return nhacviec.Errorf(nhacviec.EInvalid, textLinkPrivate, esc(c.botName()))
 	}
 	if args = strings.TrimSpace(args); args == "" {
 		return c.giveLinkCode()

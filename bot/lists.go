@@ -51,7 +51,7 @@ func (c *conv) myTasks(args string) error {
 	}
 	c.writeTasks(&b, shown, nil)
 	if hidden > 0 {
-		fmt.Fprintf(&b, "\n\n"+textHiddenTasks, hidden, esc(c.Username))
+		fmt.Fprintf(&b, "\n\n"+textHiddenTasks, hidden, esc(c.botName()))
 	}
 	b.WriteString(parts)
 	return c.reply(&nhacviec.Message{Text: b.String()})

@@ -103,7 +103,7 @@ func (c *conv) personArg(args string) (*nhacviec.Person, string, error) {
 	if !strings.HasPrefix(who, "@") || len(who) < 2 {
 		return nil, "", nhacviec.Errorf(nhacviec.EInvalid, textNeedPerson)
 	}
-	return nil, "", nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.Username))
+	return nil, "", nhacviec.Errorf(nhacviec.EInvalid, textUnknownPerson, esc(clip(who, maxEcho)), esc(c.botName()))
 }
 
 // mentioned returns the person args starts with when they are named by a
@@ -438,7 +438,7 @@ func (c *conv) inviteWays(code string) string {
 func (c *conv) joinCmd(args string) error {
 	code := startArg(args)
 	if c.chat.Kind != nhacviec.ChatPrivate || code == "" {
-		return nhacviec.Errorf(nhacviec.EInvalid, textJoinUsage, esc(c.Username))
+		return nhacviec.Errorf(nhacviec.EInvalid, textJoinUsage, esc(c.botName()))
 	}
 	if err := c.join(code); err != nil {
 		return err
@@ -735,3 +735,26 @@ const (
 	textRemoved          = "Đã cho %s rời %s."
 	textReassign         = "Người này còn %d việc đang mở cần giao lại:"
 )
+
+// Named is a transport that says how its people find the bot, for the
+// texts that tell someone to write to it: "@nhacviec_bot" on Telegram,
+// the bot's account name on Zalo.
+type Named interface {
+	BotName() string
+}
+
+// botName is how the bot is named to people on a transport.
+func (b *Bot) botName(transport string) string {
+	if n, ok := b.Transports[transport].(Named); ok {
+		if s := n.BotName(); s != "" {
+			return s
+		}
+	}
+	if b.Username != "" {
+		return "@" + b.Username
+	}
+	return "bot"
+}
+
+// botName is how the bot is named on the update's app.
+func (c *conv) botName() string { return c.Bot.botName(c.u.Transport) }

@@ -416,7 +416,7 @@ func (c *conv) handPart(t *nhacviec.Task, part *nhacviec.Coordinator, p *nhacvie
 			return err
 		}
 		if !reached {
-			answer += "\n" + fmt.Sprintf(textMustStart, esc(p.Mention()), esc(c.Username))
+			answer += "\n" + fmt.Sprintf(textMustStart, esc(p.Mention()), esc(c.botName()))
 		}
 	}
 	return c.say(answer)
@@ -524,7 +524,7 @@ func (c *conv) coordinationList(filtered bool) (string, error) {
 			c.deadlineAt(p.Deadline), partState(p, c.now, c.Calendar.Location()))
 	}
 	if hidden > 0 {
-		fmt.Fprintf(&b, "\n"+textHiddenParts, hidden, esc(c.Username))
+		fmt.Fprintf(&b, "\n"+textHiddenParts, hidden, esc(c.botName()))
 	}
 	return b.String(), nil
 }

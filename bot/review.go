@@ -288,7 +288,7 @@ func (c *conv) submit(t *nhacviec.Task, note string) error {
 		return err
 	}
 	if !reached {
-		answer += "\n" + fmt.Sprintf(textMustStart, esc(reviewer.Mention()), esc(c.Username))
+		answer += "\n" + fmt.Sprintf(textMustStart, esc(reviewer.Mention()), esc(c.botName()))
 	}
 	if err := c.say(answer); err != nil {
 		return err
@@ -547,7 +547,7 @@ func (c *conv) sendBack(t *nhacviec.Task, r *nhacviec.Review, reason string) err
 			return err
 		}
 		if !reached {
-			answer += "\n" + fmt.Sprintf(textMustStart, esc(lead.Mention()), esc(c.Username))
+			answer += "\n" + fmt.Sprintf(textMustStart, esc(lead.Mention()), esc(c.botName()))
 		}
 	}
 	if t.Returns >= 2 {
@@ -791,7 +791,7 @@ func (c *conv) waitingForMe() error {
 		fmt.Fprintf(&b, "\n• #%d %s%s — %s, %s", t.ID, marks(t), esc(t.Title), esc(who.Mention()), c.when(r.SubmittedAt))
 	}
 	if hidden > 0 {
-		fmt.Fprintf(&b, "\n\n"+textHiddenTasks, hidden, esc(c.Username))
+		fmt.Fprintf(&b, "\n\n"+textHiddenTasks, hidden, esc(c.botName()))
 	}
 	b.WriteString("\n\n" + textWaitingFooter)
 	return c.reply(&nhacviec.Message{Text: b.String()})

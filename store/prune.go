@@ -103,67 +103,54 @@ func (db *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, er
 			}
 		}
 	}
+	// Oldest first, up to the batch's last time (ties there go too: a
+	// batch may be a little larger). One bound only: given two, SQLite
+	// walks the index up to the looser one.
 	if r.Replies > 0 {
-		// Oldest first, up to the batch's last time (ties there go too:
-		// a batch may be a little larger).
-		before := ms(now.Add(-r.Replies))
-		for {
-			var n int64
-			start := time.Now()
-			err := db.run(ctx, db.write, false, func(ntx nhacviec.Tx) error {
-				t := ntx.(*tx)
-				// One bound only: given two, SQLite walks the index up to
-				// the looser one.
-				res, err := t.exec(`DELETE FROM bot_messages WHERE sent_at <= (
-					SELECT MAX(sent_at) FROM (SELECT sent_at FROM bot_messages WHERE sent_at < ? ORDER BY sent_at LIMIT ?))`,
-					before, batch)
-				if err != nil {
-					return err
-				}
-				n, err = res.RowsAffected()
-				return err
-			})
-			if err != nil {
-				return out, fmt.Errorf("store: prune replies: %w", err)
-			}
-			if n > 0 {
-				out.Replies += int(n)
-				out.Batches++
-				out.Longest = max(out.Longest, time.Since(start))
-			}
-			if n < int64(batch) {
-				break
-			}
+		n, err := db.pruneByTime(ctx, &out, batch, ms(now.Add(-r.Replies)), `DELETE FROM bot_messages WHERE sent_at <= (
+			SELECT MAX(sent_at) FROM (SELECT sent_at FROM bot_messages WHERE sent_at < ? ORDER BY sent_at LIMIT ?))`)
+		out.Replies += n
+		if err != nil {
+			return out, fmt.Errorf("store: prune replies: %w", err)
 		}
 	}
 	if r.Seen > 0 {
-		before := ms(now.Add(-r.Seen))
-		for {
-			var n int64
-			start := time.Now()
-			err := db.run(ctx, db.write, false, func(ntx nhacviec.Tx) error {
-				t := ntx.(*tx)
-				res, err := t.exec(`DELETE FROM seen_messages WHERE seen_at <= (
-					SELECT MAX(seen_at) FROM (SELECT seen_at FROM seen_messages WHERE seen_at < ? ORDER BY seen_at LIMIT ?))`,
-					before, batch)
-				if err != nil {
-					return err
-				}
-				n, err = res.RowsAffected()
-				return err
-			})
-			if err != nil {
-				return out, fmt.Errorf("store: prune seen messages: %w", err)
-			}
-			if n > 0 {
-				out.Seen += int(n)
-				out.Batches++
-				out.Longest = max(out.Longest, time.Since(start))
-			}
-			if n < int64(batch) {
-				break
-			}
+		n, err := db.pruneByTime(ctx, &out, batch, ms(now.Add(-r.Seen)), `DELETE FROM seen_messages WHERE seen_at <= (
+			SELECT MAX(seen_at) FROM (SELECT seen_at FROM seen_messages WHERE seen_at < ? ORDER BY seen_at LIMIT ?))`)
+		out.Seen += n
+		if err != nil {
+			return out, fmt.Errorf("store: prune seen messages: %w", err)
 		}
 	}
 	return out, nil
+}
+
+// pruneByTime runs del (bound to before and batch) in a transaction of
+// its own until a run deletes fewer than batch rows, counting the
+// batches and the longest in out, and returns the rows deleted.
+func (db *DB) pruneByTime(ctx context.Context, out *Pruned, batch int, before int64, del string) (int, error) {
+	deleted := 0
+	for {
+		var n int64
+		start := time.Now()
+		err := db.run(ctx, db.write, false, func(ntx nhacviec.Tx) error {
+			res, err := ntx.(*tx).exec(del, before, batch)
+			if err != nil {
+				return err
+			}
+			n, err = res.RowsAffected()
+			return err
+		})
+		if err != nil {
+			return deleted, err
+		}
+		if n > 0 {
+			deleted += int(n)
+			out.Batches++
+			out.Longest = max(out.Longest, time.Since(start))
+		}
+		if n < int64(batch) {
+			return deleted, nil
+		}
+	}
 }

@@ -126,6 +126,9 @@ func transport(conns int) *http.Transport {
 // Username is the bot's username, without "@".
 func (t *Telegram) Username() string { return t.api.Self.UserName }
 
+// BotName is how people find the bot on Telegram: its @username.
+func (t *Telegram) BotName() string { return "@" + t.api.Self.UserName }
+
 // InviteHint is how an invite is used on Telegram: a deep link that
 // opens the bot and sends "/start CODE" (bot.Inviter).
 func (t *Telegram) InviteHint(code string) string {

@@ -100,6 +100,10 @@ func (z *Zalo) Name() string {
 	return z.me.Name
 }
 
+// BotName is how people find the bot on Zalo: its account name (Zalo
+// has no @username).
+func (z *Zalo) BotName() string { return z.Name() }
+
 // CanJoinGroups is getMe's can_join_groups: whether the bot may be added
 // to Zalo groups at all (many bots may not).
 func (z *Zalo) CanJoinGroups() bool { return z.me.CanJoinGroups }

@@ -27,10 +27,13 @@ var (
 const textInternalError = "Xin lỗi, hệ thống đang gặp sự cố"
 
 // The mix of scenario 1, in percent.
-var mix = []struct {
+// share is a kind of command and its weight in a burst.
+type share struct {
 	kind   string
 	weight int
-}{{"giao", 25}, {"xong", 20}, {"reply-xong", 15}, {"viec", 25}, {"quahan", 15}}
+}
+
+var mix = []share{{"giao", 25}, {"xong", 20}, {"reply-xong", 15}, {"viec", 25}, {"quahan", 15}}
 
 type commandsResult struct {
 	perSecond float64
@@ -60,7 +63,7 @@ func runCommands(ctx context.Context, o *options) error {
 		history = fmt.Sprintf(" (%d people registered, %d tasks of history; retention off: NHACVIEC_OUTBOX_KEEP_DAYS=0, NHACVIEC_REPLIES_KEEP_DAYS=0)", max(o.registered, o.people), o.history)
 	}
 	fmt.Printf("\n== 1. commands: %d mixed commands (%s) from %d people in %d groups%s, %s; fake limits off, NHACVIEC_CHAT_PACE=off, NHACVIEC_SEND_RATE=100000, NHACVIEC_SEND_WORKERS=%d; %d run(s)\n",
-		o.commands, mixText(), o.people, o.groups, history, how, o.workers, o.runs)
+		o.commands, mixText(mix), o.people, o.groups, history, how, o.workers, o.runs)
 	var rates, intake, botCores, loadCores []float64
 	var p50s, p99s, starts []time.Duration
 	var hwms []int64
@@ -93,7 +96,8 @@ func runCommands(ctx context.Context, o *options) error {
 	return nil
 }
 
-func mixText() string {
+// mixText says a burst's shares: "25% giao, 20% xong, …".
+func mixText(mix []share) string {
 	var parts []string
 	for _, m := range mix {
 		parts = append(parts, fmt.Sprintf("%d%% %s", m.weight, m.kind))

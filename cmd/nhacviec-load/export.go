@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -42,35 +41,11 @@ func runExport(ctx context.Context, o *options) error {
 	if err != nil {
 		return err
 	}
-	seed := true
-	var cached string
-	if o.cache != "" {
-		v, err := schemaID(ctx, orgDB)
-		if err != nil {
-			return err
-		}
-		cached = filepath.Join(o.cache, fmt.Sprintf("export-%dx%d-tasks%d-schema%s.db", units, perUnit, n, v))
-		if _, err := os.Stat(cached); err == nil {
-			if err := copyFile(cached, db); err != nil {
-				return err
-			}
-			seed = false
-		} else if err := os.Rename(orgDB, db); err != nil {
-			return err
-		}
-	}
-	if seed {
-		if err := seedBulk(ctx, db, org.people, n, seedOpts{}, nil); err != nil {
-			return err
-		}
-		if cached != "" {
-			if err := copyFile(db, cached+".tmp"); err != nil {
-				return err
-			}
-			if err := os.Rename(cached+".tmp", cached); err != nil {
-				return err
-			}
-		}
+	err = seedCached(ctx, o, orgDB, db, fmt.Sprintf("export-%dx%d-tasks%d", units, perUnit, n), func() error {
+		return seedBulk(ctx, db, org.people, n, seedOpts{}, nil)
+	})
+	if err != nil {
+		return err
 	}
 	fmt.Printf("  seeded in %s\n", since(start))
 	var took, baseP50, baseP99, p50, p99 []time.Duration

@@ -28,10 +28,7 @@ import (
 const zaloToken = "4343434343434343:LOAD-zalo-token"
 
 // The mix of the mixed scenario, in percent, on each app.
-var mixedMix = []struct {
-	kind   string
-	weight int
-}{{"giao", 30}, {"xong", 30}, {"viec", 40}}
+var mixedMix = []share{{"giao", 30}, {"xong", 30}, {"viec", 40}}
 
 // mixedWant is how the reply to each kind begins (one of).
 var mixedWant = map[string][]string{"giao": {"📌 Đã giao việc"}, "xong": {"✅ Đã xong việc"},
@@ -75,7 +72,7 @@ func runMixed(ctx context.Context, o *options) error {
 	}
 	zCmds := int(float64(o.commands)*o.zalo + 0.5)
 	fmt.Printf("\n== 8. mixed: %d commands (%s on each app), %d on Telegram and %d on Zalo (-zalo %g), from %d people in %d units, queued at once; one bot with both tokens; fake limits off, NHACVIEC_CHAT_PACE=off, NHACVIEC_SEND_RATE=NHACVIEC_ZALO_SEND_RATE=100000, NHACVIEC_SEND_WORKERS=%d; %d run(s)\n",
-		o.commands, mixedMixText(), o.commands-zCmds, zCmds, o.zalo, o.people, o.groups, o.workers, o.runs)
+		o.commands, mixText(mixedMix), o.commands-zCmds, zCmds, o.zalo, o.people, o.groups, o.workers, o.runs)
 	type nums struct{ rate, p50, p99 []float64 }
 	all := map[string]*nums{"telegram": {}, "zalo": {}, "both": {}}
 	for r := range o.runs {
@@ -106,14 +103,6 @@ func runMixed(ctx context.Context, o *options) error {
 		fmt.Printf("  %-9s commands/s %s, latency p50 %s, p99 %s\n", k+":", spread(n.rate, perSec), spread(n.p50, dur), spread(n.p99, dur))
 	}
 	return nil
-}
-
-func mixedMixText() string {
-	var parts []string
-	for _, m := range mixedMix {
-		parts = append(parts, fmt.Sprintf("%d%% %s", m.weight, m.kind))
-	}
-	return strings.Join(parts, ", ")
 }
 
 type mixedResult struct {

@@ -68,39 +68,17 @@ func stateOnce(ctx context.Context, o *options, n, units, perUnit int) error {
 	if err != nil {
 		return err
 	}
-	seed := o.stateDB == ""
-	var cached string
-	if seed && o.cache != "" {
+	if o.stateDB == "" {
 		// As -state-db, with the copy kept by an earlier run in -cache.
-		v, err := schemaID(ctx, orgDB)
+		err := seedCached(ctx, o, orgDB, db, fmt.Sprintf("state-%dx%d-tasks%d", units, perUnit, n), func() error {
+			return seedBulk(ctx, db, org.people, n, seedOpts{}, func(s string) {
+				if o.verbose {
+					fmt.Println("  seeded", s)
+				}
+			})
+		})
 		if err != nil {
 			return err
-		}
-		cached = filepath.Join(o.cache, fmt.Sprintf("state-%dx%d-tasks%d-schema%s.db", units, perUnit, n, v))
-		if _, err := os.Stat(cached); err == nil {
-			if err := copyFile(cached, db); err != nil {
-				return err
-			}
-			seed = false
-		} else if err := os.Rename(orgDB, db); err != nil {
-			return err
-		}
-	}
-	if seed {
-		if err := seedBulk(ctx, db, org.people, n, seedOpts{}, func(s string) {
-			if o.verbose {
-				fmt.Println("  seeded", s)
-			}
-		}); err != nil {
-			return err
-		}
-		if cached != "" {
-			if err := copyFile(db, cached+".tmp"); err != nil {
-				return err
-			}
-			if err := os.Rename(cached+".tmp", cached); err != nil {
-				return err
-			}
 		}
 	}
 	size, err := fileSize(db)
@@ -462,4 +440,32 @@ func processCPU() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// seedCached fills db, whose organisation orgDB holds (the same file
+// without -cache), by seed, or from the copy an earlier run kept in
+// -cache under name and the schema's version, keeping a copy there
+// after seeding.
+func seedCached(ctx context.Context, o *options, orgDB, db, name string, seed func() error) error {
+	if o.cache == "" {
+		return seed()
+	}
+	v, err := schemaID(ctx, orgDB)
+	if err != nil {
+		return err
+	}
+	cached := filepath.Join(o.cache, fmt.Sprintf("%s-schema%s.db", name, v))
+	if _, err := os.Stat(cached); err == nil {
+		return copyFile(cached, db)
+	}
+	if err := os.Rename(orgDB, db); err != nil {
+		return err
+	}
+	if err := seed(); err != nil {
+		return err
+	}
+	if err := copyFile(db, cached+".tmp"); err != nil {
+		return err
+	}
+	return os.Rename(cached+".tmp", cached)
 }

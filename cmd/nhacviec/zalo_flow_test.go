@@ -78,3 +78,26 @@ func TestAssignOnTelegramDoneOnZalo(t *testing.T) {
 		t.Errorf("the head was told of %d tasks done, want 2\n%s", done, h.dump())
 	}
 }
+
+// A hint to write to the bot names the bot as the reader's app knows it:
+// its @username on Telegram, its account name on Zalo.
+func TestHintsNameTheBotOfTheApp(t *testing.T) {
+	h := newHarness(t, withZalo)
+	h.hello(h.lead)
+	chi := zalotest.Private(zChi)
+	h.zsrv.Text(zChi, chi, "/start")
+	h.zaloReplies(zChi.ID, 1)
+	h.zsrv.Text(zChi, chi, "/giao @khongai Báo cáo hạn 25/11")
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	got, err := h.zsrv.WaitSent(ctx, func(s zalotest.Sent) bool {
+		return s.ChatID == zChi.ID && strings.Contains(s.Text, "Tôi chưa biết")
+	})
+	if err != nil {
+		t.Fatalf("no answer: %v; %q", err, h.zsrv.TextsTo(zChi.ID))
+	}
+	if strings.Contains(got.Text, "@nhacviec_bot") || !strings.Contains(got.Text, "nhắn /start cho Bot Nhắc việc") {
+		t.Errorf("on Zalo the hint says %q", got.Text)
+	}
+	contains(t, h.say(h.private(h.lead), h.lead, "/giao @khongai Báo cáo hạn 25/11"), "nhắn /start cho @nhacviec_bot")
+}
