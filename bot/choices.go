@@ -52,9 +52,25 @@ func asking(m *nhacviec.Outgoing, lim Limits) (*nhacviec.Outgoing, []string) {
 			break
 		}
 	}
-	c.Text = text + "\n\n" + choices
+	c.Text = pressWords.Replace(text) + "\n\n" + choices
 	return &c, data
 }
+
+// pressWords say "choose" where the texts say "press" a button, for a
+// message whose buttons are said as numbered choices under it.
+var pressWords = strings.NewReplacer(
+	"Chọn nguyên nhân ở nút dưới tin", "Chọn nguyên nhân bằng số dưới đây",
+	"Bấm nút dưới đây", "Trả lời bằng số dưới đây",
+	"Bấm một nút", "Trả lời một số",
+	"bấm nút để chọn", "trả lời bằng số để chọn",
+	"bấm nút, hoặc", "chọn số, hoặc",
+	"Bấm tên", "Chọn tên",
+	"Bấm ✅", "Chọn ✅",
+	"bấm ✅", "chọn ✅",
+	"bấm ⏳", "chọn ⏳",
+	"Bấm «", "Chọn «",
+	"chưa bấm thì", "chưa chọn thì",
+)
 
 // choicesOf is the text that says m's buttons as choices, and the data
 // each number stands for.

@@ -202,3 +202,24 @@ func TestChoicesReplacePressHints(t *testing.T) {
 		t.Errorf("%q %q", got.Text, data)
 	}
 }
+
+// Without buttons, the texts that say to press one say to choose: the
+// overdue cause's question, a review's hint, a request's.
+func TestChoicesSayChooseNotPress(t *testing.T) {
+	for _, text := range []string{
+		fmt.Sprintf(textCauseAsk, 4),
+		fmt.Sprintf(textDecideHint, 6, 6),
+		fmt.Sprintf(textWhichDone, 2),
+		fmt.Sprintf(textImportCreate, 3),
+	} {
+		m := &nhacviec.Outgoing{Message: nhacviec.Message{Kind: nhacviec.KindNotice, HTML: true, Text: text,
+			Buttons: [][]nhacviec.Button{{{Text: "A", Data: "a:1"}, {Text: "B", Data: "b:1"}}}}}
+		got, _ := asking(m, plainLimits)
+		if strings.Contains(strings.ToLower(got.Text), "bấm") || strings.Contains(got.Text, "nút") {
+			t.Errorf("still says to press: %q", got.Text)
+		}
+		if got, _ := asking(m, Limits{MaxText: 4096, MaxButtons: 100}); got.Text != text {
+			t.Errorf("with buttons the text changed: %q", got.Text)
+		}
+	}
+}

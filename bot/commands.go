@@ -46,7 +46,7 @@ var Commands = []*Command{
 	{Name: "xuat", Alias: "export", Menu: MenuMember, Description: "Xuất Excel thống kê: /xuat quý 4", run: (*conv).export},
 	{Name: "nhap", Alias: "import", Menu: MenuHead, Description: "Nhập kế hoạch từ Excel: /nhap mau", run: (*conv).importPlan},
 	{Name: "thanhvien", Alias: "members", Menu: MenuMember, Description: "Thành viên đơn vị", run: (*conv).members},
-	{Name: "moi", Alias: "invite", Menu: MenuHead, Description: "Tạo link mời vào đơn vị", run: (*conv).invite},
+	{Name: "moi", Alias: "invite", Menu: MenuHead, Description: "Tạo lời mời vào đơn vị", run: (*conv).invite},
 	{Name: "ganhom", Alias: "linkgroup", Menu: MenuHead, Description: "Gắn nhóm này với đơn vị", run: (*conv).linkGroup},
 	{Name: "bonhiem", Alias: "appoint", Menu: MenuHead, Description: "Bổ nhiệm: /bonhiem @người truong ĐƠN_VỊ", run: (*conv).appoint},
 	{Name: "caidat", Alias: "settings", Menu: MenuHead, Description: "Cài đặt đơn vị: /caidat duyet bat", run: (*conv).settings},
