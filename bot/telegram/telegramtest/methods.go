@@ -179,16 +179,8 @@ func (s *Server) sendMessage(p params) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cs, e := s.chatLocked(p.str("chat_id"), true)
+	cs, reply, now, e := s.sendTargetLocked(p)
 	if e != nil {
-		return nil, e
-	}
-	reply, e := s.replyLocked(cs, p)
-	if e != nil {
-		return nil, e
-	}
-	now := time.Now()
-	if e := s.rateLocked(cs.chat, now); e != nil {
 		return nil, e
 	}
 	m := s.newBotMessageLocked(cs, now)
@@ -205,6 +197,26 @@ func replyID(m *tgbotapi.Message) int {
 		return 0
 	}
 	return m.MessageID
+}
+
+// sendTargetLocked is what every send checks first, as Telegram does:
+// the chat (it exists, the bot may write there), the message replied to,
+// and the rate limits; it returns the chat, the message replied to (nil
+// for none) and the time of the send.
+func (s *Server) sendTargetLocked(p params) (*chatState, *tgbotapi.Message, time.Time, *apiError) {
+	cs, e := s.chatLocked(p.str("chat_id"), true)
+	if e != nil {
+		return nil, nil, time.Time{}, e
+	}
+	reply, e := s.replyLocked(cs, p)
+	if e != nil {
+		return nil, nil, time.Time{}, e
+	}
+	now := time.Now()
+	if e := s.rateLocked(cs.chat, now); e != nil {
+		return nil, nil, time.Time{}, e
+	}
+	return cs, reply, now, nil
 }
 
 func (s *Server) replyLocked(cs *chatState, p params) (*tgbotapi.Message, *apiError) {
@@ -282,16 +294,8 @@ func (s *Server) sendDocument(p params) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cs, e := s.chatLocked(p.str("chat_id"), true)
+	cs, reply, now, e := s.sendTargetLocked(p)
 	if e != nil {
-		return nil, e
-	}
-	reply, e := s.replyLocked(cs, p)
-	if e != nil {
-		return nil, e
-	}
-	now := time.Now()
-	if e := s.rateLocked(cs.chat, now); e != nil {
 		return nil, e
 	}
 	if doc.FileID == "" {

@@ -7,7 +7,6 @@ import (
 	_ "image/png"
 	"io"
 	"strconv"
-	"time"
 
 	tgbotapi "github.com/go-telegram-bot-api/telegram-bot-api/v5"
 )
@@ -54,16 +53,8 @@ func (s *Server) sendPhoto(p params) (any, *apiError) {
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	cs, e := s.chatLocked(p.str("chat_id"), true)
+	cs, reply, now, e := s.sendTargetLocked(p)
 	if e != nil {
-		return nil, e
-	}
-	reply, e := s.replyLocked(cs, p)
-	if e != nil {
-		return nil, e
-	}
-	now := time.Now()
-	if e := s.rateLocked(cs.chat, now); e != nil {
 		return nil, e
 	}
 	s.seq++
