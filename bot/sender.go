@@ -106,8 +106,12 @@ type Sender struct {
 	used map[int64]time.Time // when a chat's limiter was last used
 	// Chats whose messages go aside while a recipe is made (aside):
 	// rendering holds them, slots bound how many at once, renders is
-	// what Run waits for as it ends.
+	// what Run waits for as it ends. A chat whose messages were tried
+	// goes to asideDone, and is freed by the next batch before it reads
+	// the outbox: a batch whose read began before the marks were
+	// committed still holds those messages, and must not send them again.
 	rendering map[int64]bool
+	asideDone map[int64]bool
 	slots     chan struct{}
 	renders   sync.WaitGroup
 }
@@ -195,7 +199,7 @@ func (s *Sender) init() {
 		s.flows = map[string]*flow{}
 		s.held, s.chats, s.used = map[int64]time.Time{}, map[int64]*rate.Limiter{}, map[int64]time.Time{}
 		s.alone = map[int64]bool{}
-		s.rendering, s.slots = map[int64]bool{}, make(chan struct{}, renderSlots)
+		s.rendering, s.asideDone, s.slots = map[int64]bool{}, map[int64]bool{}, make(chan struct{}, renderSlots)
 	})
 }
 
@@ -308,6 +312,12 @@ func (s *Sender) drain(ctx context.Context) (int, error) {
 	s.init()
 	start := s.wall()
 	s.fresh.Store(false) // what is written from now on, this Due sees or a later one
+	s.mu.Lock()
+	for chat := range s.asideDone { // their marks are committed: this Due sees them
+		delete(s.rendering, chat)
+	}
+	clear(s.asideDone)
+	s.mu.Unlock()
 	due, err := s.Outbox.Due(ctx, s.Now(), batchSize)
 	if err != nil || len(due) == 0 {
 		return 0, err
@@ -388,7 +398,7 @@ func (s *Sender) aside(ctx context.Context, due []*nhacviec.Outgoing) (rest []*n
 		go func() {
 			defer func() {
 				s.mu.Lock()
-				delete(s.rendering, msgs[0].ChatID)
+				s.asideDone[msgs[0].ChatID] = true
 				s.mu.Unlock()
 				<-s.slots
 				s.renders.Done()

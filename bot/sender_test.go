@@ -748,3 +748,37 @@ func TestSenderMakesExportsAside(t *testing.T) {
 		t.Fatalf("sent %q, want %q", texts, want)
 	}
 }
+
+// A batch whose read of the outbox began before an export sent aside was
+// marked, and whose turn came after, still holds the export: it must not
+// send it again. Its chat is freed only by a batch that reads after the
+// marks.
+func TestSenderAsideNotSentTwiceByAStaleBatch(t *testing.T) {
+	s, out, tr, _ := newTestSender(t, telegramLimits)
+	release := make(chan struct{})
+	s.Render = func(ctx context.Context, m *nhacviec.Outgoing) error {
+		<-release
+		m.Text = "made " + m.Attach
+		return nil
+	}
+	out.add(nhacviec.Outgoing{Message: nhacviec.Message{ChatID: 1, Kind: nhacviec.KindDocument, Attach: "xlsx"}})
+	if _, err := s.drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	stale, err := out.Due(context.Background(), s.Now(), batchSize) // a batch's read, before the mark
+	if err != nil || len(stale) != 1 {
+		t.Fatalf("the stale read: %d messages, %v", len(stale), err)
+	}
+	close(release)
+	s.renders.Wait() // sent and marked
+	if rest, n := s.aside(context.Background(), stale); len(rest) != 0 || n != 0 {
+		t.Fatalf("the stale batch would send it again: rest %d, aside %d", len(rest), n)
+	}
+	s.renders.Wait()
+	if _, err := s.Drain(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if calls := tr.sent(); len(calls) != 1 || calls[0].Text != "made xlsx" {
+		t.Fatalf("sent %+v, want the export once", calls)
+	}
+}
