@@ -6,6 +6,7 @@ package scheduler
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strconv"
 	"sync/atomic"
@@ -128,33 +129,15 @@ func (s *Scheduler) RunOnce(ctx context.Context, now time.Time) (int, error) {
 		longest = max(longest, time.Since(start))
 		written += n
 	}
-	if err == nil {
+	// The day's own plans run whatever the tasks' did: a task whose
+	// notices cannot be composed must not cost everyone the morning
+	// digest or the month's report, which have only their day.
+	for _, plan := range []func(context.Context, time.Time) (int, error){s.planDigests, s.planLadder, s.planMonthly, s.planChase} {
 		start := time.Now()
-		var n int
-		n, err = s.planDigests(ctx, now)
+		n, perr := plan(ctx, now)
 		longest = max(longest, time.Since(start))
 		written += n
-	}
-	if err == nil {
-		start := time.Now()
-		var n int
-		n, err = s.planLadder(ctx, now)
-		longest = max(longest, time.Since(start))
-		written += n
-	}
-	if err == nil {
-		start := time.Now()
-		var n int
-		n, err = s.planMonthly(ctx, now)
-		longest = max(longest, time.Since(start))
-		written += n
-	}
-	if err == nil {
-		start := time.Now()
-		var n int
-		n, err = s.planChase(ctx, now)
-		longest = max(longest, time.Since(start))
-		written += n
+		err = errors.Join(err, perr)
 	}
 	if written > 0 {
 		s.Log.Debug().Int("planned", written).Int("chunks", chunks).Dur("longest", longest).Msg("scheduler: planned")

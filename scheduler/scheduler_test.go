@@ -493,3 +493,28 @@ func TestMorningPlannedAhead(t *testing.T) {
 		t.Fatalf("planned %d at 08:00", n)
 	}
 }
+
+// failingTasks fails every task's notice and passes the rest to the recorder.
+type failingTasks struct{ *recorder }
+
+func (f failingTasks) Compose(tx nhacviec.Tx, n nhacviec.Notice) ([]*nhacviec.Message, error) {
+	if n.Task != nil {
+		return nil, fmt.Errorf("compose of task %d failed", n.Task.ID)
+	}
+	return f.recorder.Compose(tx, n)
+}
+
+// A task whose notices cannot be composed fails the pass, but the
+// group's morning digest, which has only its morning, is planned all
+// the same.
+func TestDigestPlannedWhenATaskFails(t *testing.T) {
+	f := newFixture(t)
+	f.addTaskIn(f.group, at(23, 9, 0), at(24, 17, 0))
+	f.s.Composer = failingTasks{f.rec}
+	if _, err := f.s.RunOnce(context.Background(), at(24, 8, 0)); err == nil {
+		t.Fatal("the task's failure was not reported")
+	}
+	if got := f.due(at(24, 8, 0)); !equal(got, []string{"digest 2026-11-24"}) {
+		t.Fatalf("due after the failed pass: %q, want the digest", got)
+	}
+}
