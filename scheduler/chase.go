@@ -69,7 +69,7 @@ func (s *Scheduler) planChase(ctx context.Context, now time.Time) (int, error) {
 		written = 0
 		start := cal.At(now, calendar.Clock{})
 		due, err := tx.FindTasks(nhacviec.TaskFilter{Status: nhacviec.StatusOpen, ExcludeSubmitted: true,
-			DeadlineFrom: later(start, now), DeadlineBefore: start.AddDate(0, 0, 1)})
+			DeadlineFrom: start, DeadlineBefore: start.AddDate(0, 0, 1)})
 		if err != nil {
 			return err
 		}
