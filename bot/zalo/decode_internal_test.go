@@ -50,3 +50,18 @@ func TestSentAt(t *testing.T) {
 		}
 	}
 }
+
+// A message without its id cannot be claimed, so it is not taken: a
+// delivery again would apply it twice.
+func TestMessageWithoutIDIsNotTaken(t *testing.T) {
+	z := &Zalo{}
+	raw := update{EventName: "message.text.received", Message: &message{Text: "/xong 3"}}
+	raw.Message.Chat.ID, raw.Message.From.ID = "c1", "u1"
+	if _, ok := z.convert(raw); ok {
+		t.Fatal("a message without message_id was taken")
+	}
+	raw.Message.MessageID = "m1"
+	if u, ok := z.convert(raw); !ok || !u.ClaimMessage || u.MessageID != "m1" {
+		t.Fatalf("with its id: %+v %v", u, ok)
+	}
+}

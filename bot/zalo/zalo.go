@@ -225,7 +225,9 @@ func (z *Zalo) handle(ctx context.Context, h Handler, raw update) {
 // message in a chat.
 func (z *Zalo) convert(raw update) (bot.Update, bool) {
 	m := raw.Message
-	if m == nil || m.Chat.ID == "" {
+	if m == nil || m.Chat.ID == "" || m.MessageID == "" {
+		// Without its id a message cannot be claimed, so a delivery
+		// again would be applied again: not taken at all.
 		return bot.Update{}, false
 	}
 	out := bot.Update{Transport: Transport, ChatID: m.Chat.ID, MessageID: m.MessageID, ClaimMessage: true, Date: sentAt(m.Date)}
