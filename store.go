@@ -226,7 +226,8 @@ type PlanTx interface {
 	PlannedKeys(keys []string) (map[string]bool, error)
 	// EnqueueAll is Enqueue for many messages: those whose Key is already
 	// present are skipped, the others added. It returns how many were
-	// added; unlike Enqueue it does not set the messages' IDs.
+	// added; unlike Enqueue it does not set the messages' IDs, and it
+	// refuses a message with a recipe (Attach), whose row needs the id.
 	EnqueueAll(msgs []*Message) (int, error)
 	// People returns the people with these ids, by id; unknown ids are
 	// left out.

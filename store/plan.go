@@ -115,7 +115,8 @@ var enqueueQueries = func() (qs [7]string) {
 
 // EnqueueAll is Enqueue for many messages: those whose Key is already
 // present are skipped, the others added. It returns how many were added;
-// unlike Enqueue it does not set the messages' IDs.
+// unlike Enqueue it does not set the messages' IDs, and refuses a message
+// with a recipe (Attach).
 func (t *tx) EnqueueAll(msgs []*nhacviec.Message) (int, error) {
 	added := 0
 	args := make([]any, 0, enqueueWidth<<(len(enqueueQueries)-1))
@@ -126,6 +127,11 @@ func (t *tx) EnqueueAll(msgs []*nhacviec.Message) (int, error) {
 		}
 		args = args[:0]
 		for _, m := range msgs[:1<<i] {
+			if m.Attach != "" {
+				// Its recipe is a row of its own, which needs the
+				// message's id: Enqueue writes both.
+				return added, fmt.Errorf("store: enqueue: message %q has a recipe: use Enqueue", m.Key)
+			}
 			var err error
 			if args, err = t.enqueueArgs(m, args); err != nil {
 				return added, err

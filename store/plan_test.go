@@ -104,6 +104,10 @@ func TestBatchMethodsMatchOneByOne(t *testing.T) {
 		if n, err := tx.EnqueueAll(nil); err != nil || n != 0 {
 			t.Errorf("EnqueueAll(nil) = %d, %v", n, err)
 		}
+		// A recipe would be lost: refused, not written without it.
+		if _, err := tx.EnqueueAll([]*nhacviec.Message{{Key: "report:x", ChatID: chat.ID, Kind: nhacviec.KindDocument, Attach: "xlsx"}}); err == nil {
+			t.Error("EnqueueAll wrote a message with a recipe")
+		}
 
 		// SetNextPlans: later, never (NULL), and an unknown task fails.
 		ids, at := []int64{tasks[0].ID, tasks[1].ID, tasks[2].ID}, []time.Time{now.Add(24 * time.Hour), {}, now.Add(24 * time.Hour)}
