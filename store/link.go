@@ -91,19 +91,29 @@ func (t *tx) LinkPeople(keep, merge int64) error {
 			return nhacviec.Errorf(nhacviec.EInvalid, "link: %d is an account of %d", id, to.Int64)
 		}
 	}
+	// One human named on a task twice, once by each account: one part
+	// stays, the delivered one if only one was, and it becomes keep's
+	// below (left with merge, no list would show it and keep could not
+	// deliver it).
+	if _, err := t.exec(`DELETE FROM task_coordinators WHERE id IN (
+		SELECT CASE WHEN m.done_at IS NOT NULL AND k.done_at IS NULL THEN k.id ELSE m.id END
+		FROM task_coordinators m JOIN task_coordinators k ON k.task_id = m.task_id
+		WHERE m.person_id = ? AND k.person_id = ?)`, merge, keep); err != nil {
+		return fmt.Errorf("store: link parts: %w", err)
+	}
 	refs, err := t.peopleRefs()
 	if err != nil {
 		return err
 	}
 	for _, r := range refs {
 		// OR IGNORE: a row that would repeat one of keep's (a role, a
-		// group seen, a part of the same task) stays as it was.
+		// group seen, a setting) stays as it was.
 		if _, err := t.exec(`UPDATE OR IGNORE "`+r.table+`" SET "`+r.column+`" = ? WHERE "`+r.column+`" = ?`, keep, merge); err != nil {
 			return fmt.Errorf("store: link %s.%s: %w", r.table, r.column, err)
 		}
 	}
 	// What stayed is what keep holds already: the same role, the same
-	// group seen. (A coordinator's part stays merge's: it has a history.)
+	// group seen.
 	for _, q := range []string{`DELETE FROM roles WHERE person_id = ?`, `DELETE FROM chat_members WHERE person_id = ?`} {
 		if _, err := t.exec(q, merge); err != nil {
 			return fmt.Errorf("store: link: %w", err)

@@ -217,3 +217,56 @@ func TestMigration0020KeepsPeople(t *testing.T) {
 		return nil
 	})
 }
+
+// One human named on a task twice, once by each account: after the link
+// one part is left, the person's, and it is the delivered one.
+func TestLinkPeopleMergesAPartNamedTwice(t *testing.T) {
+	db := mustOpen(t, filepath.Join(t.TempDir(), "x.db"))
+	var tg, zl nhacviec.Person
+	var task nhacviec.Task
+	update(t, db, func(tx nhacviec.Tx) error {
+		group := nhacviec.Chat{Transport: "telegram", ExternalID: "-5", Kind: nhacviec.ChatGroup}
+		if err := tx.EnsureChat(&group); err != nil {
+			return err
+		}
+		tg = nhacviec.Person{Transport: "telegram", ExternalID: "1", Username: "an"}
+		zl = nhacviec.Person{Transport: "zalo", ExternalID: "z1", DisplayName: "An"}
+		for _, p := range []*nhacviec.Person{&tg, &zl} {
+			if err := tx.EnsurePerson(p); err != nil {
+				return err
+			}
+		}
+		task = nhacviec.Task{Title: "x", AssignerID: tg.ID, AssigneeID: tg.ID, ChatID: group.ID, Deadline: time.Now().Add(72 * time.Hour), Status: nhacviec.StatusOpen}
+		if err := tx.CreateTask(&task); err != nil {
+			return err
+		}
+		for _, p := range []int64{tg.ID, zl.ID} {
+			if err := tx.AddCoordinator(&nhacviec.Coordinator{TaskID: task.ID, PersonID: p, Deadline: time.Now().Add(24 * time.Hour)}); err != nil {
+				return err
+			}
+		}
+		parts, err := tx.Coordinators(task.ID)
+		if err != nil {
+			return err
+		}
+		for _, c := range parts {
+			if c.PersonID == zl.ID { // delivered from Zalo
+				if err := tx.FinishCoordinator(&nhacviec.Coordinator{ID: c.ID, DoneBy: zl.ID}); err != nil {
+					return err
+				}
+			}
+		}
+		return tx.LinkPeople(tg.ID, zl.ID)
+	})
+	var parts []*nhacviec.Coordinator
+	if err := db.View(ctx, func(tx nhacviec.Tx) error {
+		var err error
+		parts, err = tx.Coordinators(task.ID)
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if len(parts) != 1 || parts[0].PersonID != tg.ID || parts[0].DoneAt.IsZero() {
+		t.Fatalf("parts after the link: %+v; want one, the person's, delivered", parts)
+	}
+}
