@@ -136,6 +136,13 @@ func (c *conv) useLinkCode(code string) error {
 		// over someone's shoulder must not join their accounts.
 		return nhacviec.Errorf(nhacviec.EInvalid, textLinkSameApp, esc(appName(c.u.Transport)))
 	}
+	// Nor may a link give one person two accounts of one app, through
+	// an account linked before.
+	if app, err := c.sharedApp(lc.PersonID, c.me.ID); err != nil {
+		return err
+	} else if app != "" {
+		return nhacviec.Errorf(nhacviec.EInvalid, textLinkAppTaken, esc(appName(app)))
+	}
 	if err := c.tx.UseLinkCode(code, c.me.ID); err != nil {
 		return err
 	}
@@ -299,6 +306,7 @@ const (
 	textLinkUnknown    = "Mã liên kết không đúng. Kiểm tra lại mã, hoặc gõ /lienket ở ứng dụng kia để lấy mã mới. Ví dụ: /lienket K7MQ-9XD2"
 	textLinkUsed       = "Mã này đã được dùng rồi: mỗi mã dùng một lần. Gõ /lienket ở ứng dụng kia để lấy mã mới."
 	textLinkExpired    = "Mã này đã hết hạn (mã dùng được 10 phút). Gõ /lienket ở ứng dụng kia để lấy mã mới."
+	textLinkAppTaken   = "Không liên kết được: cả hai bên đều đã có tài khoản %s. Mỗi người chỉ có một tài khoản trên mỗi ứng dụng."
 	textLinkSameApp    = "Mã này phải gửi từ ứng dụng kia, không phải từ %s: mã liên kết nối tài khoản của hai ứng dụng khác nhau."
 	textLinkAlready    = "Hai tài khoản này đã là một người rồi. Xem nơi nhận nhắc việc: /caidat kenh"
 	textLinkDone       = "✅ Đã liên kết: %s là một người. Việc, vai trò và lịch sử của cả hai nay là một.\nNhắc việc gửi tới ứng dụng bạn nhắn riêng cho bot gần nhất (bây giờ: %s). Chọn cố định: /caidat kenh"
@@ -309,3 +317,24 @@ const (
 	textChannelChosen  = "📱 Nhắc việc gửi tới %s (bạn chọn). Đổi: /caidat kenh %s — hoặc /caidat kenh tudong: ứng dụng nhắn riêng gần nhất."
 	textChannelLast    = "📱 Nhắc việc gửi tới ứng dụng bạn nhắn riêng cho bot gần nhất. Chọn cố định: /caidat kenh %s"
 )
+
+// sharedApp is an app on which both people have an account ("" if
+// none).
+func (c *conv) sharedApp(a, b int64) (string, error) {
+	as, err := c.tx.Accounts(a)
+	if err != nil {
+		return "", err
+	}
+	bs, err := c.tx.Accounts(b)
+	if err != nil {
+		return "", err
+	}
+	for _, x := range as {
+		for _, y := range bs {
+			if x.Transport == y.Transport {
+				return x.Transport, nil
+			}
+		}
+	}
+	return "", nil
+}

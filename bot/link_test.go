@@ -230,6 +230,14 @@ func TestLinkAccounts(t *testing.T) {
 		t.Errorf("the refused reminder went to Zalo %d times, want once", n)
 	}
 
+	// A second Zalo account cannot join an's person, already on Zalo.
+	r = g.said(g.private("an", "/lienket"))
+	again := linkCodeRE.FindStringSubmatch(r.Text)[1]
+	has(t, g.said(g.zalo("zC", "An Khác", "/lienket "+again)), "đã có tài khoản Zalo")
+	if n := g.count(`SELECT count(*) FROM people WHERE external_id = 'zC' AND linked_to IS NOT NULL`); n != 0 {
+		t.Errorf("a second Zalo account was linked")
+	}
+
 	// An expired code.
 	r = g.said(g.private("binh", "/lienket"))
 	late := linkCodeRE.FindStringSubmatch(r.Text)[1]
