@@ -255,45 +255,16 @@ func (db *DB) PruneDownloads(ctx context.Context, now time.Time) (int, error) {
 	before := ms(now.Add(-DownloadKeep))
 	// The files first, a few parts at a time; a link without its parts
 	// has ended, and is refused as such.
-	for {
-		var n int64
-		err := db.run(ctx, db.write, false, func(ntx nhacviec.Tx) error {
-			t := ntx.(*tx)
-			res, err := t.exec(`DELETE FROM download_parts WHERE rowid IN (
-				SELECT p.rowid FROM downloads d JOIN download_parts p ON p.download_id = d.id
-				WHERE d.expires_at < ? LIMIT ?)`, before, pruneDownloadParts)
-			if err != nil {
-				return err
-			}
-			n, err = res.RowsAffected()
-			return err
-		})
-		if err != nil {
-			return 0, fmt.Errorf("store: prune downloads: %w", err)
-		}
-		if n < pruneDownloadParts {
-			break
-		}
+	var out Pruned
+	if _, err := db.pruneByTime(ctx, &out, pruneDownloadParts, before, `DELETE FROM download_parts WHERE rowid IN (
+		SELECT p.rowid FROM downloads d JOIN download_parts p ON p.download_id = d.id
+		WHERE d.expires_at < ? LIMIT ?)`); err != nil {
+		return 0, fmt.Errorf("store: prune downloads: %w", err)
 	}
-	total := 0
-	for {
-		var n int64
-		err := db.run(ctx, db.write, false, func(ntx nhacviec.Tx) error {
-			t := ntx.(*tx)
-			res, err := t.exec(`DELETE FROM downloads WHERE id IN (
-				SELECT id FROM downloads WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`, before, DefaultPruneBatch)
-			if err != nil {
-				return err
-			}
-			n, err = res.RowsAffected()
-			return err
-		})
-		if err != nil {
-			return total, fmt.Errorf("store: prune downloads: %w", err)
-		}
-		total += int(n)
-		if n < DefaultPruneBatch {
-			return total, nil
-		}
+	n, err := db.pruneByTime(ctx, &out, DefaultPruneBatch, before, `DELETE FROM downloads WHERE id IN (
+		SELECT id FROM downloads WHERE expires_at < ? ORDER BY expires_at LIMIT ?)`)
+	if err != nil {
+		return n, fmt.Errorf("store: prune downloads: %w", err)
 	}
+	return n, nil
 }

@@ -22,6 +22,8 @@ type Retention struct {
 	// update offsets (Zalo) are kept (ClaimMessage): a message delivered
 	// again after that would be applied again. 0 keeps them for ever.
 	Seen time.Duration
+	// Downloads prunes the download links that ended (PruneDownloads).
+	Downloads bool
 	// Batch is the most rows one transaction deletes (default
 	// DefaultPruneBatch).
 	Batch int
@@ -35,6 +37,7 @@ const DefaultPruneBatch = 500
 type Pruned struct {
 	Outbox, Replies int           // rows deleted
 	Seen            int           // message ids forgotten
+	Downloads       int           // download links deleted
 	Batches         int           // transactions that deleted some
 	Longest         time.Duration // the longest of them: how long the writer was held at most
 }
@@ -112,6 +115,13 @@ func (db *DB) Prune(ctx context.Context, now time.Time, r Retention) (Pruned, er
 		out.Replies += n
 		if err != nil {
 			return out, fmt.Errorf("store: prune replies: %w", err)
+		}
+	}
+	if r.Downloads {
+		n, err := db.PruneDownloads(ctx, now)
+		out.Downloads += n
+		if err != nil {
+			return out, err
 		}
 	}
 	if r.Seen > 0 {

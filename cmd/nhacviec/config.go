@@ -86,6 +86,7 @@ func (c *Config) retention() store.Retention {
 	if c.ZaloToken != "" {
 		r.Seen = seenKeep
 	}
+	r.Downloads = c.PublicURL != ""
 	return r
 }
 

@@ -306,23 +306,3 @@ func sizeVI(n int64) string {
 	}
 	return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
 }
-
-// pruneDownloads deletes the links that ended (store.PruneDownloads) at
-// once and then at every tick, until ctx ends.
-func pruneDownloads(ctx context.Context, db *store.DB, now func() time.Time, tick <-chan time.Time, log zerolog.Logger) {
-	for {
-		start := time.Now()
-		n, err := db.PruneDownloads(ctx, now())
-		switch {
-		case err != nil && ctx.Err() == nil:
-			log.Error().Err(err).Msg("pruning download links failed; trying again later")
-		case n > 0:
-			log.Info().Int("downloads", n).Dur("took", time.Since(start)).Msg("pruned download links")
-		}
-		select {
-		case <-ctx.Done():
-			return
-		case <-tick:
-		}
-	}
-}

@@ -365,8 +365,8 @@ func TestPruneDownloadsLoop(t *testing.T) {
 	s.clock.add(26 * time.Hour)
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	logs := &cancelOn{want: "pruned download links", cancel: cancel}
-	pruneDownloads(ctx, s.db, s.clock.now, make(chan time.Time), zerolog.New(logs))
+	logs := &cancelOn{want: "pruned old messages", cancel: cancel}
+	prune(ctx, s.db, (&Config{PublicURL: "https://nhacviec.example.gov.vn"}).retention(), s.clock.now, make(chan time.Time), zerolog.New(logs))
 	if !strings.Contains(logs.String(), `"downloads":1`) {
 		t.Errorf("log: %s", logs.String())
 	}

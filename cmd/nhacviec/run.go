@@ -280,11 +280,6 @@ func (m *Main) run(ctx context.Context, cfg *Config) error {
 	wg.Go(func() {
 		prune(ctx, db, cfg.retention(), now, pruneTick.C, log.With().Str("component", "prune").Logger())
 	})
-	downloadsTick := time.NewTicker(pruneEvery)
-	defer downloadsTick.Stop()
-	wg.Go(func() {
-		pruneDownloads(ctx, db, now, downloadsTick.C, log.With().Str("component", "prune").Logger())
-	})
 	<-ctx.Done()
 	log.Info().Msg("shutting down")
 	deadline := time.Now().Add(shutdownGrace)
