@@ -268,7 +268,7 @@ func (b *Bot) Render(ctx context.Context, m *nhacviec.Outgoing) error {
 		}
 		if buf.Len() > limit {
 			b.Log.Info().Int("bytes", buf.Len()).Int("limit", limit).Msg("export too big to send")
-			m.Kind, m.Text = nhacviec.KindReply, fmt.Sprintf(textExportBig, esc(r.Label), sizeText(buf.Len()), sizeText(limit))
+			m.Kind, m.Text = nhacviec.KindReply, fmt.Sprintf(textExportBig, esc(r.Label), FileSize(int64(buf.Len())), FileSize(int64(limit)))
 			return nil
 		}
 		m.File = &nhacviec.File{Name: "thongke-" + st.slug() + ".xlsx", Data: buf.Bytes()}
@@ -279,8 +279,8 @@ func (b *Bot) Render(ctx context.Context, m *nhacviec.Outgoing) error {
 	return nil
 }
 
-// sizeText says a file's size as people read it: "62,4 MB", "850 KB".
-func sizeText(n int) string {
+// FileSize says a file's size as people read it: "62,4 MB", "850 KB".
+func FileSize(n int64) string {
 	if n >= 1<<20 {
 		return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
 	}

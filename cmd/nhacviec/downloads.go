@@ -15,6 +15,7 @@ import (
 	"github.com/rs/zerolog"
 
 	nhacviec "github.com/nhacviec/nhacviec"
+	"github.com/nhacviec/nhacviec/bot"
 	"github.com/nhacviec/nhacviec/calendar"
 	"github.com/nhacviec/nhacviec/store"
 )
@@ -152,7 +153,7 @@ func (d *downloads) page(w http.ResponseWriter, r *http.Request) {
 	showPage(w, http.StatusOK, downloadPage{
 		Title: dl.Name,
 		Lines: []string{
-			"Dung lượng: " + sizeVI(dl.Size) + ".",
+			"Dung lượng: " + bot.FileSize(dl.Size) + ".",
 			"Liên kết chỉ dùng cho một lần tải, trong 24 giờ kể từ khi bot gửi.",
 		},
 		// Relative: the page is …/tai/TOKEN, the file …/tai/TOKEN/NAME,
@@ -296,13 +297,4 @@ func showPage(w http.ResponseWriter, status int, p downloadPage) {
 	noStore(h)
 	w.WriteHeader(status)
 	pageTemplate.Execute(w, p)
-}
-
-// sizeVI writes a file's size as a Vietnamese reader expects it: 1,2 MB,
-// 340 KB.
-func sizeVI(n int64) string {
-	if n < 1<<20 {
-		return fmt.Sprintf("%d KB", max(1, (n+512)>>10))
-	}
-	return strings.Replace(fmt.Sprintf("%.1f MB", float64(n)/(1<<20)), ".", ",", 1)
 }
