@@ -395,7 +395,7 @@ func (c *conv) say(text string) error {
 	if cb := c.u.Callback; cb != nil {
 		c.answered = true
 		short := stripTags(text)
-		if utf16Len(short) > maxAnswer {
+		if UTF16Len(short) > maxAnswer {
 			// A pop-up holds 200 characters: the whole text goes in the
 			// chat, the pop-up says its first line.
 			if err := c.reply(&nhacviec.Message{Text: text}); err != nil {
@@ -414,7 +414,9 @@ func (c *conv) say(text string) error {
 // UTF-16 code units.
 const maxAnswer = 200
 
-func utf16Len(s string) int {
+// UTF16Len is the length of s in UTF-16 code units, as Telegram and Zalo
+// count a message's text.
+func UTF16Len(s string) int {
 	n := 0
 	for _, r := range s {
 		n++
@@ -427,7 +429,7 @@ func utf16Len(s string) int {
 
 // clipUTF16 shortens s to at most n UTF-16 code units, marking the cut.
 func clipUTF16(s string, n int) string {
-	if utf16Len(s) <= n {
+	if UTF16Len(s) <= n {
 		return s
 	}
 	used := 1 // the "…"

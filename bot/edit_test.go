@@ -44,7 +44,7 @@ func TestWelcomeFitsOneMessage(t *testing.T) {
 	name := strings.Repeat("Nguyễn ", 9) // 63 characters
 	text := fmt.Sprintf(textWelcomePrivate, name) + "\n\n" + textHelp + "\n\n" + textHelpHead + "\n\n" + textHelpAdmin +
 		"\n\n" + fmt.Sprintf(textYourID, "1234567890")
-	if n := utf16Len(stripTags(text)); n > 4096 {
+	if n := UTF16Len(stripTags(text)); n > 4096 {
 		t.Errorf("an admin's welcome is %d UTF-16 units, over Telegram's 4,096", n)
 	}
 }

@@ -454,17 +454,17 @@ func TestClipUTF16(t *testing.T) {
 	long := strings.Repeat("✅📨 việc ", 40)
 	for _, s := range []string{"", "ngắn", long, strings.Repeat("📨", 150), strings.Repeat("a", 200), strings.Repeat("a", 201)} {
 		got := clipUTF16(s, maxAnswer)
-		if utf16Len(got) > maxAnswer || !utf8.ValidString(got) {
-			t.Errorf("clipUTF16(%d units) = %d units, valid %v", utf16Len(s), utf16Len(got), utf8.ValidString(got))
+		if UTF16Len(got) > maxAnswer || !utf8.ValidString(got) {
+			t.Errorf("clipUTF16(%d units) = %d units, valid %v", UTF16Len(s), UTF16Len(got), utf8.ValidString(got))
 		}
-		if utf16Len(s) <= maxAnswer && got != s {
+		if UTF16Len(s) <= maxAnswer && got != s {
 			t.Errorf("clipUTF16 cut a text that fits: %q", got)
 		}
-		if utf16Len(s) > maxAnswer && !strings.HasSuffix(got, "…") {
+		if UTF16Len(s) > maxAnswer && !strings.HasSuffix(got, "…") {
 			t.Errorf("clipUTF16 did not mark the cut: %q", got)
 		}
 	}
-	if n := utf16Len("a📨"); n != 3 {
-		t.Errorf("utf16Len(a📨) = %d, want 3", n)
+	if n := UTF16Len("a📨"); n != 3 {
+		t.Errorf("UTF16Len(a📨) = %d, want 3", n)
 	}
 }

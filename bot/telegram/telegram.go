@@ -419,15 +419,7 @@ func (t *Telegram) Send(ctx context.Context, m *nhacviec.Outgoing) (string, erro
 // than the text Telegram counts), and a keyboard of at most 100 buttons
 // (the limit Telegram's servers enforce; the documentation is silent).
 func (t *Telegram) Limits() bot.Limits {
-	return bot.Limits{MaxText: 4096, Length: utf16Units, MaxButtons: 100}
-}
-
-func utf16Units(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
+	return bot.Limits{MaxText: 4096, Length: bot.UTF16Len, MaxButtons: 100}
 }
 
 func keyboard(buttons [][]nhacviec.Button) tgbotapi.InlineKeyboardMarkup {

@@ -106,15 +106,7 @@ func (z *Zalo) Limits() bot.Limits {
 }
 
 // Length is how long Zalo finds s once rendered (Plain): UTF-16 units.
-func Length(s string) int { return utf16Units(Plain(s)) }
-
-func utf16Units(s string) int {
-	n := 0
-	for _, r := range s {
-		n += utf16.RuneLen(r)
-	}
-	return n
-}
+func Length(s string) int { return bot.UTF16Len(Plain(s)) }
 
 // clipUnits shortens s to at most n UTF-16 units.
 func clipUnits(s string, n int) string {
