@@ -2,6 +2,7 @@ package bot
 
 import (
 	"context"
+	"maps"
 	"slices"
 	"strings"
 	"time"
@@ -59,12 +60,7 @@ type Bot struct {
 
 // transportNames are the names of Transports, sorted.
 func (b *Bot) transportNames() []string {
-	names := make([]string, 0, len(b.Transports))
-	for n := range b.Transports {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
+	return slices.Sorted(maps.Keys(b.Transports))
 }
 
 // CommandUnknown is the name Observe and the logs give a command that
