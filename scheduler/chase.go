@@ -3,7 +3,6 @@ package scheduler
 import (
 	"context"
 	"fmt"
-	"slices"
 	"sync"
 	"time"
 
@@ -116,22 +115,5 @@ func (s *Scheduler) planChase(ctx context.Context, now time.Time) (int, error) {
 // monitorsOf is everyone who holds the monitor's role (theo dõi) in a
 // unit, by id, each once.
 func monitorsOf(tx nhacviec.Tx) ([]int64, error) {
-	units, err := tx.Units()
-	if err != nil {
-		return nil, err
-	}
-	var out []int64
-	for _, u := range units {
-		roles, err := tx.UnitRoles(u.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, m := range roles {
-			if m.Role == nhacviec.RoleMonitor {
-				out = append(out, m.PersonID)
-			}
-		}
-	}
-	slices.Sort(out)
-	return slices.Compact(out), nil
+	return roleHolders(tx, func(m nhacviec.Membership) bool { return m.Role == nhacviec.RoleMonitor })
 }

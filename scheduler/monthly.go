@@ -103,11 +103,19 @@ func (s *Scheduler) planMonthly(ctx context.Context, now time.Time) (int, error)
 // monthlyRecipients are the leaders, monitors and heads of every unit
 // who did not turn the monthly report off, by id, each once.
 func monthlyRecipients(tx nhacviec.Tx) ([]int64, error) {
-	units, err := tx.Units()
+	off, err := tx.PersonSettings(nhacviec.SettingMonthlyReport)
 	if err != nil {
 		return nil, err
 	}
-	off, err := tx.PersonSettings(nhacviec.SettingMonthlyReport)
+	return roleHolders(tx, func(m nhacviec.Membership) bool {
+		return m.Role != nhacviec.RoleMember && off[m.PersonID] != nhacviec.SettingOff
+	})
+}
+
+// roleHolders are the people holding a role in some unit that want
+// accepts, by id, each once.
+func roleHolders(tx nhacviec.Tx, want func(nhacviec.Membership) bool) ([]int64, error) {
+	units, err := tx.Units()
 	if err != nil {
 		return nil, err
 	}
@@ -118,7 +126,7 @@ func monthlyRecipients(tx nhacviec.Tx) ([]int64, error) {
 			return nil, err
 		}
 		for _, m := range roles {
-			if m.Role != nhacviec.RoleMember && off[m.PersonID] != nhacviec.SettingOff {
+			if want(m) {
 				out = append(out, m.PersonID)
 			}
 		}
