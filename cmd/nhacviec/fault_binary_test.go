@@ -949,9 +949,12 @@ func waitSettled(srv *telegramtest.Server, limit time.Duration, done func() bool
 	return false
 }
 
-// pendingDue counts the outbox rows due at now and not sent yet. It reads
-// the database beside the running bot (WAL allows a reader in another
-// process; the single-instance lock is a separate file).
+// pendingDue counts the outbox rows due at now and not sent yet, and
+// those waiting to be tried again (a send failed: their time is moved on
+// by the backoff, and a settle that skipped them stopped the bot before
+// the retry). It reads the database beside the running bot (WAL allows a
+// reader in another process; the single-instance lock is a separate
+// file).
 func pendingDue(path string, now time.Time) (int, error) {
 	conn, err := sql.Open("sqlite", "file:"+path+"?mode=ro&_pragma=busy_timeout(5000)")
 	if err != nil {
@@ -959,7 +962,7 @@ func pendingDue(path string, now time.Time) (int, error) {
 	}
 	defer conn.Close()
 	var n int
-	err = conn.QueryRow(`SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND not_before <= ?`, now.UnixMilli()).Scan(&n)
+	err = conn.QueryRow(`SELECT COUNT(*) FROM outbox WHERE state = 'pending' AND (not_before <= ? OR attempts > 0)`, now.UnixMilli()).Scan(&n)
 	return n, err
 }
 
